@@ -1,0 +1,75 @@
+# goodiebag — `make` installs missing Debian packages, builds the program and
+# the book (build/goodiebag.epub, build/goodiebag.pdf); `make test` also runs
+# every test and ends with "N passed, N failed".
+
+CC ?= cc
+PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 librsvg-2.0
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wno-overlength-strings
+OPT ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lm -pthread
+
+# Debian packages: to build, and (TEST_DEBS) to run the tests.
+BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
+  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl libunibreak-dev libyaml-dev librsvg2-dev
+TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=build/obj/%.o)
+BOOK_SRC := $(wildcard chapters/*) $(wildcard styles/*) $(wildcard fonts/*)
+
+.PHONY: all deps test-deps test bench fuzz clean book
+all: deps goodiebag book
+
+# Install what is missing: as root directly, else through sudo, else print
+# the exact command and stop.
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "goodiebag needs these Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
+	    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; } || exit 1; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
+	    { sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; } || exit 1; \
+	  else \
+	    echo "Run as root:  apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(BUILD_DEBS))
+
+test-deps: deps
+	$(call install_missing,$(TEST_DEBS))
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | deps
+	@mkdir -p build/obj
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+goodiebag: build/obj/main.o $(OBJS)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+book: build/goodiebag.epub
+
+build/goodiebag.epub: goodiebag $(BOOK_SRC)
+	./goodiebag build chapters -o build
+
+# Unit tests: tests/test_*.c, each linked with the library objects.
+TESTS := $(patsubst tests/%.c,build/tests/%,$(wildcard tests/test_*.c))
+build/tests/%: tests/%.c $(OBJS) tests/harness.h
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(OBJS) $(LDLIBS_ALL)
+
+test: all test-deps $(TESTS)
+	@bash tests/run
+
+bench: all
+	@bash tests/bench
+
+clean:
+	rm -rf build goodiebag

@@ -1,0 +1,799 @@
+/* book — loading and annotating the document model (see book.h).
+ *
+ * Design: cmark's tree *is* the model. We do not copy it into a second
+ * tree; we attach `anno` records (arena-allocated) to the nodes that need
+ * derived facts. Two passes over each tree, both with cmark's iterator (no
+ * recursion, so nesting depth costs no stack): the first assigns heading
+ * ids and loads images, the second (after every chapter is known) resolves
+ * links, which may point forward into later chapters.
+ */
+#include "book.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "image.h"
+#include "path.h"
+#include "sanitize.h"
+#include "utf8.h"
+
+/* ---- helpers ---- */
+
+void node_plain_text(cmark_node *n, buf *out)
+{
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *c = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        switch (cmark_node_get_type(c)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_CODE_BLOCK: {
+            const char *s = cmark_node_get_literal(c);
+            if (s)
+                buf_puts(out, s);
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            buf_putc(out, ' ');
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* ASCII base letter of a Latin-1 / Latin Extended-A letter, or 0. */
+static char fold_latin(uint32_t c)
+{
+    static const char l1[] = /* U+00C0 .. U+00FF */
+        "aaaaaaaceeeeiiiidnooooo ouuuuyts"
+        "aaaaaaaceeeeiiiidnooooo ouuuuyty";
+    if (c >= 0xC0 && c <= 0xFF) {
+        char r = l1[c - 0xC0];
+        return r == ' ' ? 0 : r;
+    }
+    static const char ea[] = /* U+0100 .. U+017F, pairs upper/lower */
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllll"
+        "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    if (c >= 0x100 && c <= 0x17F)
+        return ea[c - 0x100];
+    return 0;
+}
+
+char *make_slug(const char *text)
+{
+    buf b = {0};
+    size_t n = strlen(text);
+    int dash = 0;
+    for (size_t i = 0; i < n;) {
+        int len;
+        uint32_t c = utf8_decode(text + i, n - i, &len);
+        i += (size_t)len;
+        char a = 0;
+        if (c < 0x80) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                a = (char)c;
+            else if (c >= 'A' && c <= 'Z')
+                a = (char)(c - 'A' + 'a');
+        } else if (c == 0x133 || c == 0x132) { /* ĳ */
+            if (dash && b.len)
+                buf_putc(&b, '-');
+            dash = 0;
+            buf_puts(&b, "ij");
+            continue;
+        } else {
+            a = fold_latin(c);
+        }
+        if (a) {
+            if (dash && b.len)
+                buf_putc(&b, '-');
+            dash = 0;
+            buf_putc(&b, a);
+        } else {
+            dash = 1;
+        }
+        if (b.len >= 80)
+            break;
+    }
+    if (!b.len)
+        buf_puts(&b, "section");
+    return buf_detach(&b, NULL);
+}
+
+/* Line and column (1-based, column in characters) of byte `off` in text. */
+static void offset_to_linecol(const char *text, size_t off, int *line, int *col)
+{
+    int l = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n')
+            l++, start = i + 1;
+    int c = 1;
+    for (size_t i = start; i < off; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            c++;
+    *line = l;
+    *col = c;
+}
+
+/* ---- file access (filesystem or memory) ---- */
+
+static char *book_read(book *b, const char *rel, size_t *len, const char **why)
+{
+    if (b->mem_names) {
+        for (int i = 0; i < b->mem_n; i++) {
+            if (!strcmp(b->mem_names[i], rel)) {
+                *len = b->mem_len[i];
+                return xstrndup(b->mem_data[i], b->mem_len[i]);
+            }
+        }
+        *why = "no such file";
+        return NULL;
+    }
+    char *real = path_real_inside(b->dir_real, b->dir, rel, why);
+    if (!real)
+        return NULL;
+    struct stat st;
+    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        free(real);
+        *why = "it is a folder, not a file";
+        return NULL;
+    }
+    char *data = read_file(real, BOOK_MAX_FILE, len);
+    int e = errno;
+    free(real);
+    if (!data)
+        *why = e == EFBIG ? "the file is larger than the limit of 64 MB" : strerror(e);
+    return data;
+}
+
+static int book_exists(book *b, const char *rel)
+{
+    if (b->mem_names) {
+        for (int i = 0; i < b->mem_n; i++)
+            if (!strcmp(b->mem_names[i], rel))
+                return 1;
+        return 0;
+    }
+    const char *why;
+    char *real = path_real_inside(b->dir_real, b->dir, rel, &why);
+    free(real);
+    return real != NULL;
+}
+
+static const char *diag_path(book *b, const char *rel)
+{
+    if (b->mem_names || !b->dir || !strcmp(b->dir, "."))
+        return arena_strdup(&b->arena, rel);
+    size_t dl = strlen(b->dir);
+    int slash = dl > 0 && b->dir[dl - 1] == '/';
+    return arena_printf(&b->arena, "%s%s%s", b->dir, slash ? "" : "/", rel);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Without a 'chapters' key: every *.md of the folder in byte order. */
+static void list_chapters(book *b, const char *yaml_name)
+{
+    const char **names = NULL;
+    size_t n = 0, cap = 0;
+    if (b->mem_names) {
+        for (int i = 0; i < b->mem_n; i++)
+            if (ends_with(b->mem_names[i], ".md") && !strchr(b->mem_names[i], '/')) {
+                GROW(names, cap, n + 1);
+                names[n++] = arena_strdup(&b->arena, b->mem_names[i]);
+            }
+    } else {
+        DIR *d = opendir(b->dir);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (e->d_name[0] == '.' || !ends_with(e->d_name, ".md"))
+                    continue;
+                GROW(names, cap, n + 1);
+                names[n++] = arena_strdup(&b->arena, e->d_name);
+            }
+            closedir(d);
+        }
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    if (n == 0)
+        diag_error(b->diag, yaml_name, 1, 1,
+                   "no chapters: the folder has no *.md files and book.yaml has no 'chapters' list");
+    if (n > BOOK_MAX_CHAPTERS)
+        n = BOOK_MAX_CHAPTERS;
+    b->meta.chapters = arena_alloc(&b->arena, (n + 1) * sizeof *b->meta.chapters);
+    for (size_t i = 0; i < n; i++) {
+        b->meta.chapters[i].file = names[i];
+        b->meta.chapters[i].line = 1;
+        b->meta.chapters[i].col = 1;
+    }
+    b->meta.nchapters = (int)n;
+    free(names);
+}
+
+static const char *out_name_for(book *b, const char *src, strset *used)
+{
+    buf nm = {0};
+    buf_puts(&nm, "text/");
+    size_t n = strlen(src);
+    if (ends_with(src, ".md"))
+        n -= 3;
+    for (size_t i = 0; i < n && i < 120; i++) {
+        char c = src[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_';
+        buf_putc(&nm, ok ? c : '-');
+    }
+    if (nm.len == 5)
+        buf_puts(&nm, "chapter");
+    const char *base = arena_strdup(&b->arena, nm.data);
+    const char *name = arena_printf(&b->arena, "%s.xhtml", base);
+    for (int k = 2; !strset_add(used, name); k++)
+        name = arena_printf(&b->arena, "%s-%d.xhtml", base, k);
+    buf_free(&nm);
+    return name;
+}
+
+/* ---- chapter reading ---- */
+
+static int check_text(book *b, chapter *c, char *text, size_t len)
+{
+    const char *nul = memchr(text, 0, len);
+    if (nul) {
+        int line, col;
+        offset_to_linecol(text, (size_t)(nul - text), &line, &col);
+        diag_error(b->diag, c->diag_name, line, col,
+                   "the file contains a NUL byte (byte offset %zu): is it a binary file?",
+                   (size_t)(nul - text));
+        return -1;
+    }
+    size_t bad;
+    if (!utf8_valid(text, len, &bad)) {
+        int line, col;
+        offset_to_linecol(text, bad, &line, &col);
+        diag_error(b->diag, c->diag_name, line, col,
+                   "the file is not valid UTF-8 (byte 0x%02X at byte offset %zu); save it as UTF-8",
+                   (unsigned char)text[bad], bad);
+        return -1;
+    }
+    return 0;
+}
+
+static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char *yaml_name)
+{
+    const char *why = NULL;
+    char *norm = path_join_inside("", cs->file, &why);
+    if (!norm) {
+        diag_error(b->diag, yaml_name, cs->line, cs->col, "chapter '%s': %s", cs->file, why);
+        return;
+    }
+    c->src = arena_strdup(&b->arena, norm);
+    free(norm);
+    c->diag_name = diag_path(b, c->src);
+    size_t len = 0;
+    char *text = book_read(b, c->src, &len, &why);
+    if (!text) {
+        diag_error(b->diag, yaml_name, cs->line, cs->col, "chapter '%s': %s", cs->file, why);
+        return;
+    }
+    if (check_text(b, c, text, len) != 0) {
+        free(text);
+        return;
+    }
+    size_t skip = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3; /* a UTF-8 byte order mark: harmless, dropped */
+    c->text = text;
+    c->len = len;
+    c->doc = cmark_parse_document(text + skip, len - skip, CMARK_OPT_DEFAULT);
+    int lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    c->lines = lines;
+    if (!cmark_node_first_child(c->doc))
+        diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
+}
+
+/* ---- annotation ---- */
+
+static anno *new_anno(book *b, cmark_node *n, anno_kind k)
+{
+    anno *a = arena_alloc(&b->arena, sizeof *a);
+    a->kind = k;
+    a->target_chapter = -1;
+    cmark_node_set_user_data(n, a);
+    return a;
+}
+
+static int node_line(cmark_node *n)
+{
+    for (; n; n = cmark_node_parent(n)) {
+        int l = cmark_node_get_start_line(n);
+        if (l > 0)
+            return l;
+    }
+    return 1;
+}
+
+static int node_col(cmark_node *n)
+{
+    int c = cmark_node_get_start_column(n);
+    return c > 0 ? c : 1;
+}
+
+static resource *find_resource(book *b, const char *src)
+{
+    for (resource *r = b->resources; r; r = r->next)
+        if (!strcmp(r->src, src))
+            return r;
+    return NULL;
+}
+
+static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
+{
+    const char *why = NULL;
+    int line = node_line(n), col = node_col(n);
+    if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
+        diag_error(b->diag, c->diag_name, line, col,
+                   "image '%.200s': only images inside the book folder can be used", url);
+        return NULL;
+    }
+    char *unesc = path_unescape(url);
+    char *dir = path_dirname(c->src);
+    char *norm = unesc ? path_join_inside(dir, unesc, &why) : NULL;
+    if (!unesc)
+        why = "the path contains %00";
+    free(dir);
+    free(unesc);
+    if (!norm) {
+        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
+        return NULL;
+    }
+    resource *r = find_resource(b, norm);
+    if (r) {
+        free(norm);
+        return r;
+    }
+    size_t len = 0;
+    char *data = book_read(b, norm, &len, &why);
+    if (!data) {
+        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
+        free(norm);
+        return NULL;
+    }
+    image_info info;
+    const char *err = image_probe(data, len, &info);
+    if (err) {
+        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, err);
+        free(data);
+        free(norm);
+        return NULL;
+    }
+    r = arena_alloc(&b->arena, sizeof *r);
+    r->src = arena_strdup(&b->arena, norm);
+    r->media_type = info.media_type;
+    r->width = info.width;
+    r->height = info.height;
+    r->data = data;
+    r->len = len;
+    /* EPUB name: images/ + the file's name, ASCII only, unique. */
+    const char *base = strrchr(norm, '/') ? strrchr(norm, '/') + 1 : norm;
+    buf nm = {0};
+    buf_puts(&nm, "images/");
+    for (const char *p = base; *p && nm.len < 120; p++) {
+        char ch = *p;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '-' || ch == '_' || ch == '.';
+        buf_putc(&nm, ok ? ch : '-');
+    }
+    const char *name = arena_strdup(&b->arena, nm.data);
+    for (int k = 2; !strset_add(out_names, name); k++)
+        name = arena_printf(&b->arena, "images/%d-%s", k, nm.data + 7);
+    buf_free(&nm);
+    r->out_name = name;
+    free(norm);
+    /* append in order of first use */
+    resource **tail = &b->resources;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = r;
+    return r;
+}
+
+static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
+{
+    strset slugs = {0};
+    cmark_iter *it = cmark_iter_new(c->doc);
+    cmark_event_type ev;
+    int depth = 0, too_deep = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST) {
+            if (ev == CMARK_EVENT_ENTER) {
+                if (++depth > BOOK_MAX_DEPTH && !too_deep) {
+                    too_deep = 1;
+                    diag_error(b->diag, c->diag_name, node_line(n), node_col(n),
+                               "lists and block quotes are nested more than %d deep here",
+                               BOOK_MAX_DEPTH);
+                }
+            } else {
+                depth--;
+            }
+        }
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        if (t == CMARK_NODE_HEADING) {
+            anno *a = new_anno(b, n, ANNO_HEADING);
+            buf txt = {0};
+            node_plain_text(n, &txt);
+            /* collapse whitespace */
+            buf clean = {0};
+            int sp = 0;
+            for (size_t i = 0; i < txt.len; i++) {
+                char ch = txt.data[i];
+                if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+                    sp = 1;
+                } else {
+                    if (sp && clean.len)
+                        buf_putc(&clean, ' ');
+                    sp = 0;
+                    buf_putc(&clean, ch);
+                }
+            }
+            a->text = arena_strdup(&b->arena, clean.data ? clean.data : "");
+            buf_free(&clean);
+            buf_free(&txt);
+            char *slug = make_slug(a->text);
+            const char *s = arena_strdup(&b->arena, slug);
+            for (int k = 2; !strset_add(&slugs, s); k++)
+                s = arena_printf(&b->arena, "%s-%d", slug, k);
+            a->slug = s;
+            const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
+            const char *id = idbase;
+            for (int k = 2; !strset_add(ids, id); k++)
+                id = arena_printf(&b->arena, "%s-%d", idbase, k);
+            a->id = id;
+            free(slug);
+            a->chapter = c->index;
+            a->toc = 1;
+            if (!c->title_node) {
+                c->title_node = n;
+                c->title_id = id;
+                c->title = c->label && *c->label
+                               ? arena_printf(&b->arena, "%s %s", c->label, a->text)
+                               : a->text;
+            }
+        } else if (t == CMARK_NODE_HTML_BLOCK) {
+            anno *a = new_anno(b, n, ANNO_HTML);
+            const char *lit = cmark_node_get_literal(n);
+            a->html = lit ? sanitize_block(lit, b->diag, c->diag_name, node_line(n)) : NULL;
+            if (a->html) {
+                GROW(b->html, b->caphtml, b->nhtml + 1);
+                b->html[b->nhtml++] = a->html;
+            }
+        } else if (t == CMARK_NODE_HTML_INLINE) {
+            anno *a = new_anno(b, n, ANNO_HTML);
+            const char *lit = cmark_node_get_literal(n);
+            a->tag = arena_alloc(&b->arena, sizeof *a->tag);
+            sanitize_inline(lit ? lit : "", a->tag, b->diag, c->diag_name, node_line(n), node_col(n));
+        } else if (t == CMARK_NODE_IMAGE) {
+            const char *url = cmark_node_get_url(n);
+            anno *a = new_anno(b, n, ANNO_IMAGE);
+            if (!url || !*url) {
+                diag_error(b->diag, c->diag_name, node_line(n), node_col(n), "image without a file name");
+                continue;
+            }
+            a->res = load_image(b, c, n, url, out_names);
+        }
+    }
+    cmark_iter_free(it);
+    strset_free(&slugs);
+    if (!c->title) {
+        const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
+        size_t l = strlen(base);
+        if (ends_with(base, ".md"))
+            l -= 3;
+        c->title = arena_strndup(&b->arena, base, l);
+        if (cmark_node_first_child(c->doc))
+            diag_warning(b->diag, c->diag_name, 1, 1,
+                         "the chapter has no heading; its file name '%s' is used as its title", c->title);
+    }
+}
+
+static int has_scheme(const char *u, size_t *len)
+{
+    size_t i = 0;
+    if (!((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= 'A' && u[0] <= 'Z')))
+        return 0;
+    while (u[i] && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
+                    (u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+        i++;
+    if (u[i] != ':' || i < 2) /* one letter: a drive letter, not a scheme */
+        return 0;
+    *len = i;
+    return 1;
+}
+
+static const char *find_heading_id(book *b, int chi, const char *frag)
+{
+    cmark_iter *it = cmark_iter_new(b->ch[chi].doc);
+    cmark_event_type ev;
+    const char *found = NULL;
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
+            continue;
+        anno *a = node_anno(n);
+        if (a && (!strcmp(a->slug, frag) || !strcmp(a->id, frag)))
+            found = a->id;
+    }
+    cmark_iter_free(it);
+    return found;
+}
+
+static void resolve_link(book *b, chapter *c, cmark_node *n)
+{
+    const char *url = cmark_node_get_url(n);
+    anno *a = new_anno(b, n, ANNO_LINK);
+    int line = node_line(n), col = node_col(n);
+    if (!url || !*url) {
+        diag_warning(b->diag, c->diag_name, line, col, "link without a target: shown as plain text");
+        return;
+    }
+    size_t sl;
+    if (has_scheme(url, &sl)) {
+        static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
+        for (int i = 0; ok[i]; i++) {
+            if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
+                a->href = arena_strdup(&b->arena, url);
+                return;
+            }
+        }
+        diag_warning(b->diag, c->diag_name, line, col,
+                     "link to '%.*s:' URL dropped (only http, https, mailto, ftp and tel links are kept)",
+                     (int)(sl > 20 ? 20 : sl), url);
+        return;
+    }
+    if (url[0] == '/' && url[1] == '/') {
+        diag_warning(b->diag, c->diag_name, line, col,
+                     "link '%.200s' has no scheme: write https://...; shown as plain text", url);
+        return;
+    }
+    const char *hash = strchr(url, '#');
+    char *path = hash ? xstrndup(url, (size_t)(hash - url)) : xstrdup(url);
+    char *frag = hash ? path_unescape(hash + 1) : NULL;
+    int target = c->index;
+    if (*path) {
+        const char *why = NULL;
+        char *unesc = path_unescape(path);
+        char *dir = path_dirname(c->src);
+        char *norm = unesc ? path_join_inside(dir, unesc, &why) : NULL;
+        if (!unesc)
+            why = "the path contains %00";
+        free(dir);
+        free(unesc);
+        if (!norm) {
+            diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
+            goto out;
+        }
+        target = -1;
+        for (int i = 0; i < b->nch; i++)
+            if (b->ch[i].src && !strcmp(b->ch[i].src, norm))
+                target = i;
+        if (target < 0) {
+            if (book_exists(b, norm))
+                diag_error(b->diag, c->diag_name, line, col,
+                           "link '%.200s': '%s' is not a chapter of this book (add it to 'chapters' in book.yaml)",
+                           url, norm);
+            else
+                diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no such file '%s'", url, norm);
+            free(norm);
+            goto out;
+        }
+        free(norm);
+    }
+    if (!b->ch[target].doc) {
+        /* target chapter failed to load; its error is already reported */
+        goto out;
+    }
+    a->target_chapter = target;
+    if (frag && *frag) {
+        const char *id = find_heading_id(b, target, frag);
+        if (!id) {
+            diag_error(b->diag, c->diag_name, line, col,
+                       "link '%.200s': no heading with the anchor '#%.100s' in %s", url, frag,
+                       b->ch[target].src);
+            a->target_chapter = -1;
+            goto out;
+        }
+        a->target_id = id;
+    } else if (frag && !*path) {
+        /* "#" alone: the chapter start */
+    }
+out:
+    free(path);
+    free(frag);
+}
+
+static void annotate_pass2(book *b, chapter *c)
+{
+    cmark_iter *it = cmark_iter_new(c->doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_LINK)
+            resolve_link(b, c, n);
+    }
+    cmark_iter_free(it);
+}
+
+/* A stable urn:uuid from the metadata: 128 bits of two FNV-1a hashes,
+ * marked as an RFC 9562 version 8 (custom) UUID. */
+static const char *derive_uuid(book *b)
+{
+    const meta *m = &b->meta;
+    const char *parts[] = {m->title, m->subtitle, m->publisher, m->lang, m->date, m->name};
+    unsigned long long h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        const char *s = parts[i] ? parts[i] : "";
+        h1 = hash_bytes(h1, s, strlen(s) + 1);
+        h2 = hash_bytes(h2 ^ 0xA5A5A5A5ULL, s, strlen(s) + 1);
+    }
+    for (int i = 0; i < m->nauthors; i++) {
+        h1 = hash_bytes(h1, m->authors[i], strlen(m->authors[i]) + 1);
+        h2 = hash_bytes(h2, m->authors[i], strlen(m->authors[i]) + 1);
+    }
+    unsigned char u[16];
+    for (int i = 0; i < 8; i++) {
+        u[i] = (unsigned char)(h1 >> (56 - 8 * i));
+        u[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
+    }
+    u[6] = (unsigned char)((u[6] & 0x0F) | 0x80);
+    u[8] = (unsigned char)((u[8] & 0x3F) | 0x80);
+    return arena_printf(&b->arena,
+                        "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                        u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+                        u[12], u[13], u[14], u[15]);
+}
+
+static void load_all(book *b)
+{
+    const char *yaml_name = diag_path(b, "book.yaml");
+    size_t len = 0;
+    const char *why = NULL;
+    char *yaml = book_read(b, "book.yaml", &len, &why);
+    if (!yaml) {
+        if (b->mem_names || strcmp(why, "no such file") != 0)
+            diag_error(b->diag, yaml_name, 0, 0, "cannot read the book's metadata: %s", why);
+        else
+            diag_error(b->diag, yaml_name, 0, 0,
+                       "no book.yaml: a book folder needs a book.yaml with name, title, author, publisher, lang and date");
+        return;
+    }
+    size_t bad;
+    if (memchr(yaml, 0, len) || !utf8_valid(yaml, len, &bad)) {
+        diag_error(b->diag, yaml_name, 0, 0, "book.yaml is not UTF-8 text");
+        free(yaml);
+        return;
+    }
+    int rc = meta_parse(yaml, len, yaml_name, &b->meta, &b->arena, b->diag);
+    free(yaml);
+    if (rc != 0 && !b->meta.has_chapters && b->meta.nchapters == 0) {
+        /* still list the chapters so their errors are found too */
+    }
+    if (!b->meta.has_chapters)
+        list_chapters(b, yaml_name);
+    if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
+        diag_error(b->diag, yaml_name, 0, 0, "more than %d chapters", BOOK_MAX_CHAPTERS);
+        return;
+    }
+    if (b->meta.date)
+        meta_date_ok(b->meta.date, &b->date_epoch);
+    b->build_epoch = b->date_epoch;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0 && v < 253402300800LL)
+            b->build_epoch = v;
+    }
+    b->uuid = b->meta.identifier ? b->meta.identifier : derive_uuid(b);
+
+    b->nch = b->meta.nchapters;
+    b->ch = arena_alloc(&b->arena, (size_t)(b->nch + 1) * sizeof *b->ch);
+    strset used = {0}, ids = {0}, out_names = {0};
+    for (int i = 0; i < b->nch; i++) {
+        chapter *c = &b->ch[i];
+        c->index = i;
+        c->label = b->meta.chapters[i].label;
+        c->theme = b->meta.chapters[i].theme;
+        load_chapter(b, c, &b->meta.chapters[i], yaml_name);
+        if (c->src)
+            c->out_name = out_name_for(b, c->src, &used);
+    }
+    /* ids the XHTML writers generate themselves start with '_' or are these */
+    strset_add(&ids, "toc");
+    strset_add(&ids, "landmarks");
+    strset_add(&ids, "page-list");
+    for (int i = 0; i < b->nch; i++)
+        if (b->ch[i].doc)
+            annotate_pass1(b, &b->ch[i], &ids, &out_names);
+    for (int i = 0; i < b->nch; i++)
+        if (b->ch[i].doc)
+            annotate_pass2(b, &b->ch[i]);
+    strset_free(&used);
+    strset_free(&ids);
+    strset_free(&out_names);
+}
+
+static book *book_new(diag *d)
+{
+    book *b = xcalloc(1, sizeof *b);
+    b->diag = d;
+    return b;
+}
+
+book *book_load(const char *dir, diag *d)
+{
+    book *b = book_new(d);
+    b->dir = arena_strdup(&b->arena, dir);
+    b->dir_real = realpath(dir, NULL);
+    if (!b->dir_real) {
+        diag_error(d, dir, 0, 0, "cannot open the book folder: %s", strerror(errno));
+        return b;
+    }
+    struct stat st;
+    if (stat(b->dir_real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_error(d, dir, 0, 0, "not a folder");
+        return b;
+    }
+    load_all(b);
+    return b;
+}
+
+book *book_load_mem(const char *const *names, const char *const *data, const size_t *len, int n,
+                    diag *d)
+{
+    book *b = book_new(d);
+    b->dir = "";
+    b->mem_names = names;
+    b->mem_data = data;
+    b->mem_len = len;
+    b->mem_n = n;
+    load_all(b);
+    return b;
+}
+
+void book_free(book *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < b->nch; i++) {
+        if (b->ch[i].doc)
+            cmark_node_free(b->ch[i].doc);
+        free(b->ch[i].text);
+    }
+    for (resource *r = b->resources; r; r = r->next)
+        free(r->data);
+    for (size_t i = 0; i < b->nhtml; i++)
+        xmlFreeNode(b->html[i]);
+    free(b->html);
+    free(b->dir_real);
+    arena_free(&b->arena);
+    free(b);
+}

@@ -1,0 +1,32 @@
+/* build — one build of a loaded book into its outputs, in memory: the PDF
+ * layout first (it reports where printed pages begin), then the PDF and
+ * the EPUB from the same model. Nothing here touches output files. */
+#ifndef GB_BUILD_H
+#define GB_BUILD_H
+
+#include <stddef.h>
+
+#include "book.h"
+#include "style.h"
+
+typedef struct build_opts {
+    int epub, pdf;      /* which outputs */
+    int timings;        /* fill the stage timings */
+} build_opts;
+
+typedef struct build_out {
+    char *epub;         /* owned; NULL if not built */
+    size_t epub_len;
+    char *pdf;
+    size_t pdf_len;
+    double t_layout, t_pdf, t_epub; /* seconds per stage */
+} build_out;
+
+/* Builds the outputs requested in o. Returns 0, or -1 after reporting to
+ * d (then out holds nothing). */
+int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d);
+
+/* Frees the buffers of out. */
+void build_out_free(build_out *out);
+
+#endif

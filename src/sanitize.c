@@ -1,0 +1,527 @@
+/* sanitize — see sanitize.h.
+ *
+ * Design: copy, don't edit. The parsed HTML is never trusted or reused; we
+ * walk it and build a new tree of allowed elements only, deciding at each
+ * element whether it may appear inside its new parent. Rejected choice:
+ * deleting bad nodes from the parsed tree in place, which leaves invalid
+ * nesting behind. Recursion depth is capped (SAN_MAX_DEPTH): deeper content
+ * is flattened into its ancestor.
+ */
+#include "sanitize.h"
+
+#include <ctype.h>
+#include <libxml/HTMLparser.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define SAN_MAX_DEPTH 48
+
+typedef enum { K_DROP, K_UNWRAP, K_PHRASING, K_BLOCK, K_EMPTY, K_LIST, K_LI, K_DL, K_DTDD,
+               K_TABLE, K_TSECT, K_TR, K_CELL, K_CAPTION, K_CODEBLOCK } kind;
+
+typedef struct elem {
+    const char *name;
+    kind k;
+    int flow; /* 1: may contain blocks (flow content); 0: phrasing only */
+} elem;
+
+static const elem elems[] = {
+    {"a", K_PHRASING, 0},      {"abbr", K_PHRASING, 0},  {"b", K_PHRASING, 0},
+    {"bdi", K_PHRASING, 0},    {"bdo", K_PHRASING, 0},   {"cite", K_PHRASING, 0},
+    {"code", K_PHRASING, 0},   {"del", K_PHRASING, 0},   {"dfn", K_PHRASING, 0},
+    {"em", K_PHRASING, 0},     {"i", K_PHRASING, 0},     {"ins", K_PHRASING, 0},
+    {"kbd", K_PHRASING, 0},    {"mark", K_PHRASING, 0},  {"q", K_PHRASING, 0},
+    {"s", K_PHRASING, 0},      {"samp", K_PHRASING, 0},  {"small", K_PHRASING, 0},
+    {"span", K_PHRASING, 0},   {"strong", K_PHRASING, 0}, {"sub", K_PHRASING, 0},
+    {"sup", K_PHRASING, 0},    {"time", K_PHRASING, 0},  {"u", K_PHRASING, 0},
+    {"var", K_PHRASING, 0},    {"br", K_EMPTY, 0},       {"wbr", K_EMPTY, 0},
+    {"hr", K_EMPTY, 1},        {"p", K_BLOCK, 0},        {"div", K_BLOCK, 1},
+    {"section", K_BLOCK, 1},   {"aside", K_BLOCK, 1},    {"blockquote", K_BLOCK, 1},
+    {"figure", K_BLOCK, 1},    {"figcaption", K_BLOCK, 1}, {"details", K_BLOCK, 1},
+    {"summary", K_BLOCK, 0},   {"address", K_BLOCK, 1},  {"article", K_BLOCK, 1},
+    {"header", K_BLOCK, 1},    {"footer", K_BLOCK, 1},   {"pre", K_CODEBLOCK, 0},
+    {"ul", K_LIST, 1},         {"ol", K_LIST, 1},        {"li", K_LI, 1},
+    {"dl", K_DL, 1},           {"dt", K_DTDD, 0},        {"dd", K_DTDD, 1},
+    {"table", K_TABLE, 1},     {"thead", K_TSECT, 1},    {"tbody", K_TSECT, 1},
+    {"tfoot", K_TSECT, 1},     {"tr", K_TR, 1},          {"td", K_CELL, 1},
+    {"th", K_CELL, 1},         {"caption", K_CAPTION, 1},
+    /* dropped with their content */
+    {"script", K_DROP, 0},     {"style", K_DROP, 0},     {"iframe", K_DROP, 0},
+    {"object", K_DROP, 0},     {"embed", K_DROP, 0},     {"applet", K_DROP, 0},
+    {"form", K_DROP, 0},       {"input", K_DROP, 0},     {"button", K_DROP, 0},
+    {"textarea", K_DROP, 0},   {"select", K_DROP, 0},    {"option", K_DROP, 0},
+    {"link", K_DROP, 0},       {"meta", K_DROP, 0},      {"base", K_DROP, 0},
+    {"frame", K_DROP, 0},      {"frameset", K_DROP, 0},  {"noscript", K_DROP, 0},
+    {"template", K_DROP, 0},   {"svg", K_DROP, 0},       {"math", K_DROP, 0},
+    {"canvas", K_DROP, 0},     {"audio", K_DROP, 0},     {"video", K_DROP, 0},
+    {"source", K_DROP, 0},     {"track", K_DROP, 0},     {"img", K_DROP, 0},
+    {"picture", K_DROP, 0},    {"title", K_DROP, 0},     {"head", K_DROP, 0},
+    {"param", K_DROP, 0},      {"map", K_DROP, 0},       {"area", K_DROP, 0},
+    {"col", K_DROP, 0},        {"colgroup", K_DROP, 0},
+};
+
+static const elem *lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof elems / sizeof *elems; i++)
+        if (!strcmp(elems[i].name, name))
+            return &elems[i];
+    return NULL;
+}
+
+static int is_heading(const char *n)
+{
+    return n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2];
+}
+
+int sanitize_url_ok(const char *url)
+{
+    while (*url == ' ' || *url == '\t' || *url == '\n')
+        url++;
+    if (url[0] == '#')
+        return url[1] != 0;
+    static const char *const ok[] = {"http://", "https://", "mailto:", "ftp://", "tel:", NULL};
+    for (int i = 0; ok[i]; i++)
+        if (!strncasecmp(url, ok[i], strlen(ok[i])))
+            return 1;
+    return 0;
+}
+
+typedef struct san {
+    diag *d;
+    const char *file;
+    int line;
+    int warned_script, warned_handler, warned_url, warned_img, warned_other;
+} san;
+
+static void warn(san *s, int *flag, const char *msg)
+{
+    if (*flag)
+        return;
+    *flag = 1;
+    diag_warning(s->d, s->file, s->line, 1, "%s", msg);
+}
+
+/* Copies the allowed attributes of src onto dst. */
+static void copy_attrs(san *s, xmlNodePtr src, xmlNodePtr dst, const char *name)
+{
+    for (xmlAttrPtr a = src->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        xmlChar *v = xmlNodeListGetString(src->doc, a->children, 1);
+        const char *val = v ? (const char *)v : "";
+        if (!strncasecmp(an, "on", 2)) {
+            warn(s, &s->warned_handler, "raw HTML: event handler attributes (on...) removed");
+        } else if (!strcmp(an, "href") && !strcmp(name, "a")) {
+            if (sanitize_url_ok(val) && val[0] != '#')
+                xmlSetProp(dst, BAD_CAST "href", BAD_CAST val);
+            else if (!strncasecmp(val, "javascript:", 11) || !strncasecmp(val, "data:", 5) ||
+                     !strncasecmp(val, "vbscript:", 9))
+                warn(s, &s->warned_url, "raw HTML: javascript:/data: link removed (its text is kept)");
+            else
+                warn(s, &s->warned_other, "raw HTML: only external links (https://...) are kept in raw HTML; write internal links in Markdown");
+        } else if (!strcmp(an, "title") || !strcmp(an, "class") || !strcmp(an, "dir")) {
+            if (strcmp(an, "dir") || !strcmp(val, "ltr") || !strcmp(val, "rtl") || !strcmp(val, "auto"))
+                xmlSetProp(dst, a->name, BAD_CAST val);
+        } else if (!strcmp(an, "lang")) {
+            int ok = *val && strlen(val) < 36;
+            for (const char *p = val; *p; p++)
+                if (!isalnum((unsigned char)*p) && *p != '-')
+                    ok = 0;
+            if (ok) {
+                xmlSetProp(dst, BAD_CAST "lang", BAD_CAST val);
+                xmlNsPtr xmlns = xmlSearchNsByHref(dst->doc, dst, XML_XML_NAMESPACE);
+                xmlSetNsProp(dst, xmlns, BAD_CAST "lang", BAD_CAST val);
+            }
+        } else if ((!strcmp(an, "colspan") || !strcmp(an, "rowspan")) &&
+                   (!strcmp(name, "td") || !strcmp(name, "th"))) {
+            int n = atoi(val);
+            if (n >= 1 && n <= 1000) {
+                char num[8];
+                snprintf(num, sizeof num, "%d", n);
+                xmlSetProp(dst, a->name, BAD_CAST num);
+            }
+        } else if (!strcmp(an, "scope") && !strcmp(name, "th")) {
+            if (!strcmp(val, "row") || !strcmp(val, "col") || !strcmp(val, "rowgroup") || !strcmp(val, "colgroup"))
+                xmlSetProp(dst, a->name, BAD_CAST val);
+        } else if (!strcmp(an, "start") && !strcmp(name, "ol")) {
+            char *end;
+            long n = strtol(val, &end, 10);
+            if (!*end && *val && n > -1000000000L && n < 1000000000L) {
+                char num[16];
+                snprintf(num, sizeof num, "%ld", n);
+                xmlSetProp(dst, a->name, BAD_CAST num);
+            }
+        } else if (!strcmp(an, "datetime") && !strcmp(name, "time")) {
+            /* dropped: its syntax is strict and not worth validating */
+        }
+        if (v)
+            xmlFree(v);
+    }
+}
+
+/* Adds text, dropping characters XML 1.0 forbids. */
+static void add_text(xmlNodePtr parent, const char *t)
+{
+    buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+            continue;
+        buf_putc(&b, (char)*p);
+    }
+    if (b.len)
+        xmlAddChild(parent, xmlNewText(BAD_CAST b.data));
+    buf_free(&b);
+}
+
+static int only_space(const char *t)
+{
+    for (; *t; t++)
+        if (*t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+            return 0;
+    return 1;
+}
+
+/* What a parent accepts. */
+typedef enum { A_FLOW, A_PHRASING, A_LIST, A_DL, A_TABLE, A_TSECT, A_TR } accepts;
+
+static accepts accepts_of(const char *name)
+{
+    const elem *e = lookup(name);
+    if (!e)
+        return A_FLOW;
+    switch (e->k) {
+    case K_LIST: return A_LIST;
+    case K_DL: return A_DL;
+    case K_TABLE: return A_TABLE;
+    case K_TSECT: return A_TSECT;
+    case K_TR: return A_TR;
+    default: return e->flow ? A_FLOW : A_PHRASING;
+    }
+}
+
+static void copy_children(san *s, xmlNodePtr src, xmlNodePtr dst, int depth);
+
+/* Returns the element to add children of `src` to, created inside dst as
+ * the content model allows; may return dst itself (unwrap). */
+static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
+{
+    accepts acc = accepts_of((const char *)dst->name);
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        const char *t = (const char *)n->content;
+        if (!t)
+            return;
+        if (acc == A_LIST || acc == A_DL || acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
+            if (only_space(t))
+                return;
+            /* stray text in a list or table: give it a proper container */
+            const char *wrap = acc == A_LIST ? "li" : acc == A_DL ? "dd" : NULL;
+            if (!wrap)
+                return;
+            xmlNodePtr w = xmlNewChild(dst, NULL, BAD_CAST wrap, NULL);
+            add_text(w, t);
+            return;
+        }
+        add_text(dst, t);
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return; /* comments, processing instructions */
+    const char *name = (const char *)n->name;
+    char lname[16];
+    size_t ln = strlen(name);
+    if (ln >= sizeof lname) {
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    for (size_t i = 0; i <= ln; i++)
+        lname[i] = (char)tolower((unsigned char)name[i]);
+    const elem *e = lookup(lname);
+    char mapped[16];
+    strcpy(mapped, lname);
+    if (is_heading(lname)) {
+        strcpy(mapped, "p");
+        e = lookup("p");
+    }
+    if (!e) {
+        /* html/body/unknown elements: keep the content, drop the tag */
+        if (strcmp(lname, "html") && strcmp(lname, "body"))
+            warn(s, &s->warned_other, "raw HTML: unsupported elements were removed (their text is kept)");
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    if (e->k == K_DROP) {
+        if (!strcmp(lname, "script") || !strcmp(lname, "style") || !strcmp(lname, "iframe") ||
+            !strcmp(lname, "object") || !strcmp(lname, "embed"))
+            warn(s, &s->warned_script, "raw HTML: <script>, <style> and embedded content removed");
+        else if (!strcmp(lname, "img"))
+            warn(s, &s->warned_img, "raw HTML: <img> removed; use Markdown images ![alt](file)");
+        else
+            warn(s, &s->warned_other, "raw HTML: unsupported elements were removed");
+        return;
+    }
+    if (depth > SAN_MAX_DEPTH) {
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    int ok;
+    switch (acc) {
+    case A_PHRASING:
+        ok = e->k == K_PHRASING || e->k == K_EMPTY;
+        if (!strcmp(mapped, "hr"))
+            ok = 0;
+        if (!strcmp(mapped, "a")) {
+            for (xmlNodePtr p = dst; p; p = p->parent)
+                if (p->name && !strcmp((const char *)p->name, "a"))
+                    ok = 0;
+        }
+        break;
+    case A_FLOW:
+        ok = e->k == K_PHRASING || e->k == K_EMPTY || e->k == K_BLOCK || e->k == K_LIST ||
+             e->k == K_DL || e->k == K_TABLE || e->k == K_CODEBLOCK;
+        if (!strcmp(mapped, "figcaption") || !strcmp(mapped, "summary"))
+            ok = 0;
+        break;
+    case A_LIST:
+        ok = e->k == K_LI;
+        if (!ok) {
+            xmlNodePtr li = xmlNewChild(dst, NULL, BAD_CAST "li", NULL);
+            copy_node(s, n, li, depth + 1);
+            return;
+        }
+        break;
+    case A_DL:
+        ok = e->k == K_DTDD;
+        if (!ok) {
+            xmlNodePtr dd = xmlNewChild(dst, NULL, BAD_CAST "dd", NULL);
+            copy_node(s, n, dd, depth + 1);
+            return;
+        }
+        break;
+    case A_TABLE:
+        ok = e->k == K_TSECT || e->k == K_TR || e->k == K_CAPTION;
+        break;
+    case A_TSECT:
+        ok = e->k == K_TR;
+        break;
+    case A_TR:
+        ok = e->k == K_CELL;
+        break;
+    default:
+        ok = 0;
+    }
+    if (!ok) {
+        if (acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
+            warn(s, &s->warned_other, "raw HTML: a table's malformed parts were removed");
+            return;
+        }
+        /* li/dt/dd/td out of place, or a block inside phrasing: unwrap */
+        if (acc == A_PHRASING && (e->k == K_BLOCK || e->k == K_LIST || e->k == K_CODEBLOCK) &&
+            dst->children)
+            xmlAddChild(dst, xmlNewText(BAD_CAST " "));
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    xmlNodePtr el = xmlNewNode(dst->ns, BAD_CAST mapped);
+    xmlAddChild(dst, el);
+    copy_attrs(s, n, el, mapped);
+    if (e->k != K_EMPTY)
+        copy_children(s, n, el, depth + 1);
+    /* Keep structurally required content: empty lists and tables are invalid. */
+    if ((e->k == K_LIST || e->k == K_DL || e->k == K_TABLE || e->k == K_TSECT || e->k == K_TR) &&
+        !el->children) {
+        xmlUnlinkNode(el);
+        xmlFreeNode(el);
+    } else if (!strcmp(mapped, "a") && !xmlHasProp(el, BAD_CAST "href")) {
+        /* an anchor without a safe target: keep its content as a span */
+        xmlNodeSetName(el, BAD_CAST "span");
+    }
+}
+
+static void copy_children(san *s, xmlNodePtr src, xmlNodePtr dst, int depth)
+{
+    for (xmlNodePtr c = src->children; c; c = c->next)
+        copy_node(s, c, dst, depth);
+}
+
+static int has_content(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content && !only_space((const char *)c->content))
+            return 1;
+        if (c->type == XML_ELEMENT_NODE)
+            return 1;
+    }
+    return 0;
+}
+
+xmlNodePtr sanitize_block(const char *html, diag *d, const char *file, int line)
+{
+    san s = {.d = d, .file = file, .line = line};
+    buf wrapped = {0};
+    buf_puts(&wrapped, "<html><body>");
+    buf_puts(&wrapped, html);
+    buf_puts(&wrapped, "</body></html>");
+    htmlDocPtr doc = htmlReadMemory(wrapped.data, (int)(wrapped.len > 0x7FFFFFFF ? 0x7FFFFFFF : wrapped.len),
+                                    NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                        HTML_PARSE_NOBLANKS);
+    buf_free(&wrapped);
+    xmlNodePtr out = xmlNewNode(NULL, BAD_CAST "div");
+    if (doc) {
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        if (root)
+            copy_children(&s, root, out, 0);
+        xmlFreeDoc(doc);
+    }
+    if (!has_content(out)) {
+        xmlFreeNode(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void get_attr(const char *p, const char *end, const char *name, char *out, size_t outsz)
+{
+    size_t nl = strlen(name);
+    out[0] = 0;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        const char *an = p;
+        while (p < end && *p != '=' && *p != ' ' && *p != '>' && *p != '/' && *p != '\t' && *p != '\n')
+            p++;
+        size_t al = (size_t)(p - an);
+        const char *v = NULL;
+        size_t vl = 0;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+            p++;
+        if (p < end && *p == '=') {
+            p++;
+            while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+                p++;
+            if (p < end && (*p == '"' || *p == '\'')) {
+                char q = *p++;
+                v = p;
+                while (p < end && *p != q)
+                    p++;
+                vl = (size_t)(p - v);
+                if (p < end)
+                    p++;
+            } else {
+                v = p;
+                while (p < end && *p != ' ' && *p != '>' && *p != '\t' && *p != '\n')
+                    p++;
+                vl = (size_t)(p - v);
+            }
+        }
+        if (al == 0) {
+            p++;
+            continue;
+        }
+        if (al == nl && !strncasecmp(an, name, nl) && v) {
+            if (vl >= outsz)
+                vl = outsz - 1;
+            memcpy(out, v, vl);
+            out[vl] = 0;
+            /* undo the few entities that matter in attribute values */
+            char *o = out;
+            for (char *i = out; *i;) {
+                if (!strncmp(i, "&amp;", 5)) *o++ = '&', i += 5;
+                else if (!strncmp(i, "&quot;", 6)) *o++ = '"', i += 6;
+                else if (!strncmp(i, "&lt;", 4)) *o++ = '<', i += 4;
+                else if (!strncmp(i, "&gt;", 4)) *o++ = '>', i += 4;
+                else *o++ = *i++;
+            }
+            *o = 0;
+            return;
+        }
+    }
+}
+
+void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, int line, int col)
+{
+    memset(t, 0, sizeof *t);
+    const char *p = html;
+    if (p[0] != '<' || p[1] == '!' || p[1] == '?')
+        return; /* comments, declarations, processing instructions: dropped */
+    p++;
+    if (*p == '/') {
+        t->closing = 1;
+        p++;
+    }
+    char name[16];
+    size_t n = 0;
+    while (isalnum((unsigned char)*p) && n + 1 < sizeof name)
+        name[n++] = (char)tolower((unsigned char)*p++);
+    name[n] = 0;
+    if (isalnum((unsigned char)*p))
+        return; /* absurdly long name */
+    const char *attrs = p, *end = p + strlen(p);
+    if (!strcmp(name, "script") || !strcmp(name, "style")) {
+        if (!t->closing) {
+            diag_warning(d, file, line, col, "raw HTML: <%s> removed", name);
+            t->skip_content = 1;
+        }
+        strcpy(t->name, name); /* the writer uses it to end the skipping */
+        t->empty = 0;
+        return;
+    }
+    /* inline tags allowed between Markdown text */
+    static const char *const ok[] = {"abbr", "b", "bdi", "cite", "code", "del", "dfn", "em", "i",
+                                     "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
+                                     "strong", "sub", "sup", "u", "var", "a", "time", NULL};
+    int allowed = 0;
+    for (int i = 0; ok[i]; i++)
+        if (!strcmp(ok[i], name))
+            allowed = 1;
+    if (!strcmp(name, "br") || !strcmp(name, "wbr")) {
+        strcpy(t->name, name);
+        t->empty = 1;
+        return;
+    }
+    for (const char *q = attrs; q + 3 < end; q++)
+        if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n') && (q[0] == 'o' || q[0] == 'O') &&
+            (q[1] == 'n' || q[1] == 'N') && isalpha((unsigned char)q[2])) {
+            const char *e = q + 2;
+            while (isalpha((unsigned char)*e))
+                e++;
+            while (*e == ' ')
+                e++;
+            if (*e == '=') {
+                diag_warning(d, file, line, col, "raw HTML: event handler attribute removed");
+                break;
+            }
+        }
+    if (!allowed) {
+        if (!t->closing && n)
+            diag_warning(d, file, line, col, "raw HTML: <%s> is not supported here and was removed", name);
+        return;
+    }
+    strcpy(t->name, name);
+    if (t->closing)
+        return;
+    get_attr(attrs, end, "title", t->title, sizeof t->title);
+    char lang[64];
+    get_attr(attrs, end, "lang", lang, sizeof lang);
+    int lok = lang[0] && strlen(lang) < sizeof t->lang;
+    for (const char *q = lang; *q; q++)
+        if (!isalnum((unsigned char)*q) && *q != '-')
+            lok = 0;
+    if (lok)
+        strcpy(t->lang, lang);
+    if (!strcmp(name, "a")) {
+        get_attr(attrs, end, "href", t->href, sizeof t->href);
+        if (t->href[0] && (!sanitize_url_ok(t->href) || t->href[0] == '#')) {
+            if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
+                !strncasecmp(t->href, "vbscript:", 9))
+                diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
+            else
+                diag_warning(d, file, line, col,
+                             "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
+            t->href[0] = 0;
+        }
+        if (!t->href[0])
+            strcpy(t->name, "span");
+    }
+}

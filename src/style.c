@@ -1,0 +1,412 @@
+/* style — see style.h. The schema is a table (key, type, field): adding a
+ * property is one line. The style sheet substitution is a single pass over
+ * the template. */
+#include "style.h"
+
+#include <errno.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+typedef enum { T_FONT, T_COLOR, T_LENGTH, T_NUMBER, T_PT, T_PAPER } vtype;
+
+typedef struct prop {
+    const char *key; /* section-key */
+    vtype type;
+    size_t off;      /* offset in struct style */
+    int index;       /* font role or theme index */
+} prop;
+
+#define F(field) offsetof(style, field)
+static const prop props[] = {
+    {"fonts-body", T_FONT, 0, FONT_BODY},
+    {"fonts-body-italic", T_FONT, 0, FONT_BODY_ITALIC},
+    {"fonts-body-bold", T_FONT, 0, FONT_BODY_BOLD},
+    {"fonts-body-bold-italic", T_FONT, 0, FONT_BODY_BOLD_ITALIC},
+    {"fonts-heading", T_FONT, 0, FONT_HEADING},
+    {"fonts-heading-regular", T_FONT, 0, FONT_HEADING_REGULAR},
+    {"fonts-heading-italic", T_FONT, 0, FONT_HEADING_ITALIC},
+    {"fonts-mono", T_FONT, 0, FONT_MONO},
+    {"colors-text", T_COLOR, F(text), 0},
+    {"colors-muted", T_COLOR, F(muted), 0},
+    {"colors-accent", T_COLOR, F(accent), 0},
+    {"colors-link", T_COLOR, F(link), 0},
+    {"colors-rule", T_COLOR, F(rule), 0},
+    {"colors-code-background", T_COLOR, F(code_bg), 0},
+    {"colors-theme-1", T_COLOR, F(theme[0]), 1},
+    {"colors-theme-2", T_COLOR, F(theme[1]), 2},
+    {"colors-theme-3", T_COLOR, F(theme[2]), 3},
+    {"colors-theme-4", T_COLOR, F(theme[3]), 4},
+    {"colors-theme-5", T_COLOR, F(theme[4]), 5},
+    {"colors-theme-6", T_COLOR, F(theme[5]), 6},
+    {"colors-theme-7", T_COLOR, F(theme[6]), 7},
+    {"colors-theme-8", T_COLOR, F(theme[7]), 8},
+    {"colors-theme-9", T_COLOR, F(theme[8]), 9},
+    {"text-size", T_PT, F(size), 0},
+    {"text-leading", T_NUMBER, F(leading), 0},
+    {"text-paragraph-indent", T_LENGTH, F(par_indent), 0},
+    {"text-paragraph-space", T_LENGTH, F(par_space), 0},
+    {"text-list-indent", T_LENGTH, F(list_indent), 0},
+    {"text-quote-indent", T_LENGTH, F(quote_indent), 0},
+    {"text-code-size", T_LENGTH, F(code_size), 0},
+    {"headings-h1-size", T_LENGTH, F(h_size[0]), 0},
+    {"headings-h2-size", T_LENGTH, F(h_size[1]), 0},
+    {"headings-h3-size", T_LENGTH, F(h_size[2]), 0},
+    {"headings-h4-size", T_LENGTH, F(h_size[3]), 0},
+    {"headings-space-before", T_LENGTH, F(h_before), 0},
+    {"headings-space-after", T_LENGTH, F(h_after), 0},
+    {"page-paper", T_PAPER, F(paper), 0},
+    {"page-margin-top", T_LENGTH, F(margin_top), 0},
+    {"page-margin-bottom", T_LENGTH, F(margin_bottom), 0},
+    {"page-margin-inner", T_LENGTH, F(margin_inner), 0},
+    {"page-margin-outer", T_LENGTH, F(margin_outer), 0},
+};
+#undef F
+#define NPROPS (sizeof props / sizeof *props)
+
+double style_pt(length l, double size)
+{
+    return l.em ? l.v * size : l.v;
+}
+
+int style_set_paper(style *s, const char *paper)
+{
+    if (!strcmp(paper, "a4")) {
+        s->page_w = 595.276, s->page_h = 841.89;
+    } else if (!strcmp(paper, "a5")) {
+        s->page_w = 419.528, s->page_h = 595.276;
+    } else {
+        return -1;
+    }
+    s->paper = paper;
+    return 0;
+}
+
+static int parse_length(const char *v, length *out, int allow_em)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || errno || x != x || x < 0 || x > 10000)
+        return -1;
+    out->em = 0;
+    if (!strcmp(end, "pt"))
+        out->v = x;
+    else if (!strcmp(end, "mm"))
+        out->v = x * 72.0 / 25.4;
+    else if (!strcmp(end, "cm"))
+        out->v = x * 72.0 / 2.54;
+    else if (!strcmp(end, "in"))
+        out->v = x * 72.0;
+    else if (!strcmp(end, "em") && allow_em)
+        out->v = x, out->em = 1;
+    else if (x == 0 && !*end)
+        out->v = 0;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_color(const char *v, rgb *c)
+{
+    if (v[0] != '#' || strlen(v) != 7)
+        return -1;
+    unsigned x[3];
+    for (int i = 0; i < 3; i++) {
+        char hex[3] = {v[1 + 2 * i], v[2 + 2 * i], 0};
+        char *end;
+        x[i] = (unsigned)strtoul(hex, &end, 16);
+        if (*end)
+            return -1;
+    }
+    c->r = x[0] / 255.0, c->g = x[1] / 255.0, c->b = x[2] / 255.0;
+    return 0;
+}
+
+/* Reads the family name of a font file with FreeType. */
+static const char *family_of(const char *path, arena *a, const char **why)
+{
+    FT_Library lib;
+    if (FT_Init_FreeType(&lib)) {
+        *why = "cannot start FreeType";
+        return NULL;
+    }
+    FT_Face face;
+    const char *fam = NULL;
+    if (FT_New_Face(lib, path, 0, &face)) {
+        *why = "not a font file FreeType can read (corrupt or unsupported)";
+    } else {
+        if (!face->family_name || !(face->face_flags & FT_FACE_FLAG_SCALABLE))
+            *why = "not a scalable font";
+        else
+            fam = arena_strdup(a, face->family_name);
+        FT_Done_Face(face);
+    }
+    FT_Done_FreeType(lib);
+    return fam;
+}
+
+typedef struct walkctx {
+    style *s;
+    const char *file, *fonts_dir;
+    arena *a;
+    diag *d;
+    int bad;
+    unsigned long long seen; /* bit per prop (NPROPS <= 64) */
+} walkctx;
+
+static void set_value(walkctx *w, const char *key, yaml_node_t *v)
+{
+    int line = (int)v->start_mark.line + 1, col = (int)v->start_mark.column + 1;
+    const prop *p = NULL;
+    for (size_t i = 0; i < NPROPS; i++)
+        if (!strcmp(props[i].key, key))
+            p = &props[i];
+    if (!p) {
+        const char *best = NULL;
+        int bestd = 4;
+        for (size_t i = 0; i < NPROPS; i++) {
+            int dd = edit_distance(key, props[i].key);
+            if (dd < bestd)
+                bestd = dd, best = props[i].key;
+        }
+        if (best)
+            diag_error(w->d, w->file, line, col, "unknown style property '%s' (did you mean '%s'?)", key, best);
+        else
+            diag_error(w->d, w->file, line, col, "unknown style property '%s'", key);
+        w->bad = 1;
+        return;
+    }
+    w->seen |= 1ULL << (p - props);
+    if (v->type != YAML_SCALAR_NODE) {
+        diag_error(w->d, w->file, line, col, "'%s' must be a single value", key);
+        w->bad = 1;
+        return;
+    }
+    const char *val = arena_strndup(w->a, (const char *)v->data.scalar.value, v->data.scalar.length);
+    char *base = (char *)w->s;
+    const char *why = NULL;
+    switch (p->type) {
+    case T_FONT: {
+        if (strchr(val, '/') || !*val || val[0] == '.') {
+            why = "a font is a file name in the fonts folder (no '/')";
+            break;
+        }
+        const char *path = arena_printf(w->a, "%s/%s", w->fonts_dir, val);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
+            w->bad = 1;
+            return;
+        }
+        const char *fam = family_of(path, w->a, &why);
+        if (!fam)
+            break;
+        w->s->font_file[p->index] = val;
+        w->s->font_path[p->index] = path;
+        w->s->font_family[p->index] = fam;
+        break;
+    }
+    case T_COLOR:
+        if (parse_color(val, (rgb *)(base + p->off)) != 0)
+            why = "a colour is written #RRGGBB (in quotes in YAML: \"#01689B\")";
+        else if (p->index > w->s->ntheme)
+            w->s->ntheme = p->index;
+        break;
+    case T_LENGTH:
+        if (parse_length(val, (length *)(base + p->off), 1) != 0)
+            why = "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
+        break;
+    case T_PT: {
+        length l;
+        if (parse_length(val, &l, 0) != 0 || l.v < 4 || l.v > 72)
+            why = "the text size is a length in pt between 4pt and 72pt (e.g. 10.5pt)";
+        else
+            *(double *)(base + p->off) = l.v;
+        break;
+    }
+    case T_NUMBER: {
+        char *end;
+        double x = strtod(val, &end);
+        if (end == val || *end || x < 0.8 || x > 4)
+            why = "a plain number between 0.8 and 4 (e.g. 1.4)";
+        else
+            *(double *)(base + p->off) = x;
+        break;
+    }
+    case T_PAPER:
+        if (style_set_paper(w->s, !strcmp(val, "a4") ? "a4" : !strcmp(val, "a5") ? "a5" : val) != 0)
+            why = "the paper is a4 or a5";
+        break;
+    }
+    if (why) {
+        diag_error(w->d, w->file, line, col, "'%s: %s': %s", key, val, why);
+        w->bad = 1;
+        return;
+    }
+}
+
+static void defaults(style *s)
+{
+    memset(s, 0, sizeof *s);
+    s->size = 10.5;
+    s->leading = 1.4;
+    s->par_indent = (length){1.2, 1};
+    s->list_indent = (length){1.6, 1};
+    s->quote_indent = (length){1.6, 1};
+    s->code_size = (length){0.88, 1};
+    s->h_size[0] = (length){2, 1};
+    s->h_size[1] = (length){1.4, 1};
+    s->h_size[2] = (length){1.15, 1};
+    s->h_size[3] = (length){1, 1};
+    s->h_before = (length){1.4, 1};
+    s->h_after = (length){0.5, 1};
+    s->margin_top = s->margin_bottom = s->margin_inner = s->margin_outer = (length){25 * 72 / 25.4, 0};
+    style_set_paper(s, "a4");
+}
+
+/* Replaces var(--name) in the template with the values as written in
+ * style.yaml (font families get their family name, quoted). */
+static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
+                    const char **names, const char **values, int n, arena *a, diag *d)
+{
+    buf out = {0};
+    int bad = 0, line = 1;
+    size_t i = 0;
+    while (i < len) {
+        if (tmpl[i] == '\n')
+            line++;
+        if (i + 6 < len && !memcmp(tmpl + i, "var(--", 6)) {
+            size_t j = i + 6;
+            while (j < len && tmpl[j] != ')' && j - i < 80)
+                j++;
+            if (j >= len || tmpl[j] != ')') {
+                diag_error(d, file, line, 1, "unterminated var(");
+                bad = 1;
+                break;
+            }
+            size_t nl = j - (i + 6);
+            const char *val = NULL;
+            for (int k = 0; k < n; k++)
+                if (strlen(names[k]) == nl && !memcmp(names[k], tmpl + i + 6, nl))
+                    val = values[k];
+            if (!val) {
+                diag_error(d, file, line, 1, "var(--%.*s) names no property of style.yaml", (int)nl, tmpl + i + 6);
+                bad = 1;
+                val = "";
+            }
+            buf_puts(&out, val);
+            i = j + 1;
+            continue;
+        }
+        buf_putc(&out, tmpl[i]);
+        i++;
+    }
+    size_t olen;
+    char *css = buf_detach(&out, &olen);
+    s->css = arena_strndup(a, css, olen);
+    s->css_len = olen;
+    free(css);
+    return bad ? -1 : 0;
+}
+
+int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag *d)
+{
+    defaults(s);
+    const char *file = arena_printf(a, "%s/style.yaml", dir);
+    size_t len;
+    char *text = read_file(file, 1 << 20, &len);
+    if (!text) {
+        diag_error(d, file, 0, 0, "cannot read the style: %s", strerror(errno));
+        return -1;
+    }
+    walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .a = a, .d = d};
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        diag_error(d, file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
+                   "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
+        yaml_parser_delete(&parser);
+        free(text);
+        return -1;
+    }
+    const char **names = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *names);
+    const char **values = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *values);
+    int nv = 0;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        diag_error(d, file, 1, 1, "style.yaml must be a map of sections (fonts:, colors:, text:, ...)");
+        w.bad = 1;
+    } else {
+        for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+            yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+            if (!k || !v || k->type != YAML_SCALAR_NODE)
+                continue;
+            const char *sec = (const char *)k->data.scalar.value;
+            if (v->type != YAML_MAPPING_NODE) {
+                diag_error(d, file, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1,
+                           "'%s' must be a section of 'key: value' lines", sec);
+                w.bad = 1;
+                continue;
+            }
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+                yaml_node_t *k2 = yaml_document_get_node(&doc, q->key);
+                yaml_node_t *v2 = yaml_document_get_node(&doc, q->value);
+                if (!k2 || !v2 || k2->type != YAML_SCALAR_NODE)
+                    continue;
+                const char *key = arena_printf(a, "%s-%s", sec, (const char *)k2->data.scalar.value);
+                int before = w.bad;
+                set_value(&w, key, v2);
+                if (!w.bad && !before && v2->type == YAML_SCALAR_NODE && nv < (int)NPROPS) {
+                    names[nv] = key;
+                    values[nv] = arena_strndup(a, (const char *)v2->data.scalar.value, v2->data.scalar.length);
+                    nv++;
+                }
+            }
+        }
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    free(text);
+    /* every font role is required */
+    for (int r = 0; r < FONT_COUNT; r++) {
+        if (!s->font_path[r] && !w.bad) {
+            static const char *const keys[] = {"body", "body-italic", "body-bold", "body-bold-italic",
+                                               "heading", "heading-regular", "heading-italic", "mono"};
+            diag_error(d, file, 1, 1, "missing font 'fonts: %s:'", keys[r]);
+            w.bad = 1;
+        }
+    }
+    if (w.bad)
+        return -1;
+    /* font families as CSS variables */
+    static const char *const famvars[FONT_COUNT] = {
+        "fonts-body-family", NULL, NULL, NULL, "fonts-heading-family", NULL, NULL, "fonts-mono-family"};
+    for (int r = 0; r < FONT_COUNT; r++) {
+        if (!famvars[r])
+            continue;
+        names[nv] = famvars[r];
+        values[nv] = arena_printf(a, "\"%s\"", s->font_family[r]);
+        nv++;
+    }
+    s->var_names = names;
+    s->var_values = values;
+    s->nvars = nv;
+    const char *cssfile = arena_printf(a, "%s/epub.css", dir);
+    char *tmpl = read_file(cssfile, 1 << 20, &len);
+    if (!tmpl) {
+        diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", strerror(errno));
+        return -1;
+    }
+    int rc = fill_css(s, tmpl, len, cssfile, names, values, nv, a, d);
+    free(tmpl);
+    return rc;
+}

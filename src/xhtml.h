@@ -1,0 +1,36 @@
+/* xhtml — the EPUB's XHTML content documents, built as libxml2 trees from
+ * the document model and serialised by libxml2 (never by concatenating
+ * markup). */
+#ifndef GB_XHTML_H
+#define GB_XHTML_H
+
+#include <libxml/tree.h>
+
+#include "book.h"
+#include "pagemap.h"
+
+/* Creates an XHTML document with <head> (charset, <title>, the style
+ * sheet at css_href if not NULL) and an empty <body>, in language lang.
+ * Returns the body; *doc receives the document (caller frees with
+ * xmlFreeDoc). */
+xmlNodePtr xhtml_new(const char *lang, const char *title, const char *css_href, xmlDocPtr *doc);
+
+/* Builds the content document of chapter i. Page-break markers from `pm`
+ * (may be NULL) are inserted where the printed pages begin. Returns a new
+ * document (caller frees with xmlFreeDoc). */
+xmlDocPtr xhtml_chapter(const book *b, int i, const pagemap *pm);
+
+/* Serialises doc (UTF-8, XML declaration, HTML5 doctype) into a new buffer
+ * (caller frees); *len receives its length. */
+char *xhtml_serialize(xmlDocPtr doc, size_t *len);
+
+/* Adds text to parent, dropping characters XML 1.0 forbids. */
+void xhtml_add_text(xmlNodePtr parent, const char *s, size_t len);
+
+/* Sets an attribute in the XML namespace (xml:lang). */
+void xhtml_set_xml_lang(xmlNodePtr el, const char *lang);
+
+/* Returns the epub: namespace declared on the document's root. */
+xmlNsPtr xhtml_epub_ns(xmlDocPtr doc);
+
+#endif
