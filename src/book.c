@@ -529,20 +529,27 @@ static int has_scheme(const char *u, size_t *len)
     return 1;
 }
 
+/* The id of the heading of chapter chi that `frag` names: its slug (unique
+ * in the chapter, what links are meant to use) first, then, for links that
+ * copied an id from the output, its book-wide id. Slugs win: a heading's id
+ * ("producten-2", the second 'Producten' of the book) may equal another
+ * heading's slug ('Producten 2'). */
 static const char *find_heading_id(book *b, int chi, const char *frag)
 {
-    cmark_iter *it = cmark_iter_new(b->ch[chi].doc);
-    cmark_event_type ev;
     const char *found = NULL;
-    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
-            continue;
-        anno *a = node_anno(n);
-        if (a && (!strcmp(a->slug, frag) || !strcmp(a->id, frag)))
-            found = a->id;
+    for (int by_id = 0; by_id < 2 && !found; by_id++) {
+        cmark_iter *it = cmark_iter_new(b->ch[chi].doc);
+        cmark_event_type ev;
+        while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+            cmark_node *n = cmark_iter_get_node(it);
+            if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
+                continue;
+            anno *a = node_anno(n);
+            if (a && !strcmp(by_id ? a->id : a->slug, frag))
+                found = a->id;
+        }
+        cmark_iter_free(it);
     }
-    cmark_iter_free(it);
     return found;
 }
 

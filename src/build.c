@@ -1,25 +1,100 @@
 /* build — see build.h. */
 #include "build.h"
 
+#include <linebreak.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "epub.h"
+#include "font.h"
+#include "hyph.h"
+#include "layout.h"
 #include "pagemap.h"
+#include "pdf.h"
+
+/* Debian's hyphenation dictionary for the book's language, or NULL. */
+static hyph *load_hyphenation(const char *lang)
+{
+    char code[16];
+    size_t n = 0;
+    while (lang[n] && lang[n] != '-' && n < 8) {
+        char c = lang[n];
+        code[n] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        n++;
+    }
+    code[n] = 0;
+    const char *dir = getenv("GOODIEBAG_HYPHEN_DIR");
+    if (!dir)
+        dir = "/usr/share/hyphen";
+    char path[512];
+    const char *forms[] = {"%s/hyph_%s_%s.dic", "%s/hyph_%s.dic"};
+    char region[8] = "";
+    if (!strcmp(code, "nl"))
+        strcpy(region, "NL");
+    else if (!strcmp(code, "en"))
+        strcpy(region, "US");
+    else if (!strcmp(code, "de"))
+        strcpy(region, "DE");
+    else if (!strcmp(code, "fr"))
+        strcpy(region, "FR");
+    for (int i = 0; i < 2; i++) {
+        if (i == 0)
+            snprintf(path, sizeof path, forms[0], dir, code, region);
+        else
+            snprintf(path, sizeof path, forms[1], dir, code);
+        if (access(path, R_OK) == 0) {
+            const char *why;
+            hyph *h = hyph_load(path, lang, &why);
+            if (h)
+                return h;
+        }
+    }
+    return NULL;
+}
 
 int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
 {
     memset(out, 0, sizeof *out);
     pagemap pm = {0};
     int rc = 0;
-    if (o->epub) {
-        double t0 = now_seconds();
+    fontset fs;
+    memset(&fs, 0, sizeof fs);
+    hyph *h = NULL;
+    doc_layout lay;
+    memset(&lay, 0, sizeof lay);
+    /* The PDF's layout is also needed for the EPUB's print page numbers,
+     * so it runs for both outputs. */
+    double t0 = now_seconds();
+    if (fonts_load(&fs, s, d) != 0) {
+        rc = -1;
+        goto done;
+    }
+    init_linebreak();
+    h = load_hyphenation(b->meta.lang);
+    if (!h)
+        diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
+                     b->meta.lang);
+    layout_book(b, s, &fs, h, &lay, &pm, d);
+    out->t_layout = now_seconds() - t0;
+    if (o->pdf) {
+        t0 = now_seconds();
+        if (pdf_render(b, s, &fs, &lay, &out->pdf, &out->pdf_len, d) != 0)
+            rc = -1;
+        out->t_pdf = now_seconds() - t0;
+    }
+    if (o->epub && rc == 0) {
+        t0 = now_seconds();
         epub_extra x = {0};
         x.pages = pm.n ? &pm : NULL;
         if (epub_build(b, s, &x, &out->epub, &out->epub_len, d) != 0)
             rc = -1;
         out->t_epub = now_seconds() - t0;
     }
+done:
+    layout_free(&lay);
+    hyph_free(h);
+    fonts_free(&fs);
     pagemap_free(&pm);
     if (rc != 0)
         build_out_free(out);

@@ -41,6 +41,18 @@
  *   glue gets diff / (stretch + fill stretch), i.e. ~0. Overfull lines are
  *   reported at -1 (all glue fully shrunk) and counted in `overfull`.
  *
+ * - Badness and feasibility follow tex.web §851-859 (badness 100 r^3 capped
+ *   at 10000, four fitness classes, (line_penalty + b)^2 +- penalty^2,
+ *   flagged/final-hyphen/fitness demerits), computed in doubles; a badness
+ *   within 1e-7 of the threshold counts as within it, so exact fits do not
+ *   depend on rounding. Nodes whose line is already too loose for the pass
+ *   are skipped with one multiply-compare (no division). looseness is
+ *   implemented as in tex.web §875 (0 is the normal case).
+ *
+ * - Memory: active nodes come from a free-listed pool (the active list stays
+ *   small); break records (24 bytes each, about one per feasible break) go
+ *   into one growing array per pass. Everything is freed before returning.
+ *
  * - Input is checked before any work: NaN/Inf or absurd magnitudes
  *   (> 1e15 pt), negative stretch/shrink, unknown item types, or a list that
  *   does not end in a forced break make kp_break return -1. Negative widths
@@ -99,6 +111,7 @@ typedef struct ctx {
     const kp_params *p;
     /* pass configuration */
     double threshold, es;
+    double rmax; /* stretch ratio beyond which badness > threshold */
     int allow_flagged, final_pass;
     int class_cap; /* line classes: min(line, class_cap) */
     int limit;     /* max consecutive flagged, 0 = none */
@@ -248,10 +261,11 @@ static int new_passive(ctx *c, int pos, int prev, double ratio, int overfull)
  * (fitness, count). */
 static int add_cand(ctx *c, const cand *x)
 {
-    size_t i;
-    for (i = 0; i < c->cd_len; i++) {
+    size_t i, len = c->cd_len;
+    const int fit = x->fit, cnt = x->cnt;
+    for (i = 0; i < len; i++) {
         cand *y = &c->cd[i];
-        if (y->fit == x->fit && y->cnt == x->cnt) {
+        if (y->fit == fit && y->cnt == cnt) {
             if (x->demerits < y->demerits)
                 *y = *x;
             return 0;
@@ -385,6 +399,12 @@ static int try_break(ctx *c, int b, double pi, double pw, int flagged, int last)
         }
         m = line_width(c, a->line) + a->sprot + endprot;
         diff = m - nat;
+        if (!forced && nfill == 0 && diff > KP_EPS && diff > (st + c->es) * c->rmax) {
+            /* too loose for this pass: the node stays, nothing to record */
+            prev = r;
+            r = next;
+            continue;
+        }
         if (diff > KP_EPS) {
             double ste = st + c->es;
             if (nfill > 0) {
@@ -625,6 +645,10 @@ int kp_break(const kp_item *items, int n, const double *widths, int nwidths,
         c.allow_flagged = pass > 1;
         c.es = pass >= 3 ? es : 0;
         c.final_pass = pass == 4;
+        /* badness 100 r^3 <= threshold  <=>  r <= cbrt(threshold / 100);
+         * a margin keeps the exact test below in charge near the edge */
+        c.rmax = c.threshold >= KP_INF ? HUGE_VAL
+               : c.threshold < 0 ? 0 : cbrt(c.threshold / 100.0) * (1 + 1e-6) + 1e-9;
         best = run_pass(&c);
         if (best == -1)
             goto done;

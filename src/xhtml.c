@@ -88,8 +88,61 @@ xmlNodePtr xhtml_new(const char *lang, const char *title, const char *css_href, 
     return xmlNewChild(html, ns, BAD_CAST "body", NULL);
 }
 
+/* Elements of phrasing content the writers produce. */
+static int is_phrasing(xmlNodePtr n)
+{
+    static const char *const names[] = {
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
+        "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+        "u", "var", "wbr", NULL,
+    };
+    if (n->type != XML_ELEMENT_NODE || !n->ns || !xmlStrEqual(n->ns->href, BAD_CAST XHTML_NS))
+        return 0;
+    for (int i = 0; names[i]; i++)
+        if (xmlStrEqual(n->name, BAD_CAST names[i]))
+            return 1;
+    return 0;
+}
+
+/* Pretty-printing (XML_SAVE_FORMAT) indents the children of every element
+ * that has no text child. In XHTML that whitespace is visible: a space in
+ * <p><strong>a</strong><em>b</em></p>, a blank first line and an indent in
+ * <pre><code>. libxml2 prints an element's content as is when one of its
+ * children is a text node, so such elements (pre, and those holding
+ * phrasing elements) get an empty one, which prints as nothing. */
+static void keep_inline_whitespace(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root; n;) {
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            int need = n->ns && xmlStrEqual(n->ns->href, BAD_CAST XHTML_NS) &&
+                       xmlStrEqual(n->name, BAD_CAST "pre");
+            int has_text = 0;
+            for (xmlNodePtr c = n->children; c; c = c->next) {
+                if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE ||
+                    c->type == XML_ENTITY_REF_NODE)
+                    has_text = 1;
+                else if (is_phrasing(c))
+                    need = 1;
+            }
+            if (need && !has_text)
+                xmlAddPrevSibling(n->children, xmlNewDocText(n->doc, BAD_CAST ""));
+        }
+        /* next node in document order, without recursion */
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+}
+
 char *xhtml_serialize(xmlDocPtr doc, size_t *len)
 {
+    keep_inline_whitespace(xmlDocGetRootElement(doc));
     xmlBufferPtr xb = xmlBufferCreate();
     xmlSaveCtxtPtr ctx = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_AS_XML);
     xmlSaveDoc(ctx, doc);
@@ -147,6 +200,20 @@ static void pop_to(walk *w, cmark_node *src)
 static xmlNodePtr child(walk *w, const char *name)
 {
     return xmlNewChild(top(w), w->ns, BAD_CAST name, NULL);
+}
+
+/* Inline elements (emphasis, links, raw inline HTML) nest without bound in
+ * Markdown ("*a _b *c ..."), but XML parsers refuse documents nested deeper
+ * than 256 elements (libxml2's default, which reading systems use). Past
+ * this many open frames an inline element is flattened: its frame reuses
+ * the current element, so its text stays and the pairing still works.
+ * Block nesting is bounded by BOOK_MAX_DEPTH and raw HTML blocks by the
+ * sanitiser, which keeps every document well under 256. */
+#define XHTML_MAX_INLINE_FRAMES 160
+
+static int too_deep(const walk *w)
+{
+    return w->n >= XHTML_MAX_INLINE_FRAMES;
 }
 
 static void marker(walk *w, xmlNodePtr parent, const page_mark *m)
@@ -238,6 +305,10 @@ static void html_inline(walk *w, cmark_node *n)
         return;
     }
     if (!t->closing) {
+        if (too_deep(w)) {
+            push(w, top(w), NULL, t->name);
+            return;
+        }
         xmlNodePtr el = child(w, t->name);
         if (t->title[0])
             xmlSetProp(el, BAD_CAST "title", BAD_CAST t->title);
@@ -279,6 +350,10 @@ static void link_element(walk *w, cmark_node *n)
     for (xmlNodePtr p = top(w); p; p = p->parent)
         if (p->type == XML_ELEMENT_NODE && !strcmp((const char *)p->name, "a"))
             inside_a = 1;
+    if (too_deep(w)) {
+        push(w, top(w), n, NULL);
+        return;
+    }
     if (a && !inside_a && (a->href || a->target_chapter >= 0)) {
         el = child(w, "a");
         if (a->href) {
@@ -346,6 +421,10 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
         if (ev == CMARK_EVENT_EXIT) {
             if (t != CMARK_NODE_DOCUMENT)
                 pop_to(&w, n);
+            /* an inline <script> never closed hides the rest of its
+             * paragraph only, not the rest of the chapter */
+            if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+                w.skip_raw = 0;
             continue;
         }
         xmlNodePtr el;
@@ -485,10 +564,10 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
             html_inline(&w, n);
             break;
         case CMARK_NODE_EMPH:
-            push(&w, child(&w, "em"), n, NULL);
+            push(&w, too_deep(&w) ? top(&w) : child(&w, "em"), n, NULL);
             break;
         case CMARK_NODE_STRONG:
-            push(&w, child(&w, "strong"), n, NULL);
+            push(&w, too_deep(&w) ? top(&w) : child(&w, "strong"), n, NULL);
             break;
         case CMARK_NODE_LINK:
             link_element(&w, n);

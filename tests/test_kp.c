@@ -933,7 +933,7 @@ static void test_optimal(void)
         }
         l = build(buf, rnd(2) ? 0 : 1 + rnd(5), rnd(3) ? 0 : rnd(4));
         for (i = 0; i < nw; i++)
-            w[i] = 50 + rnd(150);
+            w[i] = trial % 5 ? 50 + rnd(150) : 15 + rnd(40); /* narrow: overfull lines */
         kp_default_params(&p, w[nw - 1]);
         p.pretolerance = rnd(3) ? 100 : -1;
         p.tolerance = (double[]){200, 400, 1000, 10000}[rnd(4)];

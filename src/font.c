@@ -1,0 +1,158 @@
+/* font — see font.h.
+ *
+ * Two views of one file: FreeType (for cairo, which embeds and subsets the
+ * font in the PDF) and a HarfBuzz font built from the same bytes with
+ * HarfBuzz's own OpenType functions. Rejected: hb_ft_font_create, whose
+ * FT_Face is not safe to use from several threads.
+ */
+#include "font.h"
+
+#include <cairo-ft.h>
+#include <hb-ot.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int feature_any_script(hb_face_t *face, hb_tag_t feat)
+{
+    unsigned int n = hb_ot_layout_table_get_feature_tags(face, HB_OT_TAG_GSUB, 0, NULL, NULL);
+    hb_tag_t tags[256];
+    unsigned int cnt = n < 256 ? n : 256;
+    hb_ot_layout_table_get_feature_tags(face, HB_OT_TAG_GSUB, 0, &cnt, tags);
+    for (unsigned i = 0; i < cnt; i++)
+        if (tags[i] == feat)
+            return 1;
+    return 0;
+}
+
+int fonts_load(fontset *fs, const style *s, diag *d)
+{
+    memset(fs, 0, sizeof *fs);
+    FT_Library lib;
+    if (FT_Init_FreeType(&lib)) {
+        diag_error(d, NULL, 0, 0, "cannot initialise FreeType");
+        return -1;
+    }
+    fs->ft_lib = lib;
+    for (int r = 0; r < FONT_COUNT; r++) {
+        gb_font *f = &fs->f[r];
+        /* the same file for two roles: share nothing, load twice (cheap) */
+        FT_Face face;
+        if (FT_New_Face(lib, s->font_path[r], 0, &face)) {
+            diag_error(d, s->font_path[r], 0, 0, "cannot load the font (missing or corrupt file)");
+            return -1;
+        }
+        f->ft_face = face;
+        f->upem = face->units_per_EM ? face->units_per_EM : 1000;
+        f->ascender = face->ascender / f->upem;
+        f->descender = face->descender / f->upem;
+        TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
+        f->cap_height = os2 && os2->version >= 2 && os2->sCapHeight ? os2->sCapHeight / f->upem : 0.7;
+        f->x_height = os2 && os2->version >= 2 && os2->sxHeight ? os2->sxHeight / f->upem : 0.45;
+        hb_blob_t *blob = hb_blob_create_from_file(s->font_path[r]);
+        hb_face_t *hf = hb_face_create(blob, 0);
+        hb_blob_destroy(blob);
+        f->hb = hb_font_create(hf);
+        hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
+        f->has_onum = feature_any_script(hf, HB_TAG('o', 'n', 'u', 'm'));
+        f->has_pnum = feature_any_script(hf, HB_TAG('p', 'n', 'u', 'm'));
+        f->has_tnum = feature_any_script(hf, HB_TAG('t', 'n', 'u', 'm'));
+        f->has_lnum = feature_any_script(hf, HB_TAG('l', 'n', 'u', 'm'));
+        hb_face_destroy(hf);
+        hb_font_make_immutable(f->hb);
+        f->cairo = cairo_ft_font_face_create_for_ft_face(face, 0);
+    }
+    return 0;
+}
+
+void fonts_free(fontset *fs)
+{
+    for (int r = 0; r < FONT_COUNT; r++) {
+        gb_font *f = &fs->f[r];
+        if (f->cairo)
+            cairo_font_face_destroy(f->cairo);
+        if (f->hb)
+            hb_font_destroy(f->hb);
+    }
+    /* cairo may keep font faces alive in its caches until
+     * cairo_debug_reset_static_data; FT faces go with the library. */
+    for (int r = 0; r < FONT_COUNT; r++)
+        if (fs->f[r].ft_face)
+            FT_Done_Face((FT_Face)fs->f[r].ft_face);
+    if (fs->ft_lib)
+        FT_Done_FreeType((FT_Library)fs->ft_lib);
+    memset(fs, 0, sizeof *fs);
+}
+
+int font_has(const gb_font *f, uint32_t cp)
+{
+    hb_codepoint_t g;
+    return hb_font_get_nominal_glyph(f->hb, cp, &g);
+}
+
+double font_advance(const gb_font *f, double size, uint32_t cp)
+{
+    hb_codepoint_t g;
+    if (!hb_font_get_nominal_glyph(f->hb, cp, &g))
+        return 0;
+    return hb_font_get_glyph_h_advance(f->hb, g) * size / f->upem;
+}
+
+void shape(const gb_font *f, double size, const char *text, size_t len, const char *features,
+           const char *lang, shaped *out)
+{
+    memset(out, 0, sizeof *out);
+    hb_buffer_t *hb = hb_buffer_create();
+    hb_buffer_add_utf8(hb, text, (int)len, 0, (int)len);
+    hb_buffer_set_direction(hb, HB_DIRECTION_LTR);
+    hb_buffer_set_script(hb, HB_SCRIPT_LATIN);
+    hb_buffer_set_language(hb, hb_language_from_string(lang ? lang : "en", -1));
+    hb_buffer_set_cluster_level(hb, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_feature_t feats[8];
+    unsigned nf = 0;
+    if (features) {
+        const char *p = features;
+        while (*p && nf < 8) {
+            const char *e = strchr(p, ',');
+            size_t l = e ? (size_t)(e - p) : strlen(p);
+            if (hb_feature_from_string(p, (int)l, &feats[nf]))
+                nf++;
+            p += l + (e ? 1 : 0);
+        }
+    }
+    hb_shape(f->hb, hb, feats, nf);
+    unsigned n;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(hb, &n);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(hb, &n);
+    out->n = (int)n;
+    out->gid = xmalloc((n + 1) * sizeof *out->gid);
+    out->adv = xmalloc((n + 1) * sizeof *out->adv);
+    out->dx = xmalloc((n + 1) * sizeof *out->dx);
+    out->dy = xmalloc((n + 1) * sizeof *out->dy);
+    out->cluster = xmalloc((n + 1) * sizeof *out->cluster);
+    double k = size / f->upem, w = 0;
+    for (unsigned i = 0; i < n; i++) {
+        out->gid[i] = info[i].codepoint;
+        out->cluster[i] = info[i].cluster;
+        out->adv[i] = pos[i].x_advance * k;
+        out->dx[i] = pos[i].x_offset * k;
+        out->dy[i] = pos[i].y_offset * k;
+        w += out->adv[i];
+    }
+    out->width = w;
+    hb_buffer_destroy(hb);
+}
+
+void shaped_free(shaped *s)
+{
+    free(s->gid);
+    free(s->adv);
+    free(s->dx);
+    free(s->dy);
+    free(s->cluster);
+    memset(s, 0, sizeof *s);
+}

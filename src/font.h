@@ -1,0 +1,60 @@
+/* font — the book's fonts, loaded once from the fonts folder (never system
+ * fonts): FreeType faces for cairo's PDF embedding, HarfBuzz fonts (its own
+ * OpenType functions, immutable after loading, so shaping is thread-safe)
+ * for shaping with kerning and ligatures. */
+#ifndef GB_FONT_H
+#define GB_FONT_H
+
+#include <cairo.h>
+#include <hb.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "style.h"
+
+typedef struct gb_font {
+    void *ft_face;              /* FT_Face */
+    hb_font_t *hb;
+    cairo_font_face_t *cairo;
+    double upem;                /* units per em */
+    double ascender, descender; /* em fractions (descender negative) */
+    double cap_height, x_height;
+    int has_onum, has_pnum, has_tnum, has_lnum;
+} gb_font;
+
+typedef struct fontset {
+    void *ft_lib;               /* FT_Library */
+    gb_font f[FONT_COUNT];
+} fontset;
+
+/* Loads every font role of the style. Returns 0, or -1 after reporting the
+ * font file that could not be read to d. fonts_free releases (also after
+ * a failure). */
+int fonts_load(fontset *fs, const style *s, diag *d);
+void fonts_free(fontset *fs);
+
+/* Returns 1 if the font has a glyph for code point cp. */
+int font_has(const gb_font *f, uint32_t cp);
+
+/* A shaped piece of text. Glyph positions are in points for the size given
+ * to shape(); cluster[i] is the byte offset (in the shaped text) of the
+ * character glyph i belongs to; glyphs come in text order (left to right). */
+typedef struct shaped {
+    uint32_t *gid;
+    double *adv, *dx, *dy;
+    uint32_t *cluster;
+    int n;
+    double width;
+} shaped;
+
+/* Shapes text[0..len) in font f at `size` points with the OpenType
+ * features `features` (comma-separated, HarfBuzz syntax, or NULL).
+ * Fills *out (free with shaped_free). Thread-safe. */
+void shape(const gb_font *f, double size, const char *text, size_t len, const char *features,
+           const char *lang, shaped *out);
+void shaped_free(shaped *s);
+
+/* Advance width in points of a single character (0 if missing). */
+double font_advance(const gb_font *f, double size, uint32_t cp);
+
+#endif

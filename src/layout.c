@@ -1,0 +1,1402 @@
+/* layout — see layout.h.
+ *
+ * Stages: (1) a walk over each chapter's tree builds a vertical list of
+ * lines, spaces and penalties (widow/orphan/keep rules are penalties, as in
+ * TeX); (2) a page builder cuts the list into pages; (3) front matter is
+ * laid out once the body's page numbers are known; (4) everything is turned
+ * into positioned page items. Ragged bottom: pages are filled from the top
+ * and a short page is preferred over a broken rule (TeX's \raggedbottom).
+ * Rejected: vertical justification, which stretches headings' space on
+ * every page of a text that is mostly short paragraphs and lists.
+ */
+#include "layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kp.h"
+#include "l10n.h"
+#include "para.h"
+#include "sanitize.h"
+#include "utf8.h"
+
+#define INF_PEN 10000.0
+
+typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE } vkind;
+
+#define MAX_BARS 6
+
+typedef struct vitem {
+    vkind k;
+    double h;             /* height taken on the page */
+    double penalty;       /* V_PENALTY (also on lines: the break before) */
+    const pline *ln;
+    double x;             /* left offset in the text area */
+    double base;          /* baseline below the item's top */
+    int chapter;
+    const pline *label;   /* list marker, drawn at label_x */
+    double label_x;
+    double bars[MAX_BARS];/* x of block-quote / code bars */
+    int nbars;
+    int code;             /* code line: tinted, continuation mark */
+    int cont;             /* continuation of a wrapped code line */
+    const char *dest;     /* destination placed at this item */
+    const resource *img;
+    double img_w;
+    double rule_w;        /* V_RULE width */
+    int body;             /* body text (for the page map) */
+    int heading;          /* heading line */
+} vitem;
+
+typedef struct lay {
+    const book *b;
+    const style *s;
+    const fontset *fs;
+    para_ctx pc;
+    diag *d;
+    doc_layout *out;
+    vitem *v;
+    size_t n, cap;
+    double measure, area_h;
+    double size, lh;      /* body size, line height */
+    strset warned;
+    /* current chapter */
+    int chapter;
+    const char *file;
+    rgb accent;
+} lay;
+
+static vitem *vadd(lay *L, vkind k)
+{
+    GROW(L->v, L->cap, L->n + 1);
+    vitem *v = &L->v[L->n++];
+    memset(v, 0, sizeof *v);
+    v->k = k;
+    v->chapter = L->chapter;
+    return v;
+}
+
+static void vspace(lay *L, double h)
+{
+    if (h <= 0)
+        return;
+    vitem *v = vadd(L, V_SPACE);
+    v->h = h;
+}
+
+static void vpenalty(lay *L, double p)
+{
+    vitem *v = vadd(L, V_PENALTY);
+    v->penalty = p;
+}
+
+/* ---- inline content to spans ---- */
+
+typedef struct spanlist {
+    span *v;
+    int n, cap;
+} spanlist;
+
+static void add_span(spanlist *sl, const char *t, size_t len, tstyle st, cmark_node *src, size_t off)
+{
+    if (sl->n + 1 > sl->cap) {
+        sl->cap = sl->cap ? sl->cap * 2 : 16;
+        sl->v = xrealloc(sl->v, (size_t)sl->cap * sizeof *sl->v);
+    }
+    span *s = &sl->v[sl->n++];
+    memset(s, 0, sizeof *s);
+    s->text = t;
+    s->len = len;
+    s->st = st;
+    s->src = src;
+    s->src_off = off;
+}
+
+static int style_font(int bold, int italic, int mono, int heading)
+{
+    if (mono)
+        return FONT_MONO;
+    if (heading)
+        return italic ? FONT_HEADING_ITALIC : FONT_HEADING;
+    if (bold && italic)
+        return FONT_BODY_BOLD_ITALIC;
+    if (bold)
+        return FONT_BODY_BOLD;
+    if (italic)
+        return FONT_BODY_ITALIC;
+    return FONT_BODY;
+}
+
+typedef struct istate {
+    int bold, italic, mono, heading;
+    double size;
+    rgb color;
+    const anno *link;
+} istate;
+
+static tstyle mkstyle(const lay *L, const istate *is)
+{
+    tstyle t;
+    memset(&t, 0, sizeof t);
+    t.font = style_font(is->bold, is->italic, is->mono, is->heading);
+    t.size = is->mono && !is->heading ? style_pt(L->s->code_size, is->size) : is->size;
+    t.color = is->link && !is->heading ? L->s->link : is->color;
+    t.link = is->link;
+    t.code = is->mono;
+    return t;
+}
+
+/* Collects the inline content of a block into spans. */
+static void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
+{
+    istate st[64];
+    int depth = 0;
+    st[0] = base;
+    int skip_raw = 0;
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+    /* HTML inline elements that change the style, matched by name */
+    char html_open[32][16];
+    istate html_saved[32];
+    int nhtml = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (n == block)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        istate *cur = &st[depth];
+        if (ev == CMARK_EVENT_EXIT) {
+            if ((t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK) && depth > 0)
+                depth--;
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_TEXT:
+            if (!skip_raw) {
+                const char *lit = cmark_node_get_literal(n);
+                if (lit && *lit)
+                    add_span(sl, lit, strlen(lit), mkstyle(L, cur), n, 0);
+            }
+            break;
+        case CMARK_NODE_CODE: {
+            istate c = *cur;
+            c.mono = 1;
+            const char *lit = cmark_node_get_literal(n);
+            if (lit && *lit)
+                add_span(sl, lit, strlen(lit), mkstyle(L, &c), n, 0);
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+            if (!skip_raw)
+                add_span(sl, " ", 1, mkstyle(L, cur), NULL, 0);
+            break;
+        case CMARK_NODE_LINEBREAK: {
+            add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
+            sl->v[sl->n - 1].hard_break = 1;
+            break;
+        }
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+        case CMARK_NODE_LINK:
+            if (depth + 1 < 64) {
+                st[depth + 1] = *cur;
+                depth++;
+                if (t == CMARK_NODE_EMPH)
+                    st[depth].italic = !st[depth].italic;
+                else if (t == CMARK_NODE_STRONG)
+                    st[depth].bold = 1;
+                else {
+                    const anno *a = node_anno(n);
+                    if (a && (a->href || a->target_chapter >= 0))
+                        st[depth].link = a;
+                }
+            }
+            break;
+        case CMARK_NODE_IMAGE: {
+            /* an image inside text: its description, in brackets */
+            buf alt = {0};
+            node_plain_text(n, &alt);
+            if (alt.len) {
+                char *s = arena_printf(&L->out->a, "[%s]", alt.data);
+                add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
+            }
+            buf_free(&alt);
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        }
+        case CMARK_NODE_HTML_INLINE: {
+            const anno *a = node_anno(n);
+            if (!a || !a->tag || !a->tag->name[0])
+                break;
+            const char *nm = a->tag->name;
+            if (!strcmp(nm, "script") || !strcmp(nm, "style")) {
+                skip_raw = !a->tag->closing;
+                break;
+            }
+            if (!strcmp(nm, "br")) {
+                add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
+                sl->v[sl->n - 1].hard_break = 1;
+                break;
+            }
+            if (!a->tag->closing && !a->tag->empty && nhtml < 32) {
+                snprintf(html_open[nhtml], sizeof html_open[0], "%s", nm);
+                html_saved[nhtml] = *cur;
+                nhtml++;
+                if (!strcmp(nm, "em") || !strcmp(nm, "i") || !strcmp(nm, "cite") || !strcmp(nm, "dfn") || !strcmp(nm, "var"))
+                    cur->italic = !cur->italic;
+                else if (!strcmp(nm, "strong") || !strcmp(nm, "b"))
+                    cur->bold = 1;
+                else if (!strcmp(nm, "code") || !strcmp(nm, "kbd") || !strcmp(nm, "samp"))
+                    cur->mono = 1;
+            } else if (a->tag->closing) {
+                for (int k = nhtml; k-- > 0;)
+                    if (!strcmp(html_open[k], nm)) {
+                        *cur = html_saved[k];
+                        nhtml = k;
+                        break;
+                    }
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* ---- blocks to the vertical list ---- */
+
+typedef struct ctx {      /* container context while walking */
+    double indent;        /* left indent of the text */
+    double bars[MAX_BARS];
+    int nbars;
+    int list_ordered, list_tight, list_counter, list_delim;
+    int is_list;
+    const pline *pending_label; /* marker for the first line of an item */
+    double label_x;
+    int prev_para;        /* the previous block here was a paragraph */
+} ctx;
+
+static para_opts popts(lay *L, double measure, align_mode al, int hyphen)
+{
+    para_opts o;
+    memset(&o, 0, sizeof o);
+    o.measure = measure;
+    o.align = al;
+    o.hyphenate = hyphen;
+    o.lang = L->b->meta.lang;
+    o.file = L->file;
+    return o;
+}
+
+/* Adds lines to the vertical list with widow/orphan penalties. */
+static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, int keep_all, int code,
+                      const char *dest, int heading)
+{
+    for (int i = 0; i < n; i++) {
+        if (i > 0) {
+            double pen = 0;
+            if (keep_all || i == 1 || i == n - 1)
+                pen = INF_PEN; /* orphan (2 lines first) and widow (2 lines last) */
+            if (lines[i - 1].hyphenated && pen < INF_PEN)
+                pen += 3000; /* a page should not end with a hyphen */
+            vpenalty(L, pen);
+        }
+        vitem *v = vadd(L, V_LINE);
+        v->ln = &lines[i];
+        v->h = line_h;
+        double size = lines[i].size > 0 ? lines[i].size : L->size;
+        const gb_font *f = &L->fs->f[FONT_BODY];
+        v->base = (line_h - (f->ascender - f->descender) * size) / 2 + f->ascender * size;
+        v->x = c->indent;
+        memcpy(v->bars, c->bars, sizeof v->bars);
+        v->nbars = c->nbars;
+        v->code = code;
+        v->cont = code && i > 0;
+        v->body = 1;
+        v->heading = heading;
+        if (i == 0) {
+            v->dest = dest;
+            if (c->pending_label) {
+                v->label = c->pending_label;
+                v->label_x = c->label_x;
+                c->pending_label = NULL;
+            }
+        }
+    }
+}
+
+static void paragraph(lay *L, ctx *c, cmark_node *n, double indent_first)
+{
+    spanlist sl = {0};
+    istate is = {0};
+    is.size = L->size;
+    is.color = L->s->text;
+    inline_spans(L, n, is, &sl);
+    if (sl.n == 0) {
+        free(sl.v);
+        return;
+    }
+    para_opts o = popts(L, L->measure - c->indent, ALIGN_JUSTIFY, 1);
+    o.first_indent = indent_first;
+    o.line = cmark_node_get_start_line(n);
+    pline *lines;
+    int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
+    add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+    free(sl.v);
+}
+
+static double heading_size(lay *L, int level)
+{
+    int i = level < 1 ? 0 : level > 4 ? 3 : level - 1;
+    return style_pt(L->s->h_size[i], L->size);
+}
+
+static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *opening_done)
+{
+    int level = cmark_node_get_heading_level(n);
+    const anno *a = node_anno(n);
+    double size = heading_size(L, level);
+    int is_title = n == ch->title_node;
+    spanlist sl = {0};
+    istate is = {0};
+    is.size = size;
+    is.color = L->accent;
+    is.heading = 1;
+    is.italic = level >= 5;
+    if (is_title && ch->label && *ch->label) {
+        /* the chapter label, large, above the title */
+        tstyle ls;
+        memset(&ls, 0, sizeof ls);
+        ls.font = FONT_HEADING_REGULAR;
+        ls.size = size * 1.6;
+        ls.color = L->accent;
+        span lsp;
+        memset(&lsp, 0, sizeof lsp);
+        lsp.text = ch->label;
+        lsp.len = strlen(ch->label);
+        lsp.st = ls;
+        para_opts o = popts(L, L->measure, ALIGN_LEFT, 0);
+        pline *lab;
+        int nl = para_break(&L->pc, &lsp, 1, &o, &lab);
+        if (nl > 0) {
+            vitem *v = vadd(L, V_LINE);
+            v->ln = lab;
+            v->h = ls.size * 1.1;
+            v->base = ls.size * 0.85;
+            v->x = c->indent;
+            v->heading = 1;
+            vpenalty(L, INF_PEN);
+        }
+    }
+    inline_spans(L, n, is, &sl);
+    double before = is_title ? 0 : style_pt(L->s->h_before, L->size);
+    double after = style_pt(L->s->h_after, L->size);
+    if (is_title)
+        after = L->lh * 1.5;
+    if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
+        vpenalty(L, 0); /* a good place for a page break: before a heading */
+        vspace(L, before);
+    }
+    (void)opening_done;
+    const char *dest = a ? a->id : NULL;
+    if (sl.n) {
+        para_opts o = popts(L, L->measure - c->indent, ALIGN_LEFT, 0);
+        o.line = cmark_node_get_start_line(n);
+        pline *lines;
+        int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
+        add_lines(L, c, lines, nl, size * 1.25, 1, 0, dest, 1);
+    } else if (dest) {
+        vitem *v = vadd(L, V_SPACE);
+        v->dest = dest;
+    }
+    free(sl.v);
+    /* keep the heading with at least two lines of what follows */
+    vpenalty(L, INF_PEN);
+    vspace(L, after);
+    vpenalty(L, INF_PEN);
+    L->v[L->n - 1].heading = 2; /* marker: the next break is also forbidden */
+}
+
+static void code_block(lay *L, ctx *c, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit)
+        return;
+    size_t len = strlen(lit);
+    if (len && lit[len - 1] == '\n')
+        len--;
+    double size = style_pt(L->s->code_size, L->size);
+    double lh = size * 1.35;
+    ctx cc = *c;
+    cc.indent = c->indent + size * 1.2;
+    if (cc.nbars < MAX_BARS)
+        cc.bars[cc.nbars++] = c->indent;
+    vspace(L, L->lh * 0.4);
+    size_t i = 0;
+    int first = 1;
+    int total_lines = 0;
+    for (size_t k = 0; k <= len; k++)
+        if (k == len || lit[k] == '\n')
+            total_lines++;
+    int line_no = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && lit[j] != '\n')
+            j++;
+        tstyle st;
+        memset(&st, 0, sizeof st);
+        st.font = FONT_MONO;
+        st.size = size;
+        st.color = L->s->text;
+        st.code = 1;
+        span sp;
+        memset(&sp, 0, sizeof sp);
+        sp.text = lit + i;
+        sp.len = j - i;
+        sp.st = st;
+        sp.src = n;
+        sp.src_off = i;
+        pline *lines = NULL;
+        int nl = 0;
+        if (j > i) {
+            para_opts o = popts(L, L->measure - cc.indent, ALIGN_LEFT, 0);
+            o.code = 1;
+            o.line = cmark_node_get_start_line(n) + line_no;
+            nl = para_break(&L->pc, &sp, 1, &o, &lines);
+        }
+        if (!first) {
+            /* widows/orphans of code: keep 2 lines together at both ends */
+            vpenalty(L, line_no == 1 || line_no == total_lines - 1 ? INF_PEN : 50);
+        }
+        if (nl == 0) {
+            vitem *v = vadd(L, V_LINE);
+            v->h = lh;
+            v->x = cc.indent;
+            memcpy(v->bars, cc.bars, sizeof v->bars);
+            v->nbars = cc.nbars;
+            v->code = 1;
+            v->body = 0;
+        } else {
+            for (int q = 0; q < nl; q++) {
+                if (q > 0)
+                    vpenalty(L, INF_PEN / 2);
+                vitem *v = vadd(L, V_LINE);
+                v->ln = &lines[q];
+                v->h = lh;
+                v->base = lh * 0.78;
+                v->x = cc.indent;
+                memcpy(v->bars, cc.bars, sizeof v->bars);
+                v->nbars = cc.nbars;
+                v->code = 1;
+                v->cont = q > 0;
+                v->body = 1;
+            }
+        }
+        first = 0;
+        line_no++;
+        i = j + 1;
+    }
+    vspace(L, L->lh * 0.4);
+}
+
+/* Text of a sanitised HTML block: each block element a paragraph. */
+static void html_block(lay *L, ctx *c, cmark_node *n)
+{
+    const anno *a = node_anno(n);
+    if (!a || !a->html)
+        return;
+    /* iterative walk collecting text per block-level element */
+    buf text = {0};
+    xmlNodePtr cur = a->html->children;
+    int guard = 0;
+    while (cur && guard++ < 1000000) {
+        if (cur->type == XML_TEXT_NODE && cur->content)
+            buf_puts(&text, (const char *)cur->content);
+        int block = cur->type == XML_ELEMENT_NODE &&
+                    (!strcmp((const char *)cur->name, "p") || !strcmp((const char *)cur->name, "li") ||
+                     !strcmp((const char *)cur->name, "div") || !strcmp((const char *)cur->name, "tr") ||
+                     !strcmp((const char *)cur->name, "pre") || !strcmp((const char *)cur->name, "dt") ||
+                     !strcmp((const char *)cur->name, "dd") || !strcmp((const char *)cur->name, "blockquote"));
+        if (cur->type == XML_ELEMENT_NODE && (!strcmp((const char *)cur->name, "td") || !strcmp((const char *)cur->name, "th")))
+            buf_puts(&text, "  ");
+        if (block && text.len)
+            buf_putc(&text, '\n');
+        if (cur->children && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != a->html && !cur->next) {
+            cur = cur->parent;
+            if (cur && cur->type == XML_ELEMENT_NODE && text.len && text.data[text.len - 1] != '\n')
+                buf_putc(&text, '\n');
+        }
+        if (!cur || cur == a->html)
+            break;
+        cur = cur->next;
+    }
+    /* each non-empty line: a paragraph */
+    const char *t = arena_strdup(&L->out->a, text.data ? text.data : "");
+    buf_free(&text);
+    size_t i = 0, len = strlen(t);
+    while (i < len) {
+        size_t j = i;
+        while (j < len && t[j] != '\n')
+            j++;
+        size_t k = i;
+        while (k < j && (t[k] == ' ' || t[k] == '\t'))
+            k++;
+        if (k < j) {
+            tstyle st;
+            memset(&st, 0, sizeof st);
+            st.font = FONT_BODY;
+            st.size = L->size;
+            st.color = L->s->text;
+            span sp;
+            memset(&sp, 0, sizeof sp);
+            sp.text = t + k;
+            sp.len = j - k;
+            sp.st = st;
+            para_opts o = popts(L, L->measure - c->indent, ALIGN_JUSTIFY, 1);
+            o.line = cmark_node_get_start_line(n);
+            pline *lines;
+            int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+            add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+            vspace(L, L->lh * 0.3);
+        }
+        i = j + 1;
+    }
+}
+
+static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
+{
+    const anno *a = node_anno(img);
+    const resource *r = a ? a->res : NULL;
+    if (!r || r->width <= 0 || r->height <= 0)
+        return;
+    double maxw = L->measure - c->indent;
+    double w = r->width * 0.75; /* CSS px to pt */
+    if (w > maxw || w < maxw * 0.5)
+        w = maxw * (w > maxw ? 1 : (w < maxw * 0.5 ? 0.75 : 1));
+    if (w > maxw)
+        w = maxw;
+    double h = w * r->height / r->width;
+    double maxh = L->area_h * 0.7;
+    if (h > maxh) {
+        h = maxh;
+        w = h * r->width / r->height;
+    }
+    vspace(L, L->lh * 0.5);
+    vitem *v = vadd(L, V_IMAGE);
+    v->img = r;
+    v->img_w = w;
+    v->h = h;
+    v->x = c->indent + (maxw - w) / 2;
+    const char *title = cmark_node_get_title(img);
+    if (title && *title) {
+        vpenalty(L, INF_PEN);
+        tstyle st;
+        memset(&st, 0, sizeof st);
+        st.font = FONT_BODY_ITALIC;
+        st.size = L->size * 0.9;
+        st.color = L->s->muted;
+        span sp;
+        memset(&sp, 0, sizeof sp);
+        sp.text = title;
+        sp.len = strlen(title);
+        sp.st = st;
+        para_opts o = popts(L, maxw, ALIGN_CENTER, 0);
+        pline *lines;
+        int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+        vspace(L, L->lh * 0.3);
+        ctx cc = *c;
+        add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, 0);
+    }
+    (void)para;
+    vspace(L, L->lh * 0.5);
+}
+
+static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
+{
+    char text[32];
+    tstyle st;
+    memset(&st, 0, sizeof st);
+    st.font = FONT_BODY;
+    st.size = L->size;
+    st.color = L->accent;
+    if (c->list_ordered) {
+        snprintf(text, sizeof text, "%d%c", c->list_counter, c->list_delim == CMARK_PAREN_DELIM ? ')' : '.');
+        st.font = FONT_BODY; /* tabular, lining figures would be ideal; the font's own are used */
+    } else {
+        utf8_encode(0x2022, text);
+        text[3] = 0;
+    }
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = arena_strdup(&L->out->a, text);
+    sp.len = strlen(text);
+    sp.st = st;
+    para_opts o = popts(L, indent_w * 3, ALIGN_LEFT, 0);
+    pline *lines;
+    int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+    if (nl < 1)
+        return NULL;
+    /* right-align the marker in the hanging indent */
+    *x = c->indent - lines[0].width - L->size * 0.45;
+    return &lines[0];
+}
+
+/* Walks one chapter. Containers push a ctx; leaves add lines. */
+static void chapter_blocks(lay *L, int ci)
+{
+    const chapter *ch = &L->b->ch[ci];
+    L->chapter = ci;
+    L->file = ch->diag_name;
+    L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    vitem *np = vadd(L, V_NEWPAGE);
+    np->dest = arena_printf(&L->out->a, "_ch%d", ci + 1);
+    /* drop the chapter opening a little */
+    vspace(L, L->area_h * 0.12);
+    np = &L->v[L->n - 1];
+    (void)np;
+
+    ctx stack[BOOK_MAX_DEPTH * 2 + 8];
+    int sp = 0;
+    memset(&stack[0], 0, sizeof stack[0]);
+    cmark_iter *it = cmark_iter_new(ch->doc);
+    cmark_event_type ev;
+    int opening = 0;
+    double list_ind = style_pt(L->s->list_indent, L->size);
+    double quote_ind = style_pt(L->s->quote_indent, L->size);
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        ctx *c = &stack[sp];
+        if (ev == CMARK_EVENT_EXIT) {
+            if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM) {
+                if (sp > 0)
+                    sp--;
+                stack[sp].prev_para = 0;
+                if (t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE)
+                    vspace(L, L->lh * 0.4);
+                if (t == CMARK_NODE_ITEM && !stack[sp].list_tight)
+                    vspace(L, L->lh * 0.25);
+            }
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_BLOCK_QUOTE:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                vspace(L, L->lh * 0.4);
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].indent = c->indent + quote_ind;
+                if (stack[sp].nbars < MAX_BARS)
+                    stack[sp].bars[stack[sp].nbars++] = c->indent + quote_ind * 0.45;
+                stack[sp].prev_para = 0;
+                stack[sp].is_list = 0;
+            }
+            break;
+        case CMARK_NODE_LIST:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                if (!c->is_list)
+                    vspace(L, L->lh * 0.4);
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].is_list = 1;
+                stack[sp].list_ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+                stack[sp].list_tight = cmark_node_get_list_tight(n);
+                stack[sp].list_counter = cmark_node_get_list_start(n);
+                stack[sp].list_delim = cmark_node_get_list_delim(n);
+                stack[sp].prev_para = 0;
+            }
+            break;
+        case CMARK_NODE_ITEM:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].indent = c->indent + list_ind;
+                stack[sp].prev_para = 0;
+                stack[sp].is_list = 0;
+                double lx;
+                const pline *lab = list_label(L, &stack[sp], list_ind, &lx);
+                stack[sp].pending_label = lab;
+                stack[sp].label_x = lx;
+                c->list_counter++;
+                if (!c->list_tight && cmark_node_previous(n))
+                    vspace(L, L->lh * 0.25);
+                else if (cmark_node_previous(n))
+                    vspace(L, L->lh * 0.08);
+            }
+            break;
+        case CMARK_NODE_PARAGRAPH: {
+            cmark_node *first = cmark_node_first_child(n);
+            if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_IMAGE &&
+                node_anno(first) && node_anno(first)->res) {
+                figure(L, c, n, first);
+                c->prev_para = 0;
+            } else {
+                double ind = c->prev_para ? style_pt(L->s->par_indent, L->size) : 0;
+                if (c->prev_para)
+                    vspace(L, style_pt(L->s->par_space, L->size));
+                paragraph(L, c, n, ind);
+                c->prev_para = 1;
+            }
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        }
+        case CMARK_NODE_HEADING:
+            heading(L, c, n, ch, &opening);
+            c->prev_para = 0;
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        case CMARK_NODE_CODE_BLOCK:
+            code_block(L, c, n);
+            c->prev_para = 0;
+            break;
+        case CMARK_NODE_HTML_BLOCK:
+            html_block(L, c, n);
+            c->prev_para = 0;
+            break;
+        case CMARK_NODE_THEMATIC_BREAK: {
+            vspace(L, L->lh * 0.6);
+            vitem *v = vadd(L, V_RULE);
+            v->h = 0.6;
+            v->rule_w = (L->measure - c->indent) * 0.3;
+            v->x = c->indent + (L->measure - c->indent - v->rule_w) / 2;
+            vspace(L, L->lh * 0.6);
+            c->prev_para = 0;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* ---- page builder ---- */
+
+typedef struct pbreak {
+    size_t start, end; /* items [start, end) on the page */
+} pbreak;
+
+static int discardable(const vitem *v)
+{
+    return v->k == V_SPACE || v->k == V_PENALTY;
+}
+
+/* Penalty of a page break before item i, or -1 if it is no legal break. */
+static void break_values(lay *L, double *brk)
+{
+    int keep = 0;
+    for (size_t i = 0; i < L->n; i++) {
+        const vitem *v = &L->v[i];
+        const vitem *p = i ? &L->v[i - 1] : NULL;
+        double b = -1;
+        if (v->k == V_PENALTY)
+            b = v->penalty;
+        else if (v->k == V_SPACE && p && !discardable(p))
+            b = 0;
+        else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_RULE) && p && !discardable(p) && p->k != V_NEWPAGE)
+            b = 0;
+        if (b >= 0 && keep > 0)
+            b = INF_PEN; /* a heading keeps two lines of what follows */
+        if (v->k == V_LINE && v->heading)
+            keep = 2;
+        else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
+            keep--;
+        brk[i] = b;
+    }
+}
+
+static pbreak *build_pages(lay *L, size_t *npages)
+{
+    double *brk = xmalloc((L->n + 1) * sizeof *brk);
+    break_values(L, brk);
+    pbreak *pages = NULL;
+    size_t np = 0, cap = 0;
+    size_t s = 0;
+    while (s < L->n) {
+        /* skip discardables at the top of the page */
+        while (s < L->n && discardable(&L->v[s]))
+            s++;
+        if (s >= L->n)
+            break;
+        double y = 0;
+        size_t best = 0;
+        double best_cost = 1e30;
+        size_t last_any = 0;
+        double last_any_pen = 1e30;
+        size_t i = s;
+        int placed = 0;
+        size_t end = L->n;
+        for (; i < L->n; i++) {
+            const vitem *v = &L->v[i];
+            if (v->k == V_NEWPAGE && i > s && placed) {
+                end = i;
+                goto done;
+            }
+            if (i > s && brk[i] >= 0 && placed) {
+                double u = (L->area_h - y) / L->area_h;
+                double cost = (brk[i] >= INF_PEN ? 1e6 : brk[i]) + 5000 * u * u;
+                if (brk[i] < INF_PEN && cost <= best_cost) {
+                    best_cost = cost;
+                    best = i;
+                }
+                if (brk[i] <= last_any_pen || brk[i] < INF_PEN) {
+                    last_any = i;
+                    last_any_pen = brk[i];
+                }
+            }
+            if (y + v->h > L->area_h + 0.01 && placed) {
+                end = best ? best : last_any ? last_any : i;
+                goto done;
+            }
+            y += v->h;
+            if (!discardable(v) && v->k != V_NEWPAGE)
+                placed = 1;
+        }
+    done:
+        if (end <= s)
+            end = s + 1;
+        GROW(pages, cap, np + 1);
+        pages[np++] = (pbreak){s, end};
+        s = end;
+    }
+    free(brk);
+    *npages = np;
+    return pages;
+}
+
+/* ---- emission ---- */
+
+static page *new_page(doc_layout *d, page_kind k, int chapter)
+{
+    GROW(d->pages, d->cap, d->npages + 1);
+    page *p = &d->pages[d->npages++];
+    memset(p, 0, sizeof *p);
+    p->kind = k;
+    p->chapter = chapter;
+    return p;
+}
+
+pitem *page_add(page *p, const pitem *it)
+{
+    GROW(p->items, p->cap, p->n + 1);
+    p->items[p->n] = *it;
+    return &p->items[p->n++];
+}
+
+static void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
+{
+    const anno *cur_link = NULL;
+    double lx0 = 0, lx1 = 0;
+    for (int r = 0; r < ln->nruns; r++) {
+        const lrun *run = &ln->runs[r];
+        pitem it;
+        memset(&it, 0, sizeof it);
+        it.kind = PI_GLYPHS;
+        it.x = ox + run->x;
+        it.y = baseline;
+        it.w = run->w;
+        it.font = run->st.font;
+        it.size = run->st.size;
+        it.color = run->st.color;
+        it.text = run->text;
+        it.text_len = run->text_len;
+        it.g = run->g;
+        it.ng = run->ng;
+        it.cl = run->cl;
+        it.ncl = run->ncl;
+        page_add(pg, &it);
+        /* link rectangles: one per line fragment */
+        const anno *lk = run->st.link;
+        if (lk != cur_link && cur_link) {
+            pitem li;
+            memset(&li, 0, sizeof li);
+            li.kind = PI_LINK;
+            li.x = lx0;
+            li.y = baseline - L->size * 0.9;
+            li.w = lx1 - lx0;
+            li.h = L->size * 1.2;
+            if (cur_link->href)
+                li.uri = cur_link->href;
+            else {
+                const chapter *t = &L->b->ch[cur_link->target_chapter];
+                li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
+                          : arena_printf(&L->out->a, "_ch%d", cur_link->target_chapter + 1);
+            }
+            page_add(pg, &li);
+        }
+        if (lk && lk != cur_link)
+            lx0 = it.x;
+        if (lk)
+            lx1 = it.x + run->w;
+        cur_link = lk;
+    }
+    if (cur_link) {
+        pitem li;
+        memset(&li, 0, sizeof li);
+        li.kind = PI_LINK;
+        li.x = lx0;
+        li.y = baseline - L->size * 0.9;
+        li.w = lx1 - lx0;
+        li.h = L->size * 1.2;
+        if (cur_link->href)
+            li.uri = cur_link->href;
+        else {
+            const chapter *t = &L->b->ch[cur_link->target_chapter];
+            li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
+                      : arena_printf(&L->out->a, "_ch%d", cur_link->target_chapter + 1);
+        }
+        page_add(pg, &li);
+    }
+}
+
+static double margin_left(const lay *L)
+{
+    return style_pt(L->s->margin_inner, L->size);
+}
+
+static double margin_top(const lay *L)
+{
+    return style_pt(L->s->margin_top, L->size);
+}
+
+static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int physical)
+{
+    double x0 = margin_left(L), y = margin_top(L);
+    int marked = 0;
+    for (size_t i = s; i < e; i++) {
+        const vitem *v = &L->v[i];
+        if (v->dest) {
+            pitem d;
+            memset(&d, 0, sizeof d);
+            d.kind = PI_DEST;
+            d.x = x0 + v->x;
+            d.y = y;
+            d.dest = v->dest;
+            page_add(pg, &d);
+        }
+        switch (v->k) {
+        case V_LINE: {
+            double base = y + v->base;
+            if (v->code && v->ln == NULL) {
+                /* empty code line: only its bars */
+            }
+            for (int b = 0; b < v->nbars; b++) {
+                pitem r;
+                memset(&r, 0, sizeof r);
+                r.kind = PI_RULE;
+                r.x = x0 + v->bars[b];
+                r.y = y;
+                r.w = 1.6;
+                r.h = v->h;
+                r.color = L->s->rule;
+                page_add(pg, &r);
+            }
+            if (v->ln) {
+                emit_line(L, pg, v->ln, x0 + v->x, base);
+                if (!marked && v->body && v->ln->src && pm) {
+                    pagemap_add(pm, v->chapter, v->ln->src, v->ln->src_off, pg->label, physical);
+                    marked = 1;
+                }
+                if (v->body)
+                    pg->has_body_text = 1;
+            }
+            if (v->label)
+                emit_line(L, pg, v->label, x0 + v->label_x, base);
+            if (v->cont) {
+                pitem m;
+                memset(&m, 0, sizeof m);
+                m.kind = PI_MARK;
+                m.x = x0 + v->x - L->size * 0.95;
+                m.y = base;
+                m.w = L->size * 0.6;
+                m.h = L->size * 0.5;
+                m.color = L->s->muted;
+                m.artifact = 1;
+                page_add(pg, &m);
+            }
+            break;
+        }
+        case V_IMAGE: {
+            pitem im;
+            memset(&im, 0, sizeof im);
+            im.kind = PI_IMAGE;
+            im.x = x0 + v->x;
+            im.y = y;
+            im.w = v->img_w;
+            im.h = v->h;
+            im.res = v->img;
+            page_add(pg, &im);
+            pg->has_body_text = 1;
+            break;
+        }
+        case V_RULE: {
+            pitem r;
+            memset(&r, 0, sizeof r);
+            r.kind = PI_RULE;
+            r.x = x0 + v->x;
+            r.y = y;
+            r.w = v->rule_w;
+            r.h = v->h;
+            r.color = L->s->rule;
+            page_add(pg, &r);
+            break;
+        }
+        default:
+            break;
+        }
+        if (!(i == s && discardable(v)))
+            y += v->h;
+    }
+}
+
+/* A single line of text at a position (front matter, running heads). */
+static double text_line(lay *L, page *pg, const char *text, int font, double size, rgb color, double x,
+                        double baseline, align_mode al, double measure, int artifact)
+{
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = text;
+    sp.len = strlen(text);
+    sp.st.font = font;
+    sp.st.size = size;
+    sp.st.color = color;
+    para_opts o = popts(L, measure, al, 0);
+    pline *lines;
+    int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+    double y = baseline;
+    for (int i = 0; i < nl; i++) {
+        size_t before = pg->n;
+        emit_line(L, pg, &lines[i], x, y);
+        for (size_t k = before; k < pg->n; k++)
+            pg->items[k].artifact = artifact;
+        y += size * 1.25;
+    }
+    return y;
+}
+
+static const char *roman(arena *a, int n)
+{
+    static const char *const r[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+                                    "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"};
+    if (n >= 1 && n <= 20)
+        return r[n];
+    return arena_printf(a, "%d", n);
+}
+
+typedef struct destpage {
+    const char *dest;
+    int page; /* index into body pages */
+} destpage;
+
+static int find_dest_page(const lay *L, const pbreak *pb, size_t npb, const char *dest)
+{
+    for (size_t p = 0; p < npb; p++)
+        for (size_t i = pb[p].start; i < pb[p].end; i++)
+            if (L->v[i].dest && !strcmp(L->v[i].dest, dest))
+                return (int)p;
+    return -1;
+}
+
+static void title_page(lay *L, page *pg)
+{
+    const meta *m = &L->b->meta;
+    double w = L->out->width, x = margin_left(L), measure = L->measure;
+    double y = L->out->height * 0.28;
+    y = text_line(L, pg, m->title, FONT_HEADING, L->size * 2.6, L->s->accent, x, y, ALIGN_CENTER, measure, 0);
+    if (m->subtitle)
+        y = text_line(L, pg, m->subtitle, FONT_HEADING_REGULAR, L->size * 1.35, L->s->muted, x, y + L->size,
+                      ALIGN_CENTER, measure, 0);
+    y += L->size * 4;
+    for (int i = 0; i < m->nauthors; i++)
+        y = text_line(L, pg, m->authors[i], FONT_BODY, L->size * 1.2, L->s->text, x, y, ALIGN_CENTER, measure, 0);
+    double py = L->out->height * 0.82;
+    if (m->publisher)
+        py = text_line(L, pg, m->publisher, FONT_BODY_ITALIC, L->size, L->s->muted, x, py, ALIGN_CENTER, measure, 0);
+    text_line(L, pg, m->date, FONT_BODY, L->size * 0.9, L->s->muted, x, py + L->size * 0.5, ALIGN_CENTER, measure, 0);
+    (void)w;
+}
+
+/* The table of contents: entries with dot leaders and page numbers. */
+static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *body_labels, size_t toc_at)
+{
+    const book *b = L->b;
+    page *pg = NULL;
+    double x0 = margin_left(L);
+    double y = 0, bottom = margin_top(L) + L->area_h;
+    int npages = 0;
+    double numw = L->size * 2.2;
+    for (int ci = 0; ci <= b->nch; ci++) {
+        /* entries: the chapter, then its sections (level 2 relative) */
+        const chapter *ch = ci < b->nch ? &b->ch[ci] : NULL;
+        if (ch && !ch->doc)
+            continue;
+        cmark_iter *it = ch ? cmark_iter_new(ch->doc) : NULL;
+        int first = 1;
+        int base = ch && ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+        while (ch) {
+            const char *text, *dest;
+            int depth;
+            if (first) {
+                text = ch->title;
+                dest = ch->title_id ? ch->title_id : arena_printf(&L->out->a, "_ch%d", ci + 1);
+                depth = 0;
+                first = 0;
+            } else {
+                cmark_event_type ev;
+                cmark_node *h = NULL;
+                while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+                    cmark_node *n = cmark_iter_get_node(it);
+                    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+                        n != ch->title_node && cmark_node_get_heading_level(n) == base + 1) {
+                        h = n;
+                        break;
+                    }
+                }
+                if (!h)
+                    break;
+                const anno *a = node_anno(h);
+                if (!a || !a->text[0])
+                    continue;
+                text = a->text;
+                dest = a->id;
+                depth = 1;
+            }
+            int pidx = find_dest_page(L, pb, npb, dest);
+            const char *num = pidx >= 0 ? body_labels[pidx] : "";
+            double size = depth == 0 ? L->size * 1.05 : L->size;
+            int font = depth == 0 ? FONT_HEADING : FONT_BODY;
+            double indent = depth * L->size * 1.5;
+            double lh = size * 1.45 + (depth == 0 ? L->size * 0.5 : 0);
+            if (!pg || y + lh > bottom) {
+                pg = new_page(L->out, PAGE_TOC, -1);
+                npages++;
+                y = margin_top(L);
+                if (npages == 1) {
+                    pitem d;
+                    memset(&d, 0, sizeof d);
+                    d.kind = PI_DEST;
+                    d.x = x0;
+                    d.y = y;
+                    d.dest = "_toc";
+                    page_add(pg, &d);
+                    y = text_line(L, pg, l10n(b->meta.lang, L_TOC), FONT_HEADING, style_pt(L->s->h_size[0], L->size),
+                                  L->s->accent, x0, y + L->size * 2, ALIGN_LEFT, L->measure, 0);
+                    y += L->size * 1.5;
+                }
+            }
+            double baseline = y + (depth == 0 ? L->size * 0.5 : 0) + size;
+            double measure = L->measure - indent - numw - L->size;
+            double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
+                                    baseline, ALIGN_LEFT, measure, 0);
+            int nlines = (int)((endx - baseline) / (size * 1.25) + 0.5);
+            double last_base = baseline + (nlines - 1) * size * 1.25;
+            /* width of the last line: from the last glyph run added */
+            double text_end = x0 + indent;
+            for (size_t k = pg->n; k-- > 0;) {
+                if (pg->items[k].kind == PI_GLYPHS) {
+                    text_end = pg->items[k].x + pg->items[k].w;
+                    break;
+                }
+            }
+            /* dot leaders at a fixed pitch so they line up */
+            double pitch = L->size * 0.55;
+            double lx = ceil((text_end - x0 + L->size * 0.6) / pitch) * pitch + x0;
+            double lend = x0 + L->measure - numw;
+            buf dots = {0};
+            int ndots = 0;
+            while (lx + ndots * pitch < lend - pitch * 0.5) {
+                buf_puts(&dots, ".");
+                ndots++;
+            }
+            if (ndots > 0) {
+                size_t before = pg->n;
+                text_line(L, pg, dots.data, FONT_BODY, size, L->s->muted, lx, last_base, ALIGN_LEFT, 1e4, 1);
+                /* respace the dots at the pitch */
+                for (size_t k = before; k < pg->n; k++) {
+                    pitem *pi = &pg->items[k];
+                    if (pi->kind != PI_GLYPHS)
+                        continue;
+                    pglyph *g = arena_alloc(&L->out->a, (size_t)pi->ng * sizeof *g);
+                    for (int q = 0; q < pi->ng; q++) {
+                        g[q] = pi->g[q];
+                        g[q].x = (float)(q * pitch);
+                    }
+                    pi->g = g;
+                    pi->w = pi->ng * pitch;
+                }
+            }
+            buf_free(&dots);
+            /* the page number, right-aligned, tabular figures */
+            span sp;
+            memset(&sp, 0, sizeof sp);
+            sp.text = num;
+            sp.len = strlen(num);
+            sp.st.font = font;
+            sp.st.size = size;
+            sp.st.color = L->s->text;
+            para_opts o = popts(L, numw, ALIGN_LEFT, 0);
+            pline *nl_lines;
+            int nn = para_break(&L->pc, &sp, 1, &o, &nl_lines);
+            if (nn > 0)
+                emit_line(L, pg, &nl_lines[0], x0 + L->measure - nl_lines[0].width, last_base);
+            /* the whole entry is a link */
+            pitem li;
+            memset(&li, 0, sizeof li);
+            li.kind = PI_LINK;
+            li.x = x0 + indent;
+            li.y = baseline - size;
+            li.w = L->measure - indent;
+            li.h = last_base - baseline + size * 1.3;
+            li.dest = dest;
+            page_add(pg, &li);
+            y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);
+            /* outline */
+            GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
+            L->out->outline[L->out->noutline++] = (outline_entry){text, dest, depth};
+        }
+        if (it)
+            cmark_iter_free(it);
+    }
+    (void)toc_at;
+}
+
+static void running_heads(lay *L, page *pg)
+{
+    if (pg->kind != PAGE_BODY)
+        return;
+    const book *b = L->b;
+    double x0 = margin_left(L), top = margin_top(L);
+    double hs = L->size * 0.82;
+    double base = top - L->size * 1.6;
+    rgb c = L->s->muted;
+    text_line(L, pg, b->meta.title, FONT_HEADING_REGULAR, hs, c, x0, base, ALIGN_LEFT, L->measure / 2, 1);
+    const chapter *ch = pg->chapter >= 0 ? &b->ch[pg->chapter] : NULL;
+    if (ch) {
+        span sp;
+        memset(&sp, 0, sizeof sp);
+        sp.text = ch->title;
+        sp.len = strlen(ch->title);
+        sp.st.font = FONT_HEADING_REGULAR;
+        sp.st.size = hs;
+        sp.st.color = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : c;
+        para_opts o = popts(L, 1e4, ALIGN_LEFT, 0);
+        pline *lines;
+        if (para_break(&L->pc, &sp, 1, &o, &lines) > 0) {
+            size_t before = pg->n;
+            emit_line(L, pg, &lines[0], x0 + L->measure - lines[0].width, base);
+            for (size_t k = before; k < pg->n; k++)
+                pg->items[k].artifact = 1;
+        }
+    }
+    pitem r;
+    memset(&r, 0, sizeof r);
+    r.kind = PI_RULE;
+    r.x = x0;
+    r.y = base + hs * 0.5;
+    r.w = L->measure;
+    r.h = 0.4;
+    r.color = L->s->rule;
+    r.artifact = 1;
+    page_add(pg, &r);
+}
+
+static void folio(lay *L, page *pg)
+{
+    if (pg->kind != PAGE_BODY && pg->kind != PAGE_TOC)
+        return;
+    double x0 = margin_left(L);
+    double base = margin_top(L) + L->area_h + style_pt(L->s->margin_bottom, L->size) * 0.45;
+    text_line(L, pg, pg->label, FONT_BODY, L->size * 0.9, L->s->muted, x0, base, ALIGN_CENTER, L->measure, 1);
+}
+
+int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h, doc_layout *out, pagemap *pm,
+                diag *d)
+{
+    memset(out, 0, sizeof *out);
+    lay L;
+    memset(&L, 0, sizeof L);
+    L.b = b;
+    L.s = s;
+    L.fs = fs;
+    L.d = d;
+    L.out = out;
+    out->width = s->page_w;
+    out->height = s->page_h;
+    L.size = s->size;
+    L.lh = s->size * s->leading;
+    L.measure = s->page_w - style_pt(s->margin_inner, s->size) - style_pt(s->margin_outer, s->size);
+    L.area_h = s->page_h - style_pt(s->margin_top, s->size) - style_pt(s->margin_bottom, s->size);
+    /* a whole number of body lines per page keeps the bottom line steady */
+    L.area_h = floor(L.area_h / L.lh) * L.lh;
+    L.pc.fs = fs;
+    L.pc.h = h;
+    L.pc.a = &out->a;
+    L.pc.d = d;
+    L.pc.warned = &L.warned;
+
+    for (int ci = 0; ci < b->nch; ci++)
+        if (b->ch[ci].doc)
+            chapter_blocks(&L, ci);
+    size_t npb;
+    pbreak *pb = build_pages(&L, &npb);
+
+    /* body page labels 1..n */
+    const char **labels = xmalloc((npb + 1) * sizeof *labels);
+    for (size_t p = 0; p < npb; p++)
+        labels[p] = arena_printf(&out->a, "%zu", p + 1);
+
+    /* front matter: title page, table of contents */
+    page *tp = new_page(out, PAGE_TITLE, -1);
+    tp->label = "i";
+    title_page(&L, tp);
+    size_t toc_first = out->npages;
+    toc_pages(&L, pb, npb, labels, toc_first);
+    for (size_t p = toc_first; p < out->npages; p++)
+        out->pages[p].label = roman(&out->a, (int)p + 1);
+    size_t front = out->npages;
+    for (size_t p = 0; p < npb; p++) {
+        int ch = L.v[pb[p].start].chapter;
+        int opening = 0;
+        for (size_t i = pb[p].start; i < pb[p].end && !opening; i++)
+            opening = L.v[i].k == V_NEWPAGE;
+        if (p > 0 && pb[p].start > 0 && L.v[pb[p].start - 1].k == V_NEWPAGE)
+            opening = 1;
+        page *pg = new_page(out, opening ? PAGE_OPENING : PAGE_BODY, ch);
+        pg->label = labels[p];
+        pg->number = (int)p + 1;
+        size_t e = pb[p].end;
+        pg->hyphen_at_foot = 0;
+        for (size_t i = e; i-- > pb[p].start;)
+            if (L.v[i].k == V_LINE) {
+                pg->hyphen_at_foot = L.v[i].ln && L.v[i].ln->hyphenated;
+                break;
+            }
+        emit_vitems(&L, pg, pb[p].start, e, pm, (int)(front + p + 1));
+    }
+    for (size_t p = 0; p < out->npages; p++) {
+        running_heads(&L, &out->pages[p]);
+        folio(&L, &out->pages[p]);
+    }
+    free(labels);
+    free(pb);
+    free(L.v);
+    strset_free(&L.warned);
+    return 0;
+}
+
+void layout_free(doc_layout *l)
+{
+    for (size_t p = 0; p < l->npages; p++)
+        free(l->pages[p].items);
+    free(l->pages);
+    free(l->outline);
+    arena_free(&l->a);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,86 @@
+/* page — the output of layout and the input of drawing: pages of positioned
+ * boxes. Layout decides everything (positions, which glyphs, which page);
+ * drawing only paints what is here. All memory belongs to the doc's arena.
+ * Coordinates are points from the page's top-left corner, y downwards to
+ * the baseline for glyph runs. */
+#ifndef GB_PAGE_H
+#define GB_PAGE_H
+
+#include <cmark.h>
+#include <stdint.h>
+
+#include "style.h"
+#include "util.h"
+
+typedef enum {
+    PI_GLYPHS,  /* a run of glyphs in one font */
+    PI_RULE,    /* a filled rectangle */
+    PI_LINK,    /* a clickable rectangle */
+    PI_DEST,    /* a named destination */
+    PI_IMAGE,   /* an image scaled into a rectangle */
+    PI_MARK,    /* a vector mark (code continuation arrow) */
+} pitem_kind;
+
+typedef struct pglyph {
+    uint32_t id;
+    float x, y; /* relative to the run's origin */
+} pglyph;
+
+typedef struct pcluster {
+    int bytes, glyphs; /* as cairo_text_cluster_t */
+} pcluster;
+
+typedef struct pitem {
+    pitem_kind kind;
+    double x, y, w, h;    /* glyphs: origin (baseline); others: top-left box */
+    /* glyphs */
+    int font;             /* font role */
+    double size;
+    rgb color;
+    const char *text;     /* UTF-8 text the glyphs stand for */
+    int text_len;
+    const pglyph *g;
+    int ng;
+    const pcluster *cl;
+    int ncl;
+    /* link / dest */
+    const char *uri;      /* external link */
+    const char *dest;     /* internal link target, or the dest's name */
+    /* image */
+    const struct resource *res;
+    int artifact;         /* running head, page number, decoration */
+} pitem;
+
+typedef enum { PAGE_COVER, PAGE_TITLE, PAGE_TOC, PAGE_OPENING, PAGE_BODY, PAGE_BLANK } page_kind;
+
+typedef struct page {
+    pitem *items;
+    size_t n, cap;
+    page_kind kind;
+    int chapter;          /* chapter index, -1 for front matter */
+    const char *label;    /* printed page label ("iii", "7") */
+    int number;           /* printed number (body pages), 0 otherwise */
+    int has_body_text;    /* holds text of a chapter */
+    int hyphen_at_foot;   /* the last line ends with a hyphen */
+} page;
+
+/* An outline (bookmark) entry. */
+typedef struct outline_entry {
+    const char *title;
+    const char *dest;
+    int level;            /* 0 = chapter */
+} outline_entry;
+
+typedef struct doc_layout {
+    arena a;
+    page *pages;
+    size_t npages, cap;
+    outline_entry *outline;
+    size_t noutline, capoutline;
+    double width, height;
+} doc_layout;
+
+/* Appends an item to a page (copied) and returns it. */
+pitem *page_add(page *p, const pitem *it);
+
+#endif

@@ -1,0 +1,290 @@
+/* pdf — see pdf.h.
+ *
+ * cairo 1.16 workarounds (shared/notes/cairo-1.16.md): a Document structure
+ * tag is open for the whole document (#487: links without structure tags
+ * corrupt the xref); internal links use named destinations without
+ * `internal` (#336: forward links by page number die); numbers in tag
+ * attributes are printed without the locale (#347); URIs are
+ * percent-encoded so parentheses and backslashes cannot break the PDF
+ * string (#526); the creation date is set explicitly in UTC (cairo ignores
+ * SOURCE_DATE_EPOCH).
+ */
+#include "pdf.h"
+
+#include <cairo-pdf.h>
+#include <librsvg/rsvg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "l10n.h"
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+    buf_add((buf *)closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* A string for a cairo tag attribute: single quotes, backslash escapes. */
+static void attr_str(buf *b, const char *s)
+{
+    buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '\'');
+}
+
+static void attr_uri(buf *b, const char *uri)
+{
+    buf enc = {0};
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7F || *p == '(' || *p == ')' || *p == '\\' || *p == '\'' || *p == '"' ||
+            *p == '<' || *p == '>') {
+            buf_putc(&enc, '%');
+            buf_putc(&enc, hex[*p >> 4]);
+            buf_putc(&enc, hex[*p & 15]);
+        } else {
+            buf_putc(&enc, (char)*p);
+        }
+    }
+    attr_str(b, enc.data ? enc.data : "");
+    buf_free(&enc);
+}
+
+static void draw_glyphs(cairo_t *cr, const fontset *fs, const pitem *it)
+{
+    if (it->ng <= 0)
+        return;
+    cairo_glyph_t stackg[64];
+    cairo_text_cluster_t stackc[64];
+    cairo_glyph_t *g = it->ng <= 64 ? stackg : xmalloc((size_t)it->ng * sizeof *g);
+    cairo_text_cluster_t *c = it->ncl <= 64 ? stackc : xmalloc((size_t)it->ncl * sizeof *c);
+    for (int i = 0; i < it->ng; i++) {
+        g[i].index = it->g[i].id;
+        g[i].x = it->x + it->g[i].x;
+        g[i].y = it->y + it->g[i].y;
+    }
+    for (int i = 0; i < it->ncl; i++) {
+        c[i].num_bytes = it->cl[i].bytes;
+        c[i].num_glyphs = it->cl[i].glyphs;
+    }
+    cairo_set_font_face(cr, fs->f[it->font].cairo);
+    cairo_set_font_size(cr, it->size);
+    cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+    cairo_show_text_glyphs(cr, it->text, it->text_len, g, it->ng, c, it->ncl, 0);
+    if (g != stackg)
+        free(g);
+    if (c != stackc)
+        free(c);
+}
+
+typedef struct memread {
+    const unsigned char *p;
+    size_t left;
+} memread;
+
+static cairo_status_t read_cb(void *closure, unsigned char *data, unsigned int len)
+{
+    memread *m = closure;
+    if (len > m->left)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, m->p, len);
+    m->p += len;
+    m->left -= len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void draw_image(cairo_t *cr, const pitem *it, diag *d)
+{
+    const resource *r = it->res;
+    cairo_save(cr);
+    if (!strcmp(r->media_type, "image/svg+xml")) {
+        GError *err = NULL;
+        RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)r->data, r->len, &err);
+        if (!h) {
+            diag_warning(d, r->src, 0, 0, "cannot read the SVG image: %s", err ? err->message : "?");
+            if (err)
+                g_error_free(err);
+        } else {
+            RsvgRectangle vp = {it->x, it->y, it->w, it->h};
+            if (!rsvg_handle_render_document(h, cr, &vp, &err)) {
+                diag_warning(d, r->src, 0, 0, "cannot draw the SVG image: %s", err ? err->message : "?");
+                if (err)
+                    g_error_free(err);
+            }
+            g_object_unref(h);
+        }
+    } else {
+        cairo_surface_t *img = NULL;
+        if (!strcmp(r->media_type, "image/png")) {
+            memread m = {(const unsigned char *)r->data, r->len};
+            img = cairo_image_surface_create_from_png_stream(read_cb, &m);
+        } else {
+            /* JPEG: cairo cannot decode it, but the PDF takes the original
+             * bytes (MIME data) as a DCT image of the declared size. */
+            img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+            unsigned char *copy = xmalloc(r->len);
+            memcpy(copy, r->data, r->len);
+            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, r->len, free, copy);
+        }
+        if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+            diag_warning(d, r->src, 0, 0, "cannot decode the image (corrupt data)");
+        } else {
+            double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+            cairo_translate(cr, it->x, it->y);
+            cairo_scale(cr, it->w / iw, it->h / ih);
+            cairo_set_source_surface(cr, img, 0, 0);
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+            cairo_paint(cr);
+        }
+        cairo_surface_destroy(img);
+    }
+    cairo_restore(cr);
+}
+
+static void draw_mark(cairo_t *cr, const pitem *it)
+{
+    /* a small hooked arrow: the wrapped code line continues here */
+    double x = it->x, y = it->y - it->h * 0.35, w = it->w, h = it->h;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, x, y - h * 0.6);
+    cairo_line_to(cr, x, y);
+    cairo_line_to(cr, x + w, y);
+    cairo_stroke(cr);
+    cairo_move_to(cr, x + w, y);
+    cairo_line_to(cr, x + w - h * 0.35, y - h * 0.3);
+    cairo_line_to(cr, x + w - h * 0.35, y + h * 0.3);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+static void pdf_date(long long t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layout *l, char **out, size_t *len,
+               diag *d)
+{
+    buf pdf = {0};
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, l->width, l->height);
+    cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
+    const meta *m = &b->meta;
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
+    buf authors = {0};
+    for (int i = 0; i < m->nauthors; i++) {
+        if (i)
+            buf_puts(&authors, ", ");
+        buf_puts(&authors, m->authors[i]);
+    }
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, authors.data ? authors.data : "");
+    buf_free(&authors);
+    if (m->subtitle)
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subtitle);
+    else if (m->description)
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->description);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "goodiebag");
+    char date[32];
+    pdf_date(b->build_epoch, date, sizeof date);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+
+    cairo_t *cr = cairo_create(surf);
+    cairo_tag_begin(cr, "Document", NULL);
+    buf attr = {0};
+    for (size_t p = 0; p < l->npages; p++) {
+        const page *pg = &l->pages[p];
+        if (pg->label)
+            cairo_pdf_surface_set_page_label(surf, pg->label);
+        for (size_t i = 0; i < pg->n; i++) {
+            const pitem *it = &pg->items[i];
+            switch (it->kind) {
+            case PI_GLYPHS:
+                draw_glyphs(cr, fs, it);
+                break;
+            case PI_RULE:
+                cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+                cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+                cairo_fill(cr);
+                break;
+            case PI_MARK:
+                draw_mark(cr, it);
+                break;
+            case PI_IMAGE:
+                draw_image(cr, it, d);
+                break;
+            case PI_DEST:
+                attr.len = 0;
+                buf_puts(&attr, "name=");
+                attr_str(&attr, it->dest);
+                buf_puts(&attr, " x=");
+                buf_num(&attr, it->x, 2);
+                buf_puts(&attr, " y=");
+                buf_num(&attr, it->y, 2);
+                cairo_tag_begin(cr, CAIRO_TAG_DEST, attr.data);
+                cairo_tag_end(cr, CAIRO_TAG_DEST);
+                break;
+            case PI_LINK:
+                attr.len = 0;
+                buf_puts(&attr, "rect=[");
+                buf_num(&attr, it->x, 2);
+                buf_putc(&attr, ' ');
+                buf_num(&attr, it->y, 2);
+                buf_putc(&attr, ' ');
+                buf_num(&attr, it->w, 2);
+                buf_putc(&attr, ' ');
+                buf_num(&attr, it->h, 2);
+                buf_puts(&attr, "] ");
+                if (it->uri) {
+                    buf_puts(&attr, "uri=");
+                    attr_uri(&attr, it->uri);
+                } else {
+                    buf_puts(&attr, "dest=");
+                    attr_str(&attr, it->dest);
+                }
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.data);
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+                break;
+            }
+        }
+        cairo_show_page(cr);
+    }
+    buf_free(&attr);
+    /* outline: chapters with their sections */
+    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    buf da = {0};
+    for (size_t i = 0; i < l->noutline; i++) {
+        const outline_entry *o = &l->outline[i];
+        da.len = 0;
+        buf_puts(&da, "dest=");
+        attr_str(&da, o->dest);
+        int id = cairo_pdf_surface_add_outline(surf, o->level == 0 ? CAIRO_PDF_OUTLINE_ROOT : parent, o->title,
+                                               da.data, 0);
+        if (o->level == 0)
+            parent = id;
+    }
+    buf_free(&da);
+    cairo_tag_end(cr, "Document");
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    cairo_status_t st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    (void)s;
+    if (st != CAIRO_STATUS_SUCCESS) {
+        diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
+        buf_free(&pdf);
+        return -1;
+    }
+    *out = buf_detach(&pdf, len);
+    return 0;
+}

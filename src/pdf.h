@@ -1,0 +1,20 @@
+/* pdf — draws laid-out pages with cairo's PDF surface: text as glyphs with
+ * their text (cairo_show_text_glyphs), links, named destinations, outline,
+ * page labels and metadata. Decides nothing about layout. Works around the
+ * cairo 1.16 traps listed in shared/notes/cairo-1.16.md. */
+#ifndef GB_PDF_H
+#define GB_PDF_H
+
+#include <stddef.h>
+
+#include "book.h"
+#include "font.h"
+#include "page.h"
+#include "style.h"
+
+/* Renders layout l of book b into a new buffer *out (caller frees) of *len
+ * bytes. Returns 0, or -1 after reporting to d. */
+int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layout *l, char **out,
+               size_t *len, diag *d);
+
+#endif
