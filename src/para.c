@@ -463,7 +463,7 @@ static pcluster *clusters_for(arena *a, const seg *s, int g0, int g1, size_t *te
     return cl;
 }
 
-static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const piece *p)
+static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const piece *p, size_t *t_start)
 {
     arena *a = b->c->a;
     const seg *s = &b->segs[p->seg];
@@ -482,6 +482,8 @@ static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const 
     size_t ts, tl;
     int ncl;
     const pcluster *cl = clusters_for(a, s, p->g0, p->g1, &ts, &tl, &ncl);
+    if (t_start)
+        *t_start = ts;
     lrun *r = &runs[(*nr)++];
     r->x = x;
     r->w = gx;
@@ -694,6 +696,13 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         lines = arena_alloc(c->a, (size_t)(nlines + 1) * sizeof *lines);
         size_t start = 0;
         int drop_next = 0;
+        /* A word broken at a line end reads as one word: its first part
+         * and the inserted hyphen map to no text, and the part on the next
+         * line carries the whole word (so copying, searching and text
+         * extraction all see "organiseren", not "or-" / "ganiseren"). */
+        buf prefix = {0};
+        size_t prefix_t0 = 0;
+        int have_prefix = 0;
         for (int L = 0; L < nlines; L++) {
             pline *ln = &lines[L];
             size_t brk = (size_t)res.breaks[L];
@@ -711,16 +720,16 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             }
             int nruns_max = (int)(brk - start) + 2;
             lrun *runs = arena_alloc(c->a, (size_t)nruns_max * sizeof *runs);
-            int nr = 0;
+            size_t *run_t = xmalloc((size_t)nruns_max * sizeof *run_t);
+            int nr = 0, last_word_run = 0;
             ln->size = 0;
             for (size_t k = start; k < brk; k++) {
                 const kp_item *it = &b.items[k];
                 if (it->type == KP_BOX) {
                     if (b.pieces[k].seg >= 0) {
-                        add_run(&b, ln, runs, &nr, x, &b.pieces[k]);
+                        add_run(&b, ln, runs, &nr, x, &b.pieces[k], &run_t[nr]);
                         if (!ln->src && nr == 1) {
-                            const seg *s = &b.segs[b.pieces[k].seg];
-                            size_t toff = s->t0 + (b.pieces[k].g0 < s->sh.n ? s->sh.cluster[b.pieces[k].g0] : 0);
+                            size_t toff = have_prefix ? prefix_t0 : run_t[0];
                             int spi = b.span_at[toff < len ? toff : (len ? len - 1 : 0)];
                             ln->src = sp[spi].src;
                             ln->src_off = sp[spi].src_off + (toff - b.span_start[spi]);
@@ -729,14 +738,31 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                             drop_diaeresis(&b, &runs[0]);
                             drop_next = 0;
                         }
+                        if (have_prefix && nr == 1) {
+                            lrun *r0 = &runs[0];
+                            buf_add(&prefix, r0->text, (size_t)r0->text_len);
+                            pcluster *cl = arena_alloc(c->a, (size_t)(r0->ncl + 1) * sizeof *cl);
+                            memcpy(cl, r0->cl, (size_t)r0->ncl * sizeof *cl);
+                            int plen = (int)prefix.len - r0->text_len;
+                            if (r0->ncl > 0)
+                                cl[0].bytes += plen;
+                            r0->cl = cl;
+                            r0->text = arena_strndup(c->a, prefix.data, prefix.len);
+                            r0->text_len = (int)prefix.len;
+                            have_prefix = 0;
+                            prefix.len = 0;
+                        }
                     }
                     x += it->width;
                 } else if (it->type == KP_GLUE) {
                     if (it->stretch >= 1e6)
                         continue;
                     x += it->width + (ratio > 0 ? ratio * it->stretch : ratio * it->shrink);
+                    last_word_run = nr;
                 }
             }
+            have_prefix = 0;
+            prefix.len = 0;
             drop_next = 0;
             const kp_item *bi = &b.items[brk];
             if (bi->type == KP_PENALTY && b.pieces[brk].hyph) {
@@ -745,7 +771,23 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 nr++;
                 ln->hyphenated = 1;
                 drop_next = b.pieces[brk].post_drop;
+                /* the word's first part moves to the next line's text */
+                for (int r = last_word_run; r < nr - 1; r++) {
+                    if (r == last_word_run)
+                        prefix_t0 = run_t[r];
+                    buf_add(&prefix, runs[r].text, (size_t)runs[r].text_len);
+                    pcluster *cl = arena_alloc(c->a, (size_t)(runs[r].ncl + 1) * sizeof *cl);
+                    for (int q = 0; q < runs[r].ncl; q++) {
+                        cl[q].bytes = 0;
+                        cl[q].glyphs = runs[r].cl[q].glyphs;
+                    }
+                    runs[r].cl = cl;
+                    runs[r].text = "";
+                    runs[r].text_len = 0;
+                    have_prefix = 1;
+                }
             }
+            free(run_t);
             ln->runs = runs;
             ln->nruns = nr;
             ln->width = x;
@@ -760,6 +802,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             start = brk + 1;
         }
         kp_result_free(&res);
+        buf_free(&prefix);
     }
     for (size_t s = 0; s < b.nsegs; s++)
         shaped_free(&b.segs[s].sh);
