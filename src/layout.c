@@ -382,12 +382,15 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
         pline *lab;
         int nl = para_break(&L->pc, &lsp, 1, &o, &lab);
         if (nl > 0) {
+            lab[0].src = n; /* a page starting here starts at the heading */
+            lab[0].src_off = 0;
             vitem *v = vadd(L, V_LINE);
             v->ln = lab;
             v->h = ls.size * 1.1;
             v->base = ls.size * 0.85;
             v->x = c->indent;
             v->heading = 1;
+            v->body = 1;
             vpenalty(L, INF_PEN);
         }
     }
@@ -398,6 +401,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
         after = L->lh * 1.5;
     if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
         vpenalty(L, 0); /* a good place for a page break: before a heading */
+        L->v[L->n - 1].heading = 3;
         vspace(L, before);
     }
     (void)opening_done;
@@ -417,7 +421,6 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
     vpenalty(L, INF_PEN);
     vspace(L, after);
     vpenalty(L, INF_PEN);
-    L->v[L->n - 1].heading = 2; /* marker: the next break is also forbidden */
 }
 
 static void code_block(lay *L, ctx *c, cmark_node *n)
@@ -720,7 +723,7 @@ static void chapter_blocks(lay *L, int ci)
                 stack[sp].indent = c->indent + list_ind;
                 stack[sp].prev_para = 0;
                 stack[sp].is_list = 0;
-                double lx;
+                double lx = 0;
                 const pline *lab = list_label(L, &stack[sp], list_ind, &lx);
                 stack[sp].pending_label = lab;
                 stack[sp].label_x = lx;
@@ -802,8 +805,11 @@ static void break_values(lay *L, double *brk)
             b = 0;
         else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_RULE) && p && !discardable(p) && p->k != V_NEWPAGE)
             b = 0;
-        if (b >= 0 && keep > 0)
-            b = INF_PEN; /* a heading keeps two lines of what follows */
+        /* A heading keeps two lines of what follows; but when a heading
+         * follows after only one line (a one-line paragraph), the break
+         * before the new heading is allowed again. */
+        if (b >= 0 && keep > 0 && !(v->k == V_PENALTY && v->heading == 3 && keep < 2))
+            b = INF_PEN;
         if (v->k == V_LINE && v->heading)
             keep = 2;
         else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
@@ -873,13 +879,13 @@ static pbreak *build_pages(lay *L, size_t *npages)
 
 /* ---- emission ---- */
 
-static page *new_page(doc_layout *d, page_kind k, int chapter)
+static page *new_page(doc_layout *d, page_kind k, int chap)
 {
     GROW(d->pages, d->cap, d->npages + 1);
     page *p = &d->pages[d->npages++];
     memset(p, 0, sizeof *p);
     p->kind = k;
-    p->chapter = chapter;
+    p->chapter = chap;
     return p;
 }
 
@@ -1209,30 +1215,41 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             double pitch = L->size * 0.55;
             double lx = ceil((text_end - x0 + L->size * 0.6) / pitch) * pitch + x0;
             double lend = x0 + L->measure - numw;
-            buf dots = {0};
-            int ndots = 0;
-            while (lx + ndots * pitch < lend - pitch * 0.5) {
-                buf_puts(&dots, ".");
-                ndots++;
-            }
+            int ndots = (int)floor((lend - lx) / pitch);
             if (ndots > 0) {
-                size_t before = pg->n;
-                text_line(L, pg, dots.data, FONT_BODY, size, L->s->muted, lx, last_base, ALIGN_LEFT, 1e4, 1);
-                /* respace the dots at the pitch */
-                for (size_t k = before; k < pg->n; k++) {
-                    pitem *pi = &pg->items[k];
-                    if (pi->kind != PI_GLYPHS)
-                        continue;
-                    pglyph *g = arena_alloc(&L->out->a, (size_t)pi->ng * sizeof *g);
-                    for (int q = 0; q < pi->ng; q++) {
-                        g[q] = pi->g[q];
+                /* one shaped dot, repeated at the pitch; leaders are
+                 * decoration: no text, marked as an artifact */
+                shaped dot;
+                shape(&L->fs->f[FONT_BODY], size, ".", 1, "liga=0", L->b->meta.lang, &dot);
+                if (dot.n == 1) {
+                    pglyph *g = arena_alloc(&L->out->a, (size_t)ndots * sizeof *g);
+                    for (int q = 0; q < ndots; q++) {
+                        g[q].id = dot.gid[0];
                         g[q].x = (float)(q * pitch);
+                        g[q].y = 0;
                     }
-                    pi->g = g;
-                    pi->w = pi->ng * pitch;
+                    pcluster *cl = arena_alloc(&L->out->a, sizeof *cl);
+                    cl->bytes = 0;
+                    cl->glyphs = ndots;
+                    pitem dl;
+                    memset(&dl, 0, sizeof dl);
+                    dl.kind = PI_GLYPHS;
+                    dl.x = lx;
+                    dl.y = last_base;
+                    dl.w = ndots * pitch;
+                    dl.font = FONT_BODY;
+                    dl.size = size;
+                    dl.color = L->s->muted;
+                    dl.text = "";
+                    dl.g = g;
+                    dl.ng = ndots;
+                    dl.cl = cl;
+                    dl.ncl = 1;
+                    dl.artifact = 1;
+                    page_add(pg, &dl);
                 }
+                shaped_free(&dot);
             }
-            buf_free(&dots);
             /* the page number, right-aligned, tabular figures */
             span sp;
             memset(&sp, 0, sizeof sp);
@@ -1241,6 +1258,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             sp.st.font = font;
             sp.st.size = size;
             sp.st.color = L->s->text;
+            sp.st.tabular = 1;
             para_opts o = popts(L, numw, ALIGN_LEFT, 0);
             pline *nl_lines;
             int nn = para_break(&L->pc, &sp, 1, &o, &nl_lines);
@@ -1267,53 +1285,74 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
     (void)toc_at;
 }
 
-static void running_heads(lay *L, page *pg)
+/* One shaped line (no breaking) in a single style; returns its width and
+ * the line in *out. */
+static double one_line(lay *L, const char *text, int font, double size, rgb color, int tabular, pline **out)
 {
-    if (pg->kind != PAGE_BODY)
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = text;
+    sp.len = strlen(text);
+    sp.st.font = font;
+    sp.st.size = size;
+    sp.st.color = color;
+    sp.st.tabular = tabular;
+    para_opts o = popts(L, 1e5, ALIGN_LEFT, 0);
+    if (para_break(&L->pc, &sp, 1, &o, out) < 1)
+        return -1;
+    return (*out)[0].width;
+}
+
+static void emit_artifact_line(lay *L, page *pg, const pline *ln, double x, double base)
+{
+    size_t before = pg->n;
+    emit_line(L, pg, ln, x, base);
+    for (size_t k = before; k < pg->n; k++)
+        pg->items[k].artifact = 1;
+}
+
+/* The running foot: book and chapter title at the left, the page number
+ * at the right, under a thin rule. It sits below the text so that every
+ * page's text starts with its own body text. Left out on the title page
+ * and on chapter openings. */
+static void page_foot(lay *L, page *pg)
+{
+    if (pg->kind != PAGE_BODY && pg->kind != PAGE_TOC)
         return;
     const book *b = L->b;
-    double x0 = margin_left(L), top = margin_top(L);
+    double x0 = margin_left(L);
+    double rule_y = margin_top(L) + L->area_h + L->size * 1.2;
+    double base = rule_y + L->size * 1.5;
     double hs = L->size * 0.82;
-    double base = top - L->size * 1.6;
-    rgb c = L->s->muted;
-    text_line(L, pg, b->meta.title, FONT_HEADING_REGULAR, hs, c, x0, base, ALIGN_LEFT, L->measure / 2, 1);
-    const chapter *ch = pg->chapter >= 0 ? &b->ch[pg->chapter] : NULL;
-    if (ch) {
-        span sp;
-        memset(&sp, 0, sizeof sp);
-        sp.text = ch->title;
-        sp.len = strlen(ch->title);
-        sp.st.font = FONT_HEADING_REGULAR;
-        sp.st.size = hs;
-        sp.st.color = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : c;
-        para_opts o = popts(L, 1e4, ALIGN_LEFT, 0);
-        pline *lines;
-        if (para_break(&L->pc, &sp, 1, &o, &lines) > 0) {
-            size_t before = pg->n;
-            emit_line(L, pg, &lines[0], x0 + L->measure - lines[0].width, base);
-            for (size_t k = before; k < pg->n; k++)
-                pg->items[k].artifact = 1;
-        }
+    const chapter *ch = pg->chapter >= 0 && pg->kind == PAGE_BODY ? &b->ch[pg->chapter] : NULL;
+    rgb accent = ch && ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    pline *num;
+    double nw = one_line(L, pg->label, FONT_HEADING, hs * 1.1, accent, 1, &num);
+    if (nw >= 0)
+        emit_artifact_line(L, pg, num, x0 + L->measure - nw, base);
+    double room = L->measure - (nw > 0 ? nw : 0) - L->size * 2;
+    pline *bt, *ct;
+    double bw = one_line(L, b->meta.title, FONT_HEADING_REGULAR, hs, L->s->muted, 0, &bt);
+    double cw = ch ? one_line(L, ch->title, FONT_HEADING_REGULAR, hs, accent, 0, &ct) : -1;
+    double gap = L->size * 1.2;
+    if (cw >= 0 && bw + gap + cw <= room) {
+        emit_artifact_line(L, pg, bt, x0, base);
+        emit_artifact_line(L, pg, ct, x0 + bw + gap, base);
+    } else if (cw >= 0 && cw <= room) {
+        emit_artifact_line(L, pg, ct, x0, base);
+    } else if (bw >= 0 && bw <= room) {
+        emit_artifact_line(L, pg, bt, x0, base);
     }
     pitem r;
     memset(&r, 0, sizeof r);
     r.kind = PI_RULE;
     r.x = x0;
-    r.y = base + hs * 0.5;
+    r.y = rule_y;
     r.w = L->measure;
     r.h = 0.4;
     r.color = L->s->rule;
     r.artifact = 1;
     page_add(pg, &r);
-}
-
-static void folio(lay *L, page *pg)
-{
-    if (pg->kind != PAGE_BODY && pg->kind != PAGE_TOC)
-        return;
-    double x0 = margin_left(L);
-    double base = margin_top(L) + L->area_h + style_pt(L->s->margin_bottom, L->size) * 0.45;
-    text_line(L, pg, pg->label, FONT_BODY, L->size * 0.9, L->s->muted, x0, base, ALIGN_CENTER, L->measure, 1);
 }
 
 int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h, doc_layout *out, pagemap *pm,
@@ -1381,8 +1420,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
         emit_vitems(&L, pg, pb[p].start, e, pm, (int)(front + p + 1));
     }
     for (size_t p = 0; p < out->npages; p++) {
-        running_heads(&L, &out->pages[p]);
-        folio(&L, &out->pages[p]);
+        page_foot(&L, &out->pages[p]);
     }
     free(labels);
     free(pb);

@@ -130,11 +130,13 @@ static uint32_t last_char(const char *s, size_t len)
     return utf8_decode(s + i, len - i, &l);
 }
 
-static const char *features_for(const para_ctx *c, int font, int code)
+static const char *features_for(const para_ctx *c, int font, int code, int tabular)
 {
     if (code || font == FONT_MONO)
         return "liga=0,calt=0,kern=0";
     const gb_font *f = &c->fs->f[font];
+    if (tabular)
+        return f->has_tnum ? "kern,liga,tnum,lnum" : "kern,liga";
     if (font <= FONT_BODY_BOLD_ITALIC && f->has_onum && f->has_pnum)
         return "kern,liga,onum,pnum";
     return "kern,liga";
@@ -175,7 +177,7 @@ static int add_seg(builder *b, size_t t0, size_t t1, int span, int font)
     s->span = span;
     s->font = font;
     const tstyle *st = &b->sp[span].st;
-    shape(&b->c->fs->f[font], st->size, b->T.data + t0, t1 - t0, features_for(b->c, font, st->code),
+    shape(&b->c->fs->f[font], st->size, b->T.data + t0, t1 - t0, features_for(b->c, font, st->code, st->tabular),
           b->o->lang, &s->sh);
     return (int)b->nsegs++;
 }
@@ -519,7 +521,7 @@ static void drop_diaeresis(builder *b, lrun *r)
     buf_add(&t, r->text + l, (size_t)r->text_len - (size_t)l);
     shaped sh;
     const gb_font *f = &b->c->fs->f[r->st.font];
-    shape(f, r->st.size, t.data, t.len, features_for(b->c, r->st.font, r->st.code), b->o->lang, &sh);
+    shape(f, r->st.size, t.data, t.len, features_for(b->c, r->st.font, r->st.code, r->st.tabular), b->o->lang, &sh);
     pglyph *g = arena_alloc(b->c->a, (size_t)(sh.n + 1) * sizeof *g);
     double gx = 0;
     for (int i = 0; i < sh.n; i++) {

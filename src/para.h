@@ -23,6 +23,7 @@ typedef struct tstyle {
     rgb color;
     const anno *link;    /* the link this text belongs to, or NULL */
     int code;            /* inline code or code block: URL-like breaks, no hyphens */
+    int tabular;         /* tabular lining figures (tables of contents) */
 } tstyle;
 
 /* A piece of paragraph text in one style. text == NULL with len == 0 and

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# t_cli.sh — the command line: exit statuses (0 success, 1 bad input,
+# 2 bad usage), compiler-style diagnostics, and publishing that never
+# damages a previous good output: failed builds, an output folder that
+# cannot be made, a file size limit, SIGTERM in the middle of a build.
+# Books are generated in a temporary folder. Prints "ok - ..." /
+# "not ok - ..." lines; always exits 0.
+cd "$(dirname "$0")/.." || exit 0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+unset SOURCE_DATE_EPOCH
+
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; }
+indent() { sed 's/^/#   /' | head -"${1:-10}"; }
+# expect WHAT CONDITION... : ok if the command succeeds
+expect() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+G=$PWD/goodiebag
+if [ ! -x "$G" ]; then
+  nok "./goodiebag exists (run make goodiebag first)"
+  exit 0
+fi
+
+# run ARGS...: sets rc, out (stdout) and err (stderr)
+run() {
+  "$G" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+}
+# temp files left by publish() in folder $1
+leftovers() { find "$1" -maxdepth 1 -name '.*.tmp-*' | head -5; }
+
+# ---- usage ---------------------------------------------------------------
+run --help
+expect "--help exits 0" [ "$rc" -eq 0 ]
+expect "--help prints the usage on stdout" grep -q 'usage: goodiebag build' "$tmp/out"
+run -h
+expect "-h exits 0" [ "$rc" -eq 0 ]
+run --version
+expect "--version exits 0" [ "$rc" -eq 0 ]
+expect "--version prints 'goodiebag X.Y.Z' ('$out')" eval '[[ "$out" =~ ^goodiebag\ [0-9]+\.[0-9]+\.[0-9]+$ ]]'
+run build --frobnicate
+expect "an unknown option exits 2" [ "$rc" -eq 2 ]
+expect "an unknown option is named on stderr" grep -q -- "unknown option '--frobnicate'" "$tmp/err"
+expect "nothing on stdout for bad usage" [ -z "$out" ]
+run
+expect "no command exits 2" [ "$rc" -eq 2 ]
+run bouw chapters
+expect "an unknown command exits 2" [ "$rc" -eq 2 ]
+run build chapters extra
+expect "an extra argument exits 2" [ "$rc" -eq 2 ]
+run build chapters -o
+expect "-o without a value exits 2" [ "$rc" -eq 2 ]
+run build chapters --epub --pdf -o "$tmp/never"
+expect "--epub with --pdf exits 2" [ "$rc" -eq 2 ]
+run build chapters --paper a3 -o "$tmp/never"
+expect "--paper a3 exits 2" [ "$rc" -eq 2 ]
+expect "bad usage writes nothing" [ ! -e "$tmp/never" ]
+
+# ---- a small book generated here -----------------------------------------
+bk=$tmp/boek
+mkdir -p "$bk"
+cat >"$bk/book.yaml" <<'EOF'
+name: klein
+title: Klein boek
+author: Tester
+publisher: Uitgever
+lang: nl
+date: 2024-05-01
+chapters:
+  - 01-a.md
+  - 02-b.md
+EOF
+printf '# Eerste\n\nTekst met een [link](02-b.md#tweede).\n' >"$bk/01-a.md"
+printf '# Tweede\n\nMeer tekst.\n\n<script>alert(1)</script>\n' >"$bk/02-b.md"
+good_yaml=$(cat "$bk/book.yaml")
+o=$tmp/out1
+run build "$bk" -o "$o" --epub
+expect "a good book builds: exit 0" [ "$rc" -eq 0 ]
+expect "the output is OUTDIR/NAME.epub" [ -s "$o/klein.epub" ]
+expect "a warning is printed as file:line:col: warning:" grep -qF "$bk/02-b.md:5:1: warning: " "$tmp/err"
+expect "no error lines for a good book" eval '! grep -q ": error:" "$tmp/err"'
+cp "$o/klein.epub" "$tmp/good.epub"
+
+# bad input: exit 1 and file:line:col: error:
+printf '# Eerste\n\nTekst met een [link](02-b.md#bestaat-niet).\n\nEn [nog een](weg.md).\n' >"$bk/01-a.md"
+run build "$bk" -o "$o" --epub
+expect "bad input exits 1 (got $rc)" [ "$rc" -eq 1 ]
+expect "the error is 'file:line:col: error: ...' at $bk/01-a.md:3:15" grep -qF "$bk/01-a.md:3:15: error: " "$tmp/err"
+expect "every error is reported in one run (the second at 5:4)" grep -qF "$bk/01-a.md:5:4: error: " "$tmp/err"
+expect "every error line has the file:line:col: error: form" \
+  eval '[ "$(grep -c ": error: " "$tmp/err")" -eq "$(grep -cE "^[^:]+:[0-9]+:[0-9]+: error: " "$tmp/err")" ]'
+expect "a summary says nothing was written" grep -q "nothing written" "$tmp/err"
+expect "nothing on stdout for bad input" [ -z "$out" ]
+expect "a failing build leaves the previous EPUB untouched" cmp -s "$o/klein.epub" "$tmp/good.epub"
+printf '# Eerste\n\nTekst met een [link](02-b.md#tweede).\n' >"$bk/01-a.md"
+
+# break book.yaml: exit 1, previous EPUB untouched, no temp files
+printf 'name: klein\ntitle: [kapot\n' >"$bk/book.yaml"
+run build "$bk" -o "$o" --epub
+expect "a broken book.yaml exits 1" [ "$rc" -eq 1 ]
+expect "the YAML error points into book.yaml" grep -qE "^$bk/book.yaml:[0-9]+:[0-9]+: error: " "$tmp/err"
+expect "after a failed build the previous EPUB has the same bytes" cmp -s "$o/klein.epub" "$tmp/good.epub"
+expect "after a failed build no .*.tmp-* file is left" [ -z "$(leftovers "$o")" ]
+printf '%s\n' "$good_yaml" >"$bk/book.yaml"
+
+run build "$tmp/bestaat-niet" -o "$o" --epub
+expect "a missing book folder exits 1" [ "$rc" -eq 1 ]
+expect "a missing book folder is named" grep -qF "$tmp/bestaat-niet" "$tmp/err"
+
+# ---- output folders --------------------------------------------------------
+run build "$bk" -o /proc/goodiebag-x --epub
+expect "an output folder that cannot be created exits 1 (got $rc)" [ "$rc" -eq 1 ]
+expect "... with a clear message" grep -q "/proc/goodiebag-x: error: cannot create the output folder" "$tmp/err"
+: >"$tmp/a-file"
+run build "$bk" -o "$tmp/a-file" --epub
+expect "an output 'folder' that is a file exits 1" [ "$rc" -eq 1 ]
+expect "... and the file is untouched" [ ! -s "$tmp/a-file" ]
+run build "$bk" -o "$tmp/diep/er/in" --epub
+expect "missing parent folders of the output are created" eval '[ "$rc" -eq 0 ] && [ -s "$tmp/diep/er/in/klein.epub" ]'
+
+# ---- a file size limit -------------------------------------------------------
+o2=$tmp/out2
+run build chapters -o "$o2"
+expect "the real book builds (EPUB and PDF)" eval '[ "$rc" -eq 0 ] && [ -s "$o2/goodiebag.epub" ]'
+cp "$o2/goodiebag.epub" "$tmp/real.epub"
+[ -f "$o2/goodiebag.pdf" ] && cp "$o2/goodiebag.pdf" "$tmp/real.pdf"
+# the old files must differ from what the limited build would write, to
+# see that they were not replaced: make them small stand-ins
+printf 'old epub' >"$o2/goodiebag.epub"
+printf 'old pdf' >"$o2/goodiebag.pdf"
+(ulimit -f 50; exec "$G" build chapters -o "$o2") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect "with ulimit -f 50 the build fails with exit 1 (got $rc)" [ "$rc" -eq 1 ]
+expect "... saying it cannot write the output" grep -q "cannot write the output" "$tmp/err"
+expect "... and that the previous file is unchanged" grep -q "previous file is unchanged" "$tmp/err"
+expect "... no partial temporary file is left" [ -z "$(leftovers "$o2")" ]
+expect "... the old EPUB is intact" [ "$(cat "$o2/goodiebag.epub")" = "old epub" ]
+expect "... the old PDF is intact" [ "$(cat "$o2/goodiebag.pdf")" = "old pdf" ]
+expect "... only the two outputs are in the folder" [ "$(ls -A "$o2" | wc -l)" -eq 2 ]
+grep -q "cannot write" "$tmp/err" || indent <"$tmp/err"
+
+# ---- SIGTERM during a build --------------------------------------------------
+big=$tmp/groot
+mkdir -p "$big"
+sed '/^chapters:/,$d' chapters/book.yaml >"$big/book.yaml"
+for i in $(seq -w 1 200); do cp chapters/03-integriteit.md "$big/c$i.md"; done
+o3=$tmp/out3
+t0=$(date +%s%N)
+run build "$big" -o "$o3"
+t1=$(date +%s%N)
+expect "a book of 200 chapters builds" eval '[ "$rc" -eq 0 ] && [ -s "$o3/goodiebag.epub" ]'
+cp "$o3/goodiebag.epub" "$tmp/big.epub"
+[ -f "$o3/goodiebag.pdf" ] && cp "$o3/goodiebag.pdf" "$tmp/big.pdf"
+ms=$(((t1 - t0) / 1000000))
+# Kill at several points of the build, most near its end, where the
+# outputs are written. Whatever the moment, the folder holds either the
+# old or a complete new file (the same bytes: builds are reproducible)
+# and no temporary file.
+bad=0 killed=0
+for pct in 20 60 85 92 96 99 102; do
+  "$G" build "$big" -o "$o3" >/dev/null 2>&1 &
+  pid=$!
+  sleep "$(awk -v ms="$ms" -v p="$pct" 'BEGIN { printf "%.3f", ms * p / 100000 }')"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"
+  [ $? -eq 143 ] && killed=$((killed + 1))
+  if [ -n "$(leftovers "$o3")" ]; then
+    bad=1; nok "SIGTERM at ${pct}% of the build time left $(leftovers "$o3")"
+    rm -f "$o3"/.*.tmp-*
+  fi
+  if ! cmp -s "$o3/goodiebag.epub" "$tmp/big.epub"; then
+    bad=1; nok "SIGTERM at ${pct}% of the build time damaged the EPUB"
+    cp "$tmp/big.epub" "$o3/goodiebag.epub"
+  fi
+  if [ -f "$tmp/big.pdf" ] && ! cmp -s "$o3/goodiebag.pdf" "$tmp/big.pdf"; then
+    bad=1; nok "SIGTERM at ${pct}% of the build time damaged the PDF"
+    cp "$tmp/big.pdf" "$o3/goodiebag.pdf"
+  fi
+done
+[ "$bad" -eq 0 ] && ok "SIGTERM during a build (7 moments, $killed killed mid-build, build ${ms} ms): no temp file left, outputs intact"
+expect "SIGTERM really interrupted some builds ($killed of 7)" [ "$killed" -ge 1 ]
+exit 0
