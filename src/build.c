@@ -87,9 +87,16 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         t0 = now_seconds();
         epub_extra x = {0};
         x.pages = pm.n ? &pm : NULL;
+        /* the print edition the page numbers come from */
+        char *source = NULL;
+        if (pm.n)
+            source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
+                               b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
+        x.print_source = source;
         if (epub_build(b, s, &x, &out->epub, &out->epub_len, d) != 0)
             rc = -1;
         out->t_epub = now_seconds() - t0;
+        free(source);
     }
 done:
     layout_free(&lay);

@@ -349,6 +349,75 @@ static xmlDocPtr make_apple_options(void)
     return doc;
 }
 
+static void meta_prop(xmlNodePtr md, xmlNsPtr ns, const char *prop, const char *value)
+{
+    xmlNodePtr e = text_child(md, ns, "meta", value);
+    xmlSetProp(e, BAD_CAST "property", BAD_CAST prop);
+}
+
+/* EPUB Accessibility 1.1 metadata: only what the book really has. */
+static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_extra *x)
+{
+    int images = 0, images_alt = 0;
+    for (int i = 0; i < b->nch; i++) {
+        if (!b->ch[i].doc)
+            continue;
+        cmark_iter *it = cmark_iter_new(b->ch[i].doc);
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+            cmark_node *n = cmark_iter_get_node(it);
+            if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+                images++;
+                if (cmark_node_first_child(n))
+                    images_alt++;
+            }
+        }
+        cmark_iter_free(it);
+    }
+    int has_cover = x && x->cover_png;
+    int all_alt = images_alt == images; /* the cover has generated alt text */
+    int visual = images > 0 || has_cover;
+    meta_prop(md, ns, "schema:accessMode", "textual");
+    if (visual)
+        meta_prop(md, ns, "schema:accessMode", "visual");
+    if (!visual || all_alt)
+        meta_prop(md, ns, "schema:accessModeSufficient", "textual");
+    if (visual)
+        meta_prop(md, ns, "schema:accessModeSufficient", "textual,visual");
+    meta_prop(md, ns, "schema:accessibilityFeature", "structuralNavigation");
+    meta_prop(md, ns, "schema:accessibilityFeature", "tableOfContents");
+    meta_prop(md, ns, "schema:accessibilityFeature", "readingOrder");
+    if (visual && all_alt)
+        meta_prop(md, ns, "schema:accessibilityFeature", "alternativeText");
+    if (x && x->pages && x->pages->n) {
+        meta_prop(md, ns, "schema:accessibilityFeature", "printPageNumbers");
+        meta_prop(md, ns, "schema:accessibilityFeature", "pageNavigation");
+        meta_prop(md, ns, "schema:accessibilityFeature", "pageBreakMarkers");
+    }
+    meta_prop(md, ns, "schema:accessibilityHazard", "none");
+    int nl = !strncmp(b->meta.lang, "nl", 2);
+    buf sum = {0};
+    if (nl) {
+        buf_puts(&sum, "Deze publicatie heeft een inhoudsopgave, koppen in de juiste volgorde en een logische leesvolgorde");
+        if (x && x->pages && x->pages->n)
+            buf_puts(&sum, ", en paginanummers die overeenkomen met de gedrukte (PDF-)editie");
+        buf_puts(&sum, ".");
+        if (visual)
+            buf_puts(&sum, all_alt ? " Alle afbeeldingen hebben een tekstalternatief." : " Niet alle afbeeldingen hebben een tekstalternatief.");
+        buf_puts(&sum, " Er zijn geen bekende risico's voor mensen die gevoelig zijn voor flitsen, beweging of geluid.");
+    } else {
+        buf_puts(&sum, "This publication has a table of contents, headings in order and a logical reading order");
+        if (x && x->pages && x->pages->n)
+            buf_puts(&sum, ", and page numbers that match the printed (PDF) edition");
+        buf_puts(&sum, ".");
+        if (visual)
+            buf_puts(&sum, all_alt ? " All images have a text alternative." : " Not all images have a text alternative.");
+        buf_puts(&sum, " There are no known hazards.");
+    }
+    meta_prop(md, ns, "schema:accessibilitySummary", sum.data);
+    buf_free(&sum);
+}
+
 typedef struct item {
     const char *id, *href, *media, *props;
 } item;
@@ -399,8 +468,14 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
     text_child(md, dc, "date", m->date);
     if (m->description)
         text_child(md, dc, "description", m->description);
-    if (x && x->print_source)
-        text_child(md, dc, "source", x->print_source);
+    if (x && x->print_source) {
+        e = text_child(md, dc, "source", x->print_source);
+        xmlSetProp(e, BAD_CAST "id", BAD_CAST "print-source");
+        e = text_child(md, ns, "meta", "pagination");
+        xmlSetProp(e, BAD_CAST "refines", BAD_CAST "#print-source");
+        xmlSetProp(e, BAD_CAST "property", BAD_CAST "source-of");
+    }
+    a11y_metadata(b, md, ns, x);
     char *mod = iso_time(b->build_epoch);
     e = text_child(md, ns, "meta", mod);
     xmlSetProp(e, BAD_CAST "property", BAD_CAST "dcterms:modified");

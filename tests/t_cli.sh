@@ -153,31 +153,51 @@ expect "a book of 200 chapters builds" eval '[ "$rc" -eq 0 ] && [ -s "$o3/goodie
 cp "$o3/goodiebag.epub" "$tmp/big.epub"
 [ -f "$o3/goodiebag.pdf" ] && cp "$o3/goodiebag.pdf" "$tmp/big.pdf"
 ms=$(((t1 - t0) / 1000000))
-# Kill at several points of the build, most near its end, where the
-# outputs are written. Whatever the moment, the folder holds either the
-# old or a complete new file (the same bytes: builds are reproducible)
-# and no temporary file.
-bad=0 killed=0
-for pct in 20 60 85 92 96 99 102; do
+# Kill builds at several moments: three by time (parsing, layout, near the
+# end), then three the moment the temporary output file appears (during
+# the write: SIGTERM, SIGINT, SIGHUP). Whatever the moment, the folder must
+# hold either the old or a complete new file (the same bytes: builds are
+# reproducible) and no temporary file.
+bad=0 killed=0 during_write=0
+check_out3() { # what
+  if [ -n "$(leftovers "$o3")" ]; then
+    bad=1; nok "$1 left $(leftovers "$o3")"
+    rm -f "$o3"/.*.tmp-*
+  fi
+  if ! cmp -s "$o3/goodiebag.epub" "$tmp/big.epub"; then
+    bad=1; nok "$1 damaged the EPUB"
+    cp "$tmp/big.epub" "$o3/goodiebag.epub"
+  fi
+  if [ -f "$tmp/big.pdf" ] && ! cmp -s "$o3/goodiebag.pdf" "$tmp/big.pdf"; then
+    bad=1; nok "$1 damaged the PDF"
+    cp "$tmp/big.pdf" "$o3/goodiebag.pdf"
+  fi
+}
+for pct in 30 70 95; do
   "$G" build "$big" -o "$o3" >/dev/null 2>&1 &
   pid=$!
   sleep "$(awk -v ms="$ms" -v p="$pct" 'BEGIN { printf "%.3f", ms * p / 100000 }')"
   kill -TERM "$pid" 2>/dev/null
-  wait "$pid"
+  { wait "$pid"; } 2>/dev/null
   [ $? -eq 143 ] && killed=$((killed + 1))
-  if [ -n "$(leftovers "$o3")" ]; then
-    bad=1; nok "SIGTERM at ${pct}% of the build time left $(leftovers "$o3")"
-    rm -f "$o3"/.*.tmp-*
-  fi
-  if ! cmp -s "$o3/goodiebag.epub" "$tmp/big.epub"; then
-    bad=1; nok "SIGTERM at ${pct}% of the build time damaged the EPUB"
-    cp "$tmp/big.epub" "$o3/goodiebag.epub"
-  fi
-  if [ -f "$tmp/big.pdf" ] && ! cmp -s "$o3/goodiebag.pdf" "$tmp/big.pdf"; then
-    bad=1; nok "SIGTERM at ${pct}% of the build time damaged the PDF"
-    cp "$tmp/big.pdf" "$o3/goodiebag.pdf"
-  fi
+  check_out3 "SIGTERM at ${pct}% of the build time"
 done
-[ "$bad" -eq 0 ] && ok "SIGTERM during a build (7 moments, $killed killed mid-build, build ${ms} ms): no temp file left, outputs intact"
-expect "SIGTERM really interrupted some builds ($killed of 7)" [ "$killed" -ge 1 ]
+for sig in TERM INT HUP; do
+  "$G" build "$big" -o "$o3" >/dev/null 2>&1 &
+  pid=$!
+  hit=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if compgen -G "$o3/.*.tmp-*" >/dev/null; then
+      kill -"$sig" "$pid" 2>/dev/null
+      hit=1
+      break
+    fi
+  done
+  { wait "$pid"; } 2>/dev/null
+  rc=$?
+  [ "$rc" -gt 128 ] && killed=$((killed + 1)) && [ "$hit" -eq 1 ] && during_write=$((during_write + 1))
+  check_out3 "SIG$sig while the output is written"
+done
+[ "$bad" -eq 0 ] && ok "signals during a build (6 moments, $killed killed, $during_write while writing; build ${ms} ms): no temp file left, outputs intact"
+expect "signals really interrupted some builds ($killed of 6)" [ "$killed" -ge 1 ]
 exit 0
