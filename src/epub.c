@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "l10n.h"
+#include "subset.h"
 #include "xhtml.h"
 
 #define OPF_NS "http://www.idpf.org/2007/opf"
@@ -638,7 +639,15 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         add_entry(&p, arena_printf(&a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
                   strcmp(r->media_type, "image/svg+xml") != 0);
     }
-    /* fonts: each file once */
+    /* fonts: each file once, subset to the characters of every document */
+    cpset *cps = cpset_new();
+    for (size_t i = 0; i < p.n; i++)
+        if (ends_with(p.v[i].name, ".xhtml"))
+            cpset_add_utf8(cps, p.v[i].data, p.v[i].len);
+    toc = collect_toc(b, &ntoc);
+    for (size_t i = 0; i < ntoc; i++)
+        cpset_add_utf8(cps, toc[i].label, strlen(toc[i].label));
+    cpset_add_utf8(cps, l10n(b->meta.lang, L_TOC), strlen(l10n(b->meta.lang, L_TOC)));
     for (int r = 0; r < FONT_COUNT; r++) {
         int dup = 0;
         for (int q = 0; q < r; q++)
@@ -647,8 +656,11 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         if (dup)
             continue;
         size_t flen;
-        char *data = read_file(s->font_path[r], 64u << 20, &flen);
+        char *data = font_subset(s->font_path[r], cps, &flen);
+        if (!data)
+            data = read_file(s->font_path[r], 64u << 20, &flen);
         if (!data) {
+            cpset_free(cps);
             diag_error(d, s->font_path[r], 0, 0, "cannot read the font file");
             goto done;
         }
@@ -657,7 +669,7 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         add_entry(&p, arena_printf(&a, "EPUB/%s", href), data, flen, 0);
     }
 
-    toc = collect_toc(b, &ntoc);
+    cpset_free(cps);
     add_doc(&p, "EPUB/nav.xhtml", make_nav(b, toc, ntoc, x));
     add_doc(&p, "EPUB/toc.ncx", make_ncx(b, toc, ntoc, x));
     /* package document last in the list but its position in the zip
