@@ -343,17 +343,29 @@ static resource *find_resource(book *b, const char *src)
     return NULL;
 }
 
+static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
+                               const char *url, strset *out_names);
+
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
+    return load_image_at(b, c->diag_name, node_line(n), node_col(n), c->src, url, out_names);
+}
+
+/* Loads an image named in file `from` (relative to the book folder). */
+static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
+                               const char *url, strset *out_names)
+{
     const char *why = NULL;
-    int line = node_line(n), col = node_col(n);
+    struct {
+        const char *diag_name;
+    } cc = {diag_file}, *c = &cc;
     if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
         diag_error(b->diag, c->diag_name, line, col,
                    "image '%.200s': only images inside the book folder can be used", url);
         return NULL;
     }
     char *unesc = path_unescape(url);
-    char *dir = path_dirname(c->src);
+    char *dir = path_dirname(from);
     char *norm = unesc ? path_join_inside(dir, unesc, &why) : NULL;
     if (!unesc)
         why = "the path contains %00";
@@ -737,6 +749,22 @@ static void load_all(book *b)
     strset_add(&ids, "toc");
     strset_add(&ids, "landmarks");
     strset_add(&ids, "page-list");
+    if (b->meta.cover) {
+        b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
+                                 b->meta.cover, &out_names);
+        if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
+            diag_error(b->diag, yaml_name, b->meta.cover_line, b->meta.cover_col,
+                       "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
+            b->cover = NULL;
+        }
+        /* the cover is not one of the chapters' images: keep it apart
+         * (it was loaded first, so it is the only resource so far) */
+        if (b->resources && b->resources == b->cover && !b->cover->next)
+            b->resources = NULL;
+        else if (b->resources && !b->cover) {
+            /* loaded but rejected: free it with the others */
+        }
+    }
     for (int i = 0; i < b->nch; i++)
         if (b->ch[i].doc)
             annotate_pass1(b, &b->ch[i], &ids, &out_names);
@@ -797,6 +825,8 @@ void book_free(book *b)
     }
     for (resource *r = b->resources; r; r = r->next)
         free(r->data);
+    if (b->cover && b->cover != b->resources)
+        free(b->cover->data);
     for (size_t i = 0; i < b->nhtml; i++)
         xmlFreeNode(b->html[i]);
     free(b->html);

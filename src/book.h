@@ -84,6 +84,7 @@ typedef struct book {
     chapter *ch;
     int nch;
     resource *resources;   /* linked list in order of first use */
+    resource *cover;       /* the cover image named in book.yaml, or NULL */
     long long date_epoch;  /* the book's date (Unix time) */
     long long build_epoch; /* SOURCE_DATE_EPOCH or the book's date */
     const char *uuid;      /* identifier: meta.identifier or urn:uuid:... */

@@ -2,10 +2,12 @@
 #include "build.h"
 
 #include <linebreak.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cover.h"
 #include "epub.h"
 #include "font.h"
 #include "hyph.h"
@@ -53,6 +55,23 @@ static hyph *load_hyphenation(const char *lang)
     return NULL;
 }
 
+/* The cover image is drawn and encoded on the second core while the first
+ * lays out the book (it only reads the book, the style and the fonts). */
+typedef struct cover_job {
+    const book *b;
+    const style *s;
+    const fontset *fs;
+    char *png;
+    size_t len;
+} cover_job;
+
+static void *cover_thread(void *arg)
+{
+    cover_job *j = arg;
+    j->png = cover_png(j->b, j->s, j->fs, 1600, 2400, &j->len);
+    return NULL;
+}
+
 int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
 {
     memset(out, 0, sizeof *out);
@@ -63,6 +82,9 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     hyph *h = NULL;
     doc_layout lay;
     memset(&lay, 0, sizeof lay);
+    cover_job cj = {b, s, &fs, NULL, 0};
+    pthread_t cover_tid;
+    int cover_started = 0;
     /* The PDF's layout is also needed for the EPUB's print page numbers,
      * so it runs for both outputs. */
     double t0 = now_seconds();
@@ -70,6 +92,8 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         rc = -1;
         goto done;
     }
+    if (o->epub && !b->cover)
+        cover_started = pthread_create(&cover_tid, NULL, cover_thread, &cj) == 0;
     init_linebreak();
     h = load_hyphenation(b->meta.lang);
     if (!h)
@@ -93,12 +117,28 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
             source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
                                b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
         x.print_source = source;
+        if (b->cover) {
+            x.cover_png = b->cover->data;
+            x.cover_len = b->cover->len;
+            x.cover_type = b->cover->media_type;
+        } else {
+            if (cover_started) {
+                pthread_join(cover_tid, NULL);
+                cover_started = 0;
+            }
+            x.cover_png = cj.png;
+            x.cover_len = cj.len;
+            x.cover_type = "image/png";
+        }
         if (epub_build(b, s, &x, &out->epub, &out->epub_len, d) != 0)
             rc = -1;
         out->t_epub = now_seconds() - t0;
         free(source);
     }
 done:
+    if (cover_started)
+        pthread_join(cover_tid, NULL);
+    free(cj.png);
     layout_free(&lay);
     hyph_free(h);
     fonts_free(&fs);

@@ -313,7 +313,8 @@ static xmlDocPtr make_cover_page(const book *b, const epub_extra *x)
     xmlSetNsProp(sec, epub, BAD_CAST "type", BAD_CAST "cover");
     xmlSetProp(sec, BAD_CAST "class", BAD_CAST "cover");
     xmlNodePtr img = xmlNewChild(sec, ns, BAD_CAST "img", NULL);
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST "images/cover.png");
+    xmlSetProp(img, BAD_CAST "src", BAD_CAST(x && x->cover_type && !strcmp(x->cover_type, "image/jpeg")
+                                                 ? "images/cover.jpg" : "images/cover.png"));
     xmlSetProp(img, BAD_CAST "role", BAD_CAST "doc-cover");
     char *alt = xasprintf("%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
                           b->meta.subtitle ? b->meta.subtitle : "");
@@ -607,11 +608,14 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
     } while (0)
 
     if (x && x->cover_png) {
-        ITEM("cover-image", "images/cover.png", "image/png", "cover-image");
+        int jpeg = x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+        ITEM("cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
+             "cover-image");
         ITEM("cover", "cover.xhtml", "application/xhtml+xml", NULL);
         SPINE("cover");
         add_doc(&p, "EPUB/cover.xhtml", make_cover_page(b, x));
-        add_entry(&p, "EPUB/images/cover.png", xstrndup(x->cover_png, x->cover_len), x->cover_len, 1);
+        add_entry(&p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png", xstrndup(x->cover_png, x->cover_len),
+                  x->cover_len, 1);
     }
     ITEM("titlepage", "title.xhtml", "application/xhtml+xml", NULL);
     SPINE("titlepage");

@@ -12,8 +12,9 @@
 
 typedef struct epub_extra {
     const pagemap *pages;     /* print page markers, or NULL */
-    const char *cover_png;    /* the cover image (PNG bytes), or NULL */
+    const char *cover_png;    /* the cover image (PNG or JPEG bytes), or NULL */
     size_t cover_len;
+    const char *cover_type;   /* its media type: "image/png" (default) or "image/jpeg" */
     int cover_w, cover_h;
     const char *print_source; /* dc:source for the page list ("... PDF"), or NULL */
 } epub_extra;

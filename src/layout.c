@@ -1391,14 +1391,16 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     for (size_t p = 0; p < npb; p++)
         labels[p] = arena_printf(&out->a, "%zu", p + 1);
 
-    /* front matter: title page, table of contents */
+    /* front matter: cover, title page, table of contents */
+    page *cp = new_page(out, PAGE_COVER, -1);
+    cp->label = l10n(b->meta.lang, L_COVER);
     page *tp = new_page(out, PAGE_TITLE, -1);
     tp->label = "i";
     title_page(&L, tp);
     size_t toc_first = out->npages;
     toc_pages(&L, pb, npb, labels, toc_first);
     for (size_t p = toc_first; p < out->npages; p++)
-        out->pages[p].label = roman(&out->a, (int)p + 1);
+        out->pages[p].label = roman(&out->a, (int)p);
     size_t front = out->npages;
     for (size_t p = 0; p < npb; p++) {
         int ch = L.v[pb[p].start].chapter;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cover.h"
 #include "l10n.h"
 
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
@@ -206,6 +207,22 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         const page *pg = &l->pages[p];
         if (pg->label)
             cairo_pdf_surface_set_page_label(surf, pg->label);
+        if (pg->kind == PAGE_COVER) {
+            if (b->cover) {
+                pitem im;
+                memset(&im, 0, sizeof im);
+                double iw = b->cover->width, ih = b->cover->height;
+                double sc = l->width / iw < l->height / ih ? l->width / iw : l->height / ih;
+                im.w = iw * sc;
+                im.h = ih * sc;
+                im.x = (l->width - im.w) / 2;
+                im.y = (l->height - im.h) / 2;
+                im.res = b->cover;
+                draw_image(cr, &im, d);
+            } else {
+                cover_draw(cr, l->width, l->height, b, s, fs);
+            }
+        }
         for (size_t i = 0; i < pg->n; i++) {
             const pitem *it = &pg->items[i];
             switch (it->kind) {
