@@ -515,13 +515,21 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
     }
     cmark_iter_free(it);
     strset_free(&slugs);
-    if (!c->title) {
+    /* No heading, or an empty first heading ("#" alone): the title (for
+     * <title> and the tables of contents, which must not be empty) is the
+     * file name. */
+    anno *ta = c->title_node ? node_anno(c->title_node) : NULL;
+    if (!c->title || (ta && !ta->text[0])) {
         const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
         size_t l = strlen(base);
         if (ends_with(base, ".md"))
             l -= 3;
         c->title = arena_strndup(&b->arena, base, l);
-        if (cmark_node_first_child(c->doc))
+        if (ta)
+            diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c->title_node),
+                         "the chapter's first heading is empty; its file name '%s' is used as its title",
+                         c->title);
+        else if (cmark_node_first_child(c->doc))
             diag_warning(b->diag, c->diag_name, 1, 1,
                          "the chapter has no heading; its file name '%s' is used as its title", c->title);
     }

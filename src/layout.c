@@ -23,7 +23,7 @@
 
 #define INF_PEN 10000.0
 
-typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE } vkind;
+typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL } vkind;
 
 #define MAX_BARS 6
 
@@ -47,6 +47,8 @@ typedef struct vitem {
     double rule_w;        /* V_RULE width */
     int body;             /* body text (for the page map) */
     int heading;          /* heading line */
+    const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
+    const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
 } vitem;
 
 typedef struct lay {
@@ -89,6 +91,20 @@ static void vpenalty(lay *L, double p)
 {
     vitem *v = vadd(L, V_PENALTY);
     v->penalty = p;
+}
+
+/* Structure tags travel in the vertical list as items of no height that
+ * page breaking looks through: an opening tag (and a list marker) sticks
+ * to what follows it, a closing tag to what precedes it. */
+static void vtag(lay *L, int open, const char *tag)
+{
+    vitem *v = vadd(L, open ? V_TAG_OPEN : V_TAG_CLOSE);
+    v->tag = tag;
+}
+
+static int transparent(const vitem *v)
+{
+    return v->k == V_TAG_OPEN || v->k == V_TAG_CLOSE || v->k == V_LABEL;
 }
 
 /* ---- inline content to spans ---- */
@@ -317,14 +333,8 @@ static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, 
         v->cont = code && i > 0;
         v->body = 1;
         v->heading = heading;
-        if (i == 0) {
+        if (i == 0)
             v->dest = dest;
-            if (c->pending_label) {
-                v->label = c->pending_label;
-                v->label_x = c->label_x;
-                c->pending_label = NULL;
-            }
-        }
     }
 }
 
@@ -344,7 +354,9 @@ static void paragraph(lay *L, ctx *c, cmark_node *n, double indent_first)
     o.line = cmark_node_get_start_line(n);
     pline *lines;
     int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
+    vtag(L, 1, "P");
     add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+    vtag(L, 0, "P");
     free(sl.v);
 }
 
@@ -366,6 +378,15 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
     is.color = L->accent;
     is.heading = 1;
     is.italic = level >= 5;
+    static const char *const htags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    const char *htag = htags[level < 1 ? 0 : level > 6 ? 5 : level - 1];
+    double before_sp = is_title ? 0 : style_pt(L->s->h_before, L->size);
+    if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
+        vpenalty(L, 0); /* a good place for a page break: before a heading */
+        L->v[L->n - 1].heading = 3;
+        vspace(L, before_sp);
+    }
+    vtag(L, 1, htag);
     if (is_title && ch->label && *ch->label) {
         /* the chapter label, large, above the title */
         tstyle ls;
@@ -395,15 +416,9 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
         }
     }
     inline_spans(L, n, is, &sl);
-    double before = is_title ? 0 : style_pt(L->s->h_before, L->size);
     double after = style_pt(L->s->h_after, L->size);
     if (is_title)
         after = L->lh * 1.5;
-    if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
-        vpenalty(L, 0); /* a good place for a page break: before a heading */
-        L->v[L->n - 1].heading = 3;
-        vspace(L, before);
-    }
     (void)opening_done;
     const char *dest = a ? a->id : NULL;
     if (sl.n) {
@@ -417,6 +432,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
         v->dest = dest;
     }
     free(sl.v);
+    vtag(L, 0, htag);
     /* keep the heading with at least two lines of what follows */
     vpenalty(L, INF_PEN);
     vspace(L, after);
@@ -438,6 +454,7 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
     if (cc.nbars < MAX_BARS)
         cc.bars[cc.nbars++] = c->indent;
     vspace(L, L->lh * 0.4);
+    vtag(L, 1, "Code");
     size_t i = 0;
     int first = 1;
     int total_lines = 0;
@@ -502,6 +519,7 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
         line_no++;
         i = j + 1;
     }
+    vtag(L, 0, "Code");
     vspace(L, L->lh * 0.4);
 }
 
@@ -566,7 +584,9 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
             o.line = cmark_node_get_start_line(n);
             pline *lines;
             int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+            vtag(L, 1, "P");
             add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+            vtag(L, 0, "P");
             vspace(L, L->lh * 0.3);
         }
         i = j + 1;
@@ -592,6 +612,12 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         w = h * r->width / r->height;
     }
     vspace(L, L->lh * 0.5);
+    vitem *ft = vadd(L, V_TAG_OPEN);
+    ft->tag = "Figure";
+    buf alt = {0};
+    node_plain_text(img, &alt);
+    ft->alt = arena_strdup(&L->out->a, alt.data ? alt.data : "");
+    buf_free(&alt);
     vitem *v = vadd(L, V_IMAGE);
     v->img = r;
     v->img_w = w;
@@ -615,9 +641,12 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         int nl = para_break(&L->pc, &sp, 1, &o, &lines);
         vspace(L, L->lh * 0.3);
         ctx cc = *c;
+        vtag(L, 1, "Caption");
         add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, 0);
+        vtag(L, 0, "Caption");
     }
     (void)para;
+    vtag(L, 0, "Figure");
     vspace(L, L->lh * 0.5);
 }
 
@@ -662,6 +691,7 @@ static void chapter_blocks(lay *L, int ci)
     np->dest = arena_printf(&L->out->a, "_ch%d", ci + 1);
     /* drop the chapter opening a little */
     vspace(L, L->area_h * 0.12);
+    vtag(L, 1, "Sect");
     np = &L->v[L->n - 1];
     (void)np;
 
@@ -679,6 +709,12 @@ static void chapter_blocks(lay *L, int ci)
         ctx *c = &stack[sp];
         if (ev == CMARK_EVENT_EXIT) {
             if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM) {
+                if (t == CMARK_NODE_ITEM) {
+                    vtag(L, 0, "LBody");
+                    vtag(L, 0, "LI");
+                } else {
+                    vtag(L, 0, t == CMARK_NODE_LIST ? "L" : "BlockQuote");
+                }
                 if (sp > 0)
                     sp--;
                 stack[sp].prev_para = 0;
@@ -701,6 +737,7 @@ static void chapter_blocks(lay *L, int ci)
                 stack[sp].prev_para = 0;
                 stack[sp].is_list = 0;
             }
+            vtag(L, 1, "BlockQuote");
             break;
         case CMARK_NODE_LIST:
             if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
@@ -715,6 +752,7 @@ static void chapter_blocks(lay *L, int ci)
                 stack[sp].list_delim = cmark_node_get_list_delim(n);
                 stack[sp].prev_para = 0;
             }
+            vtag(L, 1, "L");
             break;
         case CMARK_NODE_ITEM:
             if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
@@ -725,13 +763,18 @@ static void chapter_blocks(lay *L, int ci)
                 stack[sp].is_list = 0;
                 double lx = 0;
                 const pline *lab = list_label(L, &stack[sp], list_ind, &lx);
-                stack[sp].pending_label = lab;
-                stack[sp].label_x = lx;
                 c->list_counter++;
                 if (!c->list_tight && cmark_node_previous(n))
                     vspace(L, L->lh * 0.25);
                 else if (cmark_node_previous(n))
                     vspace(L, L->lh * 0.08);
+                vtag(L, 1, "LI");
+                if (lab) {
+                    vitem *lv = vadd(L, V_LABEL);
+                    lv->label = lab;
+                    lv->label_x = lx;
+                }
+                vtag(L, 1, "LBody");
             }
             break;
         case CMARK_NODE_PARAGRAPH: {
@@ -778,6 +821,7 @@ static void chapter_blocks(lay *L, int ci)
         }
     }
     cmark_iter_free(it);
+    vtag(L, 0, "Sect");
 }
 
 /* ---- page builder ---- */
@@ -795,9 +839,13 @@ static int discardable(const vitem *v)
 static void break_values(lay *L, double *brk)
 {
     int keep = 0;
+    const vitem *p = NULL; /* the previous item that is not a tag */
     for (size_t i = 0; i < L->n; i++) {
         const vitem *v = &L->v[i];
-        const vitem *p = i ? &L->v[i - 1] : NULL;
+        if (transparent(v)) {
+            brk[i] = -1;
+            continue;
+        }
         double b = -1;
         if (v->k == V_PENALTY)
             b = v->penalty;
@@ -815,6 +863,7 @@ static void break_values(lay *L, double *brk)
         else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
             keep--;
         brk[i] = b;
+        p = v;
     }
 }
 
@@ -862,10 +911,13 @@ static pbreak *build_pages(lay *L, size_t *npages)
                 goto done;
             }
             y += v->h;
-            if (!discardable(v) && v->k != V_NEWPAGE)
+            if (!discardable(v) && !transparent(v) && v->k != V_NEWPAGE)
                 placed = 1;
         }
     done:
+        /* opening tags and list markers go with what follows them */
+        while (end > s + 1 && end < L->n && (L->v[end - 1].k == V_TAG_OPEN || L->v[end - 1].k == V_LABEL))
+            end--;
         if (end <= s)
             end = s + 1;
         GROW(pages, cap, np + 1);
@@ -900,6 +952,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
 {
     const anno *cur_link = NULL;
     double lx0 = 0, lx1 = 0;
+    buf ltext = {0}; /* the link's text on this line: its description */
     for (int r = 0; r < ln->nruns; r++) {
         const lrun *run = &ln->runs[r];
         pitem it;
@@ -928,6 +981,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
             li.y = baseline - L->size * 0.9;
             li.w = lx1 - lx0;
             li.h = L->size * 1.2;
+            li.alt = arena_strndup(&L->out->a, ltext.data ? ltext.data : "", ltext.len);
             if (cur_link->href)
                 li.uri = cur_link->href;
             else {
@@ -937,10 +991,16 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
             }
             page_add(pg, &li);
         }
-        if (lk && lk != cur_link)
+        if (lk && lk != cur_link) {
             lx0 = it.x;
-        if (lk)
+            ltext.len = 0;
+        }
+        if (lk) {
             lx1 = it.x + run->w;
+            if (ltext.len)
+                buf_putc(&ltext, ' ');
+            buf_add(&ltext, run->text, (size_t)run->text_len);
+        }
         cur_link = lk;
     }
     if (cur_link) {
@@ -951,6 +1011,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
         li.y = baseline - L->size * 0.9;
         li.w = lx1 - lx0;
         li.h = L->size * 1.2;
+        li.alt = arena_strndup(&L->out->a, ltext.data ? ltext.data : "", ltext.len);
         if (cur_link->href)
             li.uri = cur_link->href;
         else {
@@ -960,6 +1021,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
         }
         page_add(pg, &li);
     }
+    buf_free(&ltext);
 }
 
 static double margin_left(const lay *L)
@@ -975,7 +1037,7 @@ static double margin_top(const lay *L)
 static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int physical)
 {
     double x0 = margin_left(L), y = margin_top(L);
-    int marked = 0;
+    int marked = 0, at_top = 1;
     for (size_t i = s; i < e; i++) {
         const vitem *v = &L->v[i];
         if (v->dest) {
@@ -988,6 +1050,40 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int p
             page_add(pg, &d);
         }
         switch (v->k) {
+        case V_TAG_OPEN:
+        case V_TAG_CLOSE: {
+            pitem t;
+            memset(&t, 0, sizeof t);
+            t.kind = v->k == V_TAG_OPEN ? PI_TAG_OPEN : PI_TAG_CLOSE;
+            t.tag = v->tag;
+            t.alt = v->alt;
+            page_add(pg, &t);
+            break;
+        }
+        case V_LABEL: {
+            /* the list marker, on the baseline of the item's first line */
+            double dy = 0, base = y + L->lh * 0.75;
+            for (size_t j = i + 1; j < e && j < i + 64; j++) {
+                const vitem *w = &L->v[j];
+                if (w->k == V_LINE) {
+                    base = y + dy + w->base;
+                    break;
+                }
+                if (w->k == V_TAG_CLOSE && !strcmp(w->tag, "LI"))
+                    break;
+                if (!transparent(w))
+                    dy += w->h;
+            }
+            pitem t;
+            memset(&t, 0, sizeof t);
+            t.kind = PI_TAG_OPEN;
+            t.tag = "Lbl";
+            page_add(pg, &t);
+            emit_line(L, pg, v->label, x0 + v->label_x, base);
+            t.kind = PI_TAG_CLOSE;
+            page_add(pg, &t);
+            break;
+        }
         case V_LINE: {
             double base = y + v->base;
             if (v->code && v->ln == NULL) {
@@ -1013,8 +1109,6 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int p
                 if (v->body)
                     pg->has_body_text = 1;
             }
-            if (v->label)
-                emit_line(L, pg, v->label, x0 + v->label_x, base);
             if (v->cont) {
                 pitem m;
                 memset(&m, 0, sizeof m);
@@ -1057,9 +1151,21 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int p
         default:
             break;
         }
-        if (!(i == s && discardable(v)))
+        if (!(at_top && discardable(v)))
             y += v->h;
+        if (!discardable(v) && !transparent(v))
+            at_top = 0;
     }
+}
+
+static void ptag(page *pg, int open, const char *tag, const char *alt)
+{
+    pitem t;
+    memset(&t, 0, sizeof t);
+    t.kind = open ? PI_TAG_OPEN : PI_TAG_CLOSE;
+    t.tag = tag;
+    t.alt = alt;
+    page_add(pg, &t);
 }
 
 /* A single line of text at a position (front matter, running heads). */
@@ -1115,17 +1221,32 @@ static void title_page(lay *L, page *pg)
     const meta *m = &L->b->meta;
     double w = L->out->width, x = margin_left(L), measure = L->measure;
     double y = L->out->height * 0.28;
+    ptag(pg, 1, "Div", NULL);
+    ptag(pg, 1, "P", NULL);
     y = text_line(L, pg, m->title, FONT_HEADING, L->size * 2.6, L->s->accent, x, y, ALIGN_CENTER, measure, 0);
-    if (m->subtitle)
+    ptag(pg, 0, "P", NULL);
+    if (m->subtitle) {
+        ptag(pg, 1, "P", NULL);
         y = text_line(L, pg, m->subtitle, FONT_HEADING_REGULAR, L->size * 1.35, L->s->muted, x, y + L->size,
                       ALIGN_CENTER, measure, 0);
+        ptag(pg, 0, "P", NULL);
+    }
     y += L->size * 4;
-    for (int i = 0; i < m->nauthors; i++)
+    for (int i = 0; i < m->nauthors; i++) {
+        ptag(pg, 1, "P", NULL);
         y = text_line(L, pg, m->authors[i], FONT_BODY, L->size * 1.2, L->s->text, x, y, ALIGN_CENTER, measure, 0);
+        ptag(pg, 0, "P", NULL);
+    }
     double py = L->out->height * 0.82;
-    if (m->publisher)
+    if (m->publisher) {
+        ptag(pg, 1, "P", NULL);
         py = text_line(L, pg, m->publisher, FONT_BODY_ITALIC, L->size, L->s->muted, x, py, ALIGN_CENTER, measure, 0);
+        ptag(pg, 0, "P", NULL);
+    }
+    ptag(pg, 1, "P", NULL);
     text_line(L, pg, m->date, FONT_BODY, L->size * 0.9, L->s->muted, x, py + L->size * 0.5, ALIGN_CENTER, measure, 0);
+    ptag(pg, 0, "P", NULL);
+    ptag(pg, 0, "Div", NULL);
     (void)w;
 }
 
@@ -1185,6 +1306,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
                 npages++;
                 y = margin_top(L);
                 if (npages == 1) {
+                    ptag(pg, 1, "TOC", NULL);
                     pitem d;
                     memset(&d, 0, sizeof d);
                     d.kind = PI_DEST;
@@ -1192,12 +1314,16 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
                     d.y = y;
                     d.dest = "_toc";
                     page_add(pg, &d);
+                    ptag(pg, 1, "Caption", NULL);
                     y = text_line(L, pg, l10n(b->meta.lang, L_TOC), FONT_HEADING, style_pt(L->s->h_size[0], L->size),
                                   L->s->accent, x0, y + L->size * 2, ALIGN_LEFT, L->measure, 0);
+                    ptag(pg, 0, "Caption", NULL);
                     y += L->size * 1.5;
                 }
             }
             double baseline = y + (depth == 0 ? L->size * 0.5 : 0) + size;
+            ptag(pg, 1, "TOCI", NULL);
+            ptag(pg, 1, "Reference", NULL);
             double measure = L->measure - indent - numw - L->size;
             double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
                                     baseline, ALIGN_LEFT, measure, 0);
@@ -1273,7 +1399,10 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             li.w = L->measure - indent;
             li.h = last_base - baseline + size * 1.3;
             li.dest = dest;
+            li.alt = text;
             page_add(pg, &li);
+            ptag(pg, 0, "Reference", NULL);
+            ptag(pg, 0, "TOCI", NULL);
             y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);
             /* outline */
             GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
@@ -1282,6 +1411,8 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
         if (it)
             cmark_iter_free(it);
     }
+    if (pg)
+        ptag(pg, 0, "TOC", NULL);
     (void)toc_at;
 }
 

@@ -19,6 +19,8 @@ typedef enum {
     PI_DEST,    /* a named destination */
     PI_IMAGE,   /* an image scaled into a rectangle */
     PI_MARK,    /* a vector mark (code continuation arrow) */
+    PI_TAG_OPEN,  /* a structure element begins (tag: "P", "H1", "LI"...) */
+    PI_TAG_CLOSE, /* it ends */
 } pitem_kind;
 
 typedef struct pglyph {
@@ -48,6 +50,9 @@ typedef struct pitem {
     const char *dest;     /* internal link target, or the dest's name */
     /* image */
     const struct resource *res;
+    /* structure */
+    const char *tag;      /* PI_TAG_OPEN/CLOSE: the element type */
+    const char *alt;      /* Figure: alternative text; link: description */
     int artifact;         /* running head, page number, decoration */
 } pitem;
 

@@ -168,15 +168,15 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     return want;
 }
 
-static int add_seg(builder *b, size_t t0, size_t t1, int span, int font)
+static int add_seg(builder *b, size_t t0, size_t t1, int spi, int font)
 {
     GROW(b->segs, b->capsegs, b->nsegs + 1);
     seg *s = &b->segs[b->nsegs];
     s->t0 = t0;
     s->t1 = t1;
-    s->span = span;
+    s->span = spi;
     s->font = font;
-    const tstyle *st = &b->sp[span].st;
+    const tstyle *st = &b->sp[spi].st;
     shape(&b->c->fs->f[font], st->size, b->T.data + t0, t1 - t0, features_for(b->c, font, st->code, st->tabular),
           b->o->lang, &s->sh);
     return (int)b->nsegs++;
@@ -265,8 +265,8 @@ static void emit_word(builder *b, size_t w0, size_t w1)
                 continue;
             }
             size_t r0 = k, r1 = k;
-            int span = b->span_at[k];
-            while (r1 < w1 && b->span_at[r1] == span) {
+            int spn = b->span_at[k];
+            while (r1 < w1 && b->span_at[r1] == spn) {
                 uint32_t c2 = utf8_decode(T + r1, w1 - r1, &l);
                 if (is_letter(c2)) {
                     r1 += (size_t)l;
@@ -472,7 +472,7 @@ static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const 
     int n = p->g1 - p->g0;
     if (n <= 0)
         return;
-    pglyph *g = arena_alloc(a, (size_t)n * sizeof *g);
+    pglyph *g = arena_alloc(a, (size_t)(n + 1) * sizeof *g); /* room for a word space */
     double gx = 0;
     for (int i = 0; i < n; i++) {
         int k = p->g0 + i;
@@ -491,7 +491,8 @@ static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const 
     r->w = gx;
     r->st = p->st;
     r->st.font = s->font;
-    r->text = arena_strndup(a, b->T.data + ts, tl);
+    r->text = arena_strndup(a, b->T.data + ts, tl + 1); /* room for a word space */
+    ((char *)r->text)[tl] = 0;
     r->text_len = (int)tl;
     r->g = g;
     r->ng = n;
@@ -499,6 +500,31 @@ static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const 
     r->ncl = ncl;
     if (ln->size < p->st.size)
         ln->size = p->st.size;
+}
+
+/* Ends a run with a real space character (an invisible space glyph at the
+ * run's end, mapped to " "), so that text extraction, screen readers and
+ * the structure tree see words, not only gaps. */
+static void add_space(builder *b, lrun *r)
+{
+    hb_codepoint_t gid;
+    if (!r->ng || r->text_len == 0 || r->text[r->text_len - 1] == ' ' ||
+        !hb_font_get_nominal_glyph(b->c->fs->f[r->st.font].hb, ' ', &gid))
+        return;
+    pglyph *g = (pglyph *)r->g; /* add_run left room for one more */
+    g[r->ng].id = gid;
+    g[r->ng].x = (float)r->w;
+    g[r->ng].y = 0;
+    r->ng++;
+    char *t = (char *)r->text;
+    t[r->text_len++] = ' ';
+    t[r->text_len] = 0;
+    pcluster *cl = arena_alloc(b->c->a, (size_t)(r->ncl + 1) * sizeof *cl);
+    memcpy(cl, r->cl, (size_t)r->ncl * sizeof *cl);
+    cl[r->ncl].bytes = 1;
+    cl[r->ncl].glyphs = 1;
+    r->cl = cl;
+    r->ncl++;
 }
 
 /* Re-shapes a run whose first letter loses its diaeresis (ideeën -> en). */
@@ -759,6 +785,9 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 } else if (it->type == KP_GLUE) {
                     if (it->stretch >= 1e6)
                         continue;
+                    if (it->width > 0 && nr > 0 && k > start &&
+                        (b.items[k - 1].type == KP_BOX || b.pieces[k].seg == -2))
+                        add_space(&b, &runs[nr - 1]);
                     x += it->width + (ratio > 0 ? ratio * it->stretch : ratio * it->shrink);
                     last_word_run = nr;
                 }

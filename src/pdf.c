@@ -201,6 +201,11 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
 
     cairo_t *cr = cairo_create(surf);
+    /* what the post-processing adds: figure alternative texts and link
+     * descriptions, in the order cairo writes the elements */
+    const char **figs = NULL, **links = NULL;
+    size_t nfigs = 0, capfigs = 0, nlinks = 0, caplinks = 0;
+    char *owned_alt = NULL;
     cairo_tag_begin(cr, "Document", NULL);
     buf attr = {0};
     for (size_t p = 0; p < l->npages; p++) {
@@ -208,6 +213,12 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         if (pg->label)
             cairo_pdf_surface_set_page_label(surf, pg->label);
         if (pg->kind == PAGE_COVER) {
+            char *alt = xasprintf("%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
+                                  b->meta.subtitle ? b->meta.subtitle : "");
+            GROW(figs, capfigs, nfigs + 1);
+            figs[nfigs++] = alt;
+            owned_alt = alt;
+            cairo_tag_begin(cr, "Figure", NULL);
             if (b->cover) {
                 pitem im;
                 memset(&im, 0, sizeof im);
@@ -222,6 +233,7 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
             } else {
                 cover_draw(cr, l->width, l->height, b, s, fs);
             }
+            cairo_tag_end(cr, "Figure");
         }
         for (size_t i = 0; i < pg->n; i++) {
             const pitem *it = &pg->items[i];
@@ -239,6 +251,16 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                 break;
             case PI_IMAGE:
                 draw_image(cr, it, d);
+                break;
+            case PI_TAG_OPEN:
+                cairo_tag_begin(cr, it->tag, NULL);
+                if (!strcmp(it->tag, "Figure")) {
+                    GROW(figs, capfigs, nfigs + 1);
+                    figs[nfigs++] = it->alt ? it->alt : "";
+                }
+                break;
+            case PI_TAG_CLOSE:
+                cairo_tag_end(cr, it->tag);
                 break;
             case PI_DEST:
                 attr.len = 0;
@@ -271,6 +293,8 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                 }
                 cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.data);
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
+                GROW(links, caplinks, nlinks + 1);
+                links[nlinks++] = it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest;
                 break;
             }
         }
@@ -300,8 +324,15 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     if (st != CAIRO_STATUS_SUCCESS) {
         diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
         buf_free(&pdf);
+        free(figs);
+        free(links);
+        free(owned_alt);
         return -1;
     }
     *out = buf_detach(&pdf, len);
+    (void)links;
+    free(figs);
+    free(links);
+    free(owned_alt);
     return 0;
 }

@@ -201,6 +201,114 @@ static accepts accepts_of(const char *name)
 }
 
 static void copy_children(san *s, xmlNodePtr src, xmlNodePtr dst, int depth);
+static int has_content(xmlNodePtr n);
+
+static int named(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+/* HTML's nesting rules beyond phrasing/flow that validators check: returns
+ * 1 if element `name` may not appear inside dst or its ancestors (it is
+ * then unwrapped, its content kept). */
+static int forbidden_inside(const char *name, xmlNodePtr dst)
+{
+    static const char *const rules[][5] = {
+        /* element, then ancestors it must not have */
+        {"a", "a", NULL},
+        {"dfn", "dfn", NULL},
+        {"address", "address", NULL},
+        {"header", "header", "footer", "address", "th"},
+        {"footer", "header", "footer", "address", "th"},
+        {"section", "address", "th", NULL},
+        {"article", "address", "th", NULL},
+        {"aside", "address", "th", NULL},
+        {"table", "caption", NULL},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        if (strcmp(rules[i][0], name))
+            continue;
+        for (xmlNodePtr p = dst; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+            for (int k = 1; k < 5 && rules[i][k]; k++)
+                if (!strcmp((const char *)p->name, rules[i][k]))
+                    return 1;
+    }
+    return 0;
+}
+
+/* Puts a table's parts in the order HTML requires: one caption, one thead,
+ * the body (rows, or tbody elements with stray rows wrapped in a tbody of
+ * their own), one tfoot. Extra captions are removed; extra thead and tfoot
+ * become tbody. */
+static void fix_table(san *s, xmlNodePtr table)
+{
+    xmlNodePtr caption = NULL, head = NULL, foot = NULL;
+    xmlNodePtr *body = NULL;
+    size_t nbody = 0, cap = 0;
+    int has_tbody = 0;
+    xmlNodePtr c = table->children;
+    while (c) {
+        xmlNodePtr next = c->next;
+        xmlUnlinkNode(c);
+        if (named(c, "caption") && !caption) {
+            caption = c;
+        } else if (named(c, "thead") && !head) {
+            head = c;
+        } else if (named(c, "tfoot") && !foot) {
+            foot = c;
+        } else if (named(c, "thead") || named(c, "tfoot") || named(c, "tbody") || named(c, "tr")) {
+            if (!named(c, "tr")) {
+                xmlNodeSetName(c, BAD_CAST "tbody");
+                has_tbody = 1;
+            }
+            GROW(body, cap, nbody + 1);
+            body[nbody++] = c;
+        } else {
+            if (c->type == XML_ELEMENT_NODE)
+                warn(s, &s->warned_other, "raw HTML: a table's malformed parts were removed");
+            xmlFreeNode(c);
+        }
+        c = next;
+    }
+    if (caption)
+        xmlAddChild(table, caption);
+    if (head)
+        xmlAddChild(table, head);
+    xmlNodePtr run = NULL; /* the tbody that collects stray rows */
+    for (size_t i = 0; i < nbody; i++) {
+        if (has_tbody && named(body[i], "tr")) {
+            if (!run)
+                run = xmlNewChild(table, table->ns, BAD_CAST "tbody", NULL);
+            xmlAddChild(run, body[i]);
+        } else {
+            run = NULL;
+            xmlAddChild(table, body[i]);
+        }
+    }
+    if (foot)
+        xmlAddChild(table, foot);
+    free(body);
+}
+
+/* A definition list must be groups of dt+ then dd+; one that is not
+ * becomes plain blocks (dl -> div, dt -> p, dd -> div). */
+static void fix_dl(xmlNodePtr dl)
+{
+    const char *first = NULL, *last = NULL;
+    for (xmlNodePtr c = dl->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!first)
+            first = (const char *)c->name;
+        last = (const char *)c->name;
+    }
+    if (!first || (!strcmp(first, "dt") && !strcmp(last, "dd")))
+        return;
+    xmlNodeSetName(dl, BAD_CAST "div");
+    for (xmlNodePtr c = dl->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            xmlNodeSetName(c, BAD_CAST(named(c, "dt") ? "p" : "div"));
+}
 
 /* Returns the element to add children of `src` to, created inside dst as
  * the content model allows; may return dst itself (unwrap). */
@@ -270,17 +378,15 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
         ok = e->k == K_PHRASING || e->k == K_EMPTY;
         if (!strcmp(mapped, "hr"))
             ok = 0;
-        if (!strcmp(mapped, "a")) {
-            for (xmlNodePtr p = dst; p; p = p->parent)
-                if (p->name && !strcmp((const char *)p->name, "a"))
-                    ok = 0;
-        }
         break;
     case A_FLOW:
         ok = e->k == K_PHRASING || e->k == K_EMPTY || e->k == K_BLOCK || e->k == K_LIST ||
              e->k == K_DL || e->k == K_TABLE || e->k == K_CODEBLOCK;
-        if (!strcmp(mapped, "figcaption") || !strcmp(mapped, "summary"))
-            ok = 0;
+        /* a summary opens a details element; a figcaption opens a figure */
+        if (!strcmp(mapped, "summary"))
+            ok = named(dst, "details") && !has_content(dst);
+        if (!strcmp(mapped, "figcaption"))
+            ok = named(dst, "figure") && !has_content(dst);
         break;
     case A_LIST:
         ok = e->k == K_LI;
@@ -310,6 +416,8 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
     default:
         ok = 0;
     }
+    if (ok && forbidden_inside(mapped, dst))
+        ok = 0;
     if (!ok) {
         if (acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
             warn(s, &s->warned_other, "raw HTML: a table's malformed parts were removed");
@@ -327,6 +435,10 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
     copy_attrs(s, n, el, mapped);
     if (e->k != K_EMPTY)
         copy_children(s, n, el, depth + 1);
+    if (e->k == K_TABLE)
+        fix_table(s, el);
+    if (e->k == K_DL)
+        fix_dl(el);
     /* Keep structurally required content: empty lists and tables are invalid. */
     if ((e->k == K_LIST || e->k == K_DL || e->k == K_TABLE || e->k == K_TSECT || e->k == K_TR) &&
         !el->children) {
@@ -335,6 +447,19 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
     } else if (!strcmp(mapped, "a") && !xmlHasProp(el, BAD_CAST "href")) {
         /* an anchor without a safe target: keep its content as a span */
         xmlNodeSetName(el, BAD_CAST "span");
+    } else if (!strcmp(mapped, "details")) {
+        /* details needs a summary first: without one it is a div */
+        xmlNodePtr c = el->children;
+        while (c && c->type != XML_ELEMENT_NODE)
+            c = c->next;
+        if (!named(c, "summary"))
+            xmlNodeSetName(el, BAD_CAST "div");
+    } else if (!strcmp(mapped, "bdo")) {
+        /* bdo needs dir="ltr" or "rtl" */
+        xmlChar *dir = xmlGetProp(el, BAD_CAST "dir");
+        if (!dir || (strcmp((const char *)dir, "ltr") && strcmp((const char *)dir, "rtl")))
+            xmlNodeSetName(el, BAD_CAST "span");
+        xmlFree(dir);
     }
 }
 

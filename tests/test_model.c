@@ -762,6 +762,93 @@ static int url_is_js(const char *v)
            !strncasecmp(s, "data:", 5);
 }
 
+static int has_ancestor(xmlNodePtr n, const char *const *names)
+{
+    for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent)
+        if (in_list(names, (const char *)p->name))
+            return 1;
+    return 0;
+}
+
+static xmlNodePtr first_el(xmlNodePtr n)
+{
+    for (; n && n->type != XML_ELEMENT_NODE; n = n->next)
+        ;
+    return n;
+}
+
+static xmlNodePtr next_el(xmlNodePtr n)
+{
+    return n ? first_el(n->next) : NULL;
+}
+
+static int el_is(xmlNodePtr n, const char *name)
+{
+    return n && !strcmp((const char *)n->name, name);
+}
+
+static void bad_model(html_facts *f, xmlNodePtr n, const char *why)
+{
+    f->bad_nesting++;
+    if (!f->first_bad[0])
+        snprintf(f->first_bad, sizeof f->first_bad, "<%s> %s (line %d)", n->name, why, (int)xmlGetLineNo(n));
+}
+
+/* The content-model rules of HTML that EPUBCheck enforces and that raw HTML
+ * can break, beyond "no block in phrasing" and "only li in lists". */
+static void check_content_model(xmlNodePtr n, html_facts *f)
+{
+    const char *name = (const char *)n->name;
+    static const char *const dfn[] = {"dfn", NULL}, *const addr[] = {"address", NULL},
+                             *const hf[] = {"header", "footer", "address", NULL},
+                             *const aa[] = {"a", NULL}, *const cap[] = {"caption", NULL};
+    if (!strcmp(name, "dfn") && has_ancestor(n, dfn))
+        bad_model(f, n, "inside <dfn>");
+    if (!strcmp(name, "a") && has_ancestor(n, aa))
+        bad_model(f, n, "inside <a>");
+    if (!strcmp(name, "address") && has_ancestor(n, addr))
+        bad_model(f, n, "inside <address>");
+    if ((!strcmp(name, "header") || !strcmp(name, "footer")) && has_ancestor(n, hf))
+        bad_model(f, n, "inside <header>, <footer> or <address>");
+    if (!strcmp(name, "table") && has_ancestor(n, cap))
+        bad_model(f, n, "inside <caption>");
+    if (!strcmp(name, "bdo")) {
+        xmlChar *d = xmlGetProp(n, BAD_CAST "dir");
+        if (!d || (strcmp((const char *)d, "ltr") && strcmp((const char *)d, "rtl")))
+            bad_model(f, n, "without dir=ltr|rtl");
+        xmlFree(d);
+    }
+    if (!strcmp(name, "details") && !el_is(first_el(n->children), "summary"))
+        bad_model(f, n, "without a <summary> first");
+    if (!strcmp(name, "summary") && (!el_is(n->parent, "details") || first_el(n->parent->children) != n))
+        bad_model(f, n, "not first in <details>");
+    if (!strcmp(name, "figcaption") &&
+        (!el_is(n->parent, "figure") || (first_el(n->parent->children) != n && next_el(n))))
+        bad_model(f, n, "not first or last in <figure>");
+    if (!strcmp(name, "dl")) {
+        xmlNodePtr c = first_el(n->children), last = c;
+        for (xmlNodePtr k = c; k; k = next_el(k))
+            last = k;
+        if (!el_is(c, "dt") || !el_is(last, "dd"))
+            bad_model(f, n, "not made of dt+ dd+ groups");
+    }
+    if (!strcmp(name, "table")) {
+        /* caption? thead? (tbody* | tr*) tfoot? */
+        int stage = 0, tbody = 0, tr = 0;
+        for (xmlNodePtr c = first_el(n->children); c; c = next_el(c)) {
+            int st = el_is(c, "caption") ? 1 : el_is(c, "thead") ? 2
+                   : (el_is(c, "tbody") || el_is(c, "tr")) ? 3 : el_is(c, "tfoot") ? 4 : 9;
+            tbody |= el_is(c, "tbody");
+            tr |= el_is(c, "tr");
+            if (st == 9 || st < stage || (st == stage && st != 3))
+                bad_model(f, c, "out of place in <table>");
+            stage = st;
+        }
+        if (tbody && tr)
+            bad_model(f, n, "mixes <tbody> and <tr>");
+    }
+}
+
 static void walk_html(xmlNodePtr n, html_facts *f, int phr_depth, const char *phr_name)
 {
     for (; n; n = n->next) {
@@ -805,6 +892,7 @@ static void walk_html(xmlNodePtr n, html_facts *f, int phr_depth, const char *ph
                     if (!f->first_bad[0])
                         snprintf(f->first_bad, sizeof f->first_bad, "<%s> in <%s>", c->name, name);
                 }
+        check_content_model(n, f);
         if (!strcmp(name, "em") && n->parent && !strcmp((const char *)n->parent->name, "p") && n->children &&
             n->children->content && !strcmp((const char *)n->children->content, "tekst"))
             f->em_tekst++;
@@ -938,6 +1026,65 @@ static void test_raw_html(void)
           "the text of removed tags is kept");
     CHECK(strstr(t, "Veilige") != NULL, "the text of the safe block is kept");
     buf_free(&f.text);
+    mb_free(&m);
+
+    /* HTML whose content model is broken in every way a validator notices:
+     * the output must follow the rules and keep the text */
+    mb_add(&m, "book.yaml", YAML_HEAD "chapters:\n  - t.md\n");
+    mb_add(&m, "t.md",
+           "# Model\n\n"
+           "<details><summary>Samenvatting</summary>uitklap</details>\n\n"
+           "<details>zonder summary</details>\n\n"
+           "<figure><figcaption>Bijschrift</figcaption><p>inhoud</p></figure>\n\n"
+           "<figure><p>inhoud</p><figcaption>onder</figcaption><p>meer</p></figure>\n\n"
+           "<table><tr><td>cel1</td></tr><caption>laat</caption></table>\n\n"
+           "<table><tbody><tr><td>cel2</td></tr></tbody><tr><td>cel3</td></tr></table>\n\n"
+           "<table><tfoot><tr><td>voet</td></tr></tfoot><tbody><tr><td>cel4</td></tr></tbody>"
+           "<thead><tr><th>kop</th></tr></thead><thead><tr><th>kop2</th></tr></thead></table>\n\n"
+           "<table><caption>c1</caption><caption>c2</caption><tr><td>cel5</td></tr></table>\n\n"
+           "<dl><dd>eerst dd</dd><dt>dan dt</dt></dl>\n\n"
+           "<dl>losse tekst<dt>t</dt><dd>d</dd></dl>\n\n"
+           "<dl><dt>alleen dt</dt></dl>\n\n"
+           "<dl><dt>goed</dt><dd>paar</dd></dl>\n\n"
+           "<p><bdo>zonder dir</bdo> <bdo dir=\"auto\">auto</bdo> <bdo dir=\"rtl\">rtl</bdo></p>\n\n"
+           "<p><dfn>a <dfn>b</dfn></dfn></p>\n\n"
+           "<address><address>dubbel adres</address></address>\n\n"
+           "<header><footer>voet in kop</footer></header>\n\n"
+           "<table><caption><table><tr><td>tabel in caption</td></tr></table></caption><tr><td>x</td></tr></table>\n\n"
+           "<table><tr><th><section>sectie in th</section></th></tr></table>\n\n"
+           "<summary>losse summary</summary>\n\n"
+           "<div><figcaption>los bijschrift</figcaption></div>\n");
+    b = mb_load(&m);
+    if (b->nch == 1 && b->ch[0].doc) {
+        wf = chapter_facts(b, 0, &f);
+        const char *tx = f.text.data ? f.text.data : "";
+        CHECK(wf == 0, "content-model torture: well-formed");
+        CHECK(f.bad_nesting == 0, "content-model torture: details/summary, figure/figcaption, table parts, dl "
+              "groups, bdo dir, dfn/address/header/footer nesting all valid (%d; first: %s)",
+              f.bad_nesting, f.first_bad);
+        static const char *const words[] = {
+            "Samenvatting", "uitklap", "zonder summary", "Bijschrift", "onder", "meer", "cel1", "laat",
+            "cel2", "cel3", "voet", "cel4", "kop", "kop2", "c1", "cel5", "eerst dd", "dan dt",
+            "losse tekst", "alleen dt", "paar", "zonder dir", "auto", "rtl", "dubbel adres",
+            "voet in kop", "sectie in th", "losse summary", "los bijschrift", NULL};
+        const char *lost = NULL;
+        for (int i = 0; words[i]; i++)
+            if (!strstr(tx, words[i]) && !lost)
+                lost = words[i];
+        CHECK(!lost, "content-model torture: the text is kept (lost: %s)", lost ? lost : "nothing");
+        buf_free(&f.text);
+        xmlDocPtr doc = xhtml_chapter(b, 0, NULL);
+        size_t len;
+        char *x = xhtml_serialize(doc, &len);
+        xmlFreeDoc(doc);
+        CHECK(strstr(x, "<details><summary>Samenvatting</summary>uitklap</details>") != NULL,
+              "a valid <details> with <summary> is kept as is");
+        CHECK(strstr(x, "<dl><dt>goed</dt><dd>paar</dd></dl>") != NULL, "a valid <dl> is kept as is");
+        CHECK(strstr(x, "<figure><figcaption>Bijschrift</figcaption>") != NULL,
+              "a <figcaption> that opens its <figure> is kept");
+        CHECK(strstr(x, "<bdo dir=\"rtl\">rtl</bdo>") != NULL, "<bdo dir=rtl> is kept");
+        free(x);
+    }
     mb_free(&m);
 
     /* an inline <script> or <style> that is never closed drops the rest of
