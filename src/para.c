@@ -819,6 +819,15 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 }
             }
             free(run_t);
+            /* a line that ends at a word space keeps the space as text */
+            if (!ln->hyphenated && nr > 0 && L + 1 < nlines) {
+                int at_space = bi->type == KP_GLUE && bi->width > 0;
+                for (size_t q = brk + 1; q <= brk + 2 && q < b.n; q++)
+                    if (b.pieces[q].seg == -2)
+                        at_space = 1;
+                if (at_space)
+                    add_space(&b, &runs[nr - 1]);
+            }
             ln->runs = runs;
             ln->nruns = nr;
             ln->width = x;
