@@ -73,3 +73,18 @@ bench: all
 
 clean:
 	rm -rf build goodiebag
+
+# Fuzzing (issue: robustness): libFuzzer + ASan + UBSan on the whole build.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(SRCS) $(wildcard src/*.h) | deps
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc \
+	  tests/fuzz/fuzz_build.c $(SRCS) -o $@ $(LDLIBS_ALL)
+
+fuzz: build/fuzz/fuzz_build
+	@mkdir -p build/fuzz/corpus build/fuzz/crashes
+	@cp -n tests/fuzz/corpus/* build/fuzz/corpus/ 2>/dev/null || true
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
+	  build/fuzz/fuzz_build -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+	  -artifact_prefix=build/fuzz/crashes/ -print_final_stats=1 build/fuzz/corpus

@@ -281,6 +281,17 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         diag_error(b->diag, yaml_name, cs->line, cs->col, "chapter '%s': %s", cs->file, why);
         return;
     }
+    /* "a.md" and "./a.md" name the same file (meta.c catches the same
+     * spelling twice) */
+    for (int i = 0; i < c->index; i++) {
+        if (b->ch[i].src && !strcmp(b->ch[i].src, norm)) {
+            diag_error(b->diag, yaml_name, cs->line, cs->col,
+                       "chapter '%s' is listed twice (first on line %d, as '%s')", cs->file,
+                       b->meta.chapters[i].line, b->meta.chapters[i].file);
+            free(norm);
+            return;
+        }
+    }
     c->src = arena_strdup(&b->arena, norm);
     free(norm);
     c->diag_name = diag_path(b, c->src);

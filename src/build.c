@@ -61,6 +61,7 @@ typedef struct cover_job {
     const book *b;
     const style *s;
     const fontset *fs;
+    int w, h;
     char *png;
     size_t len;
 } cover_job;
@@ -68,7 +69,7 @@ typedef struct cover_job {
 static void *cover_thread(void *arg)
 {
     cover_job *j = arg;
-    j->png = cover_png(j->b, j->s, j->fs, 1600, 2400, &j->len);
+    j->png = cover_png(j->b, j->s, j->fs, j->w, j->h, &j->len);
     return NULL;
 }
 
@@ -77,33 +78,44 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     memset(out, 0, sizeof *out);
     pagemap pm = {0};
     int rc = 0;
-    fontset fs;
-    memset(&fs, 0, sizeof fs);
-    hyph *h = NULL;
+    build_env local;
+    memset(&local, 0, sizeof local);
+    build_env *env = o->env ? o->env : &local;
     doc_layout lay;
     memset(&lay, 0, sizeof lay);
-    cover_job cj = {b, s, &fs, NULL, 0};
+    cover_job cj = {b, s, NULL, o->cover_w > 0 ? o->cover_w : 1600, o->cover_h > 0 ? o->cover_h : 2400, NULL, 0};
     pthread_t cover_tid;
     int cover_started = 0;
     /* The PDF's layout is also needed for the EPUB's print page numbers,
      * so it runs for both outputs. */
     double t0 = now_seconds();
-    if (fonts_load(&fs, s, d) != 0) {
-        rc = -1;
-        goto done;
+    if (!env->fonts_loaded) {
+        if (fonts_load(&env->fs, s, d) != 0) {
+            rc = -1;
+            goto done;
+        }
+        env->fonts_loaded = 1;
     }
+    if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
+        hyph_free(env->h);
+        env->h = load_hyphenation(b->meta.lang);
+        snprintf(env->lang, sizeof env->lang, "%s", b->meta.lang);
+        env->hyph_loaded = 1;
+    }
+    const fontset *fsp = &env->fs;
+    hyph *h = env->h;
+    cj.fs = fsp;
     if (o->epub && !b->cover)
         cover_started = pthread_create(&cover_tid, NULL, cover_thread, &cj) == 0;
     init_linebreak();
-    h = load_hyphenation(b->meta.lang);
     if (!h)
         diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
                      b->meta.lang);
-    layout_book(b, s, &fs, h, &lay, &pm, d);
+    layout_book(b, s, fsp, h, &lay, &pm, d);
     out->t_layout = now_seconds() - t0;
     if (o->pdf) {
         t0 = now_seconds();
-        if (pdf_render(b, s, &fs, &lay, &out->pdf, &out->pdf_len, d) != 0)
+        if (pdf_render(b, s, fsp, &lay, &out->pdf, &out->pdf_len, d) != 0)
             rc = -1;
         out->t_pdf = now_seconds() - t0;
     }
@@ -140,12 +152,20 @@ done:
         pthread_join(cover_tid, NULL);
     free(cj.png);
     layout_free(&lay);
-    hyph_free(h);
-    fonts_free(&fs);
+    if (env == &local)
+        build_env_free(&local);
     pagemap_free(&pm);
     if (rc != 0)
         build_out_free(out);
     return rc;
+}
+
+void build_env_free(build_env *e)
+{
+    hyph_free(e->h);
+    if (e->fonts_loaded)
+        fonts_free(&e->fs);
+    memset(e, 0, sizeof *e);
 }
 
 void build_out_free(build_out *out)

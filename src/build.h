@@ -7,11 +7,28 @@
 #include <stddef.h>
 
 #include "book.h"
+#include "font.h"
+#include "hyph.h"
 #include "style.h"
+
+/* What builds can share: the loaded fonts and the hyphenation dictionary
+ * (loading them costs more than laying out a short book). Zero-initialise;
+ * free with build_env_free. One style per environment. */
+typedef struct build_env {
+    fontset fs;
+    int fonts_loaded;
+    hyph *h;
+    char lang[40];
+    int hyph_loaded;
+} build_env;
+
+void build_env_free(build_env *e);
 
 typedef struct build_opts {
     int epub, pdf;      /* which outputs */
     int timings;        /* fill the stage timings */
+    int cover_w, cover_h; /* EPUB cover image size in pixels (0: 1600 x 2400) */
+    build_env *env;     /* shared fonts and dictionary, or NULL: load for this build */
 } build_opts;
 
 typedef struct build_out {

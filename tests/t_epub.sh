@@ -36,20 +36,123 @@ if [ ! -x ./goodiebag ]; then
   exit 0
 fi
 
-# build LABEL OUTDIR BOOKDIR [env assignments...]
+# build LABEL OUTDIR BOOKDIR [env assignments...]: the EPUB only, unless
+# $both is set
 build() {
   local label=$1 out=$2 book=$3; shift 3
-  if env "$@" ./goodiebag build "$book" -o "$out" --epub >"$out.log" 2>&1; then
+  if env "$@" ./goodiebag build "$book" -o "$out" ${both:---epub} >"$out.log" 2>&1; then
     ok "build: $label"
   else
     nok "build: $label (exit $?)"; indent <"$out.log"
   fi
 }
 
-build "real book" "$tmp/a" chapters
-build "real book again" "$tmp/b" chapters
+both=" " build "real book (EPUB and PDF)" "$tmp/a" chapters
+build "real book again (EPUB only)" "$tmp/b" chapters
 build "test book tests/books/commonmark" "$tmp/m" tests/books/commonmark
-A=$tmp/a/goodiebag.epub M=$tmp/m/commonmark.epub
+
+# A book of edge cases, generated here: raw HTML that breaks HTML's content
+# model in every way a validator notices, an empty heading, a chapter
+# without heading, deep inline nesting, images with non-ASCII names.
+eb=$tmp/randgevallen
+mkdir -p "$eb/afb"
+cat >"$eb/book.yaml" <<'YAML'
+name: randgevallen
+title: Randgevallen
+subtitle: Wat schrijvers allemaal doen
+author: [Een Schrijver, Twee Schrijver]
+publisher: goodiebag tests
+lang: nl-NL
+date: 2025-02-03
+chapters:
+  - file: 01-html.md
+    label: "1"
+    theme: 1
+  - 02-leeg.md
+  - 03-diep.md
+  - 04-zonder-kop.md
+YAML
+cat >"$eb/01-html.md" <<'MD'
+# Ruwe HTML
+
+<details><summary>Samenvatting</summary>uitklap</details>
+
+<details>zonder summary</details>
+
+<figure><figcaption>Bijschrift</figcaption><p>inhoud</p></figure>
+
+<figure><p>inhoud</p><figcaption>onder</figcaption></figure>
+
+<table><tr><td>a</td></tr><caption>laat</caption></table>
+
+<table><tbody><tr><td>a</td></tr></tbody><tr><td>b</td></tr></table>
+
+<table><tfoot><tr><td>v</td></tr></tfoot><tbody><tr><td>a</td></tr></tbody><thead><tr><th>h</th></tr></thead><thead><tr><th>h2</th></tr></thead></table>
+
+<table><caption>1</caption><caption>2</caption><tr><td>x</td></tr></table>
+
+<dl><dd>eerst dd</dd><dt>dan dt</dt></dl>
+
+<dl>losse tekst<dt>t</dt><dd>d</dd></dl>
+
+<p><bdo>zonder dir</bdo> <bdo dir="rtl">met</bdo> <dfn>a <dfn>b</dfn></dfn></p>
+
+<ul>tekst<li>a</li></ul>
+
+<div><li>los item</li><td>losse cel</td><tr><td>rij</td></tr><dt>dt</dt></div>
+
+<table><tr><th scope="col" colspan="2"><section>sectie</section></th></tr><tr><td rowspan="x">1</td><td>2</td></tr></table>
+
+<address><address>dubbel</address></address>
+
+<header><footer>x</footer></header>
+
+<p><a href="https://x.example"><div>blok in link</div></a> <a href="javascript:alert(1)" onclick="x()">js</a></p>
+
+<script>alert(1)</script><style>p{}</style><iframe src="https://x.example"></iframe>
+
+Inline: H<sub>2</sub>O, <kbd>Ctrl</kbd>, <em>open <strong>nooit gesloten
+
+Een <span><div><p>blok in span</p></div></span> en <script>alert(2)</script> verder.
+
+Een <script>nooit gesloten
+
+Volgende alinea met **vet***cursief* naast elkaar.
+MD
+cat >"$eb/02-leeg.md" <<'MD'
+#
+
+Een lege kop hierboven.
+
+## Toc
+
+## <span></span>
+
+![Eén plaatje](<afb/één plaatje.png>) en ![nog eens](afb/%C3%A9%C3%A9n%20plaatje.png)
+
+![Vector](afb/vorm.svg "Een vorm")
+
+[Naar de HTML](01-html.md#ruwe-html), [naar Toc](#toc), [naar diep](03-diep.md)
+MD
+python3 - "$eb" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+rows = b"".join(b"\x00" + bytes([200, 80, 40]) * 4 for _ in range(3))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+open(d + "/afb/één plaatje.png", "wb").write(png)
+open(d + "/afb/vorm.svg", "w").write('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" '
+                                      'viewBox="0 0 40 20"><rect width="40" height="20" fill="#c84"/></svg>\n')
+deep = ("# Diep\n\nMarkdown: " + "".join("*a " if i % 2 else "_b " for i in range(300)) + "kern"
+        + "".join(" a*" if i % 2 else " b_" for i in reversed(range(300)))
+        + "\n\nInline: " + "<em>" * 300 + "diep\n\n```\ncode\n  ingesprongen\n```\n\n" + "> " * 60 + "citaat\n")
+open(d + "/03-diep.md", "w").write(deep)
+open(d + "/04-zonder-kop.md", "w").write("Alleen tekst, geen kop.\n")
+PY
+build "edge-case book (generated)" "$tmp/e" "$eb"
+A=$tmp/a/goodiebag.epub M=$tmp/m/commonmark.epub E=$tmp/e/randgevallen.epub
 
 # The slow validators run in the background while the rest is checked.
 # EPUBCheck is a short-lived JVM: the client compiler and the serial
@@ -63,6 +166,10 @@ if [ -f "$M" ]; then
   java $JOPTS -jar /usr/bin/epubcheck "$M" >"$tmp/ec-m.log" 2>&1 &
   bgpids+=($!); ec_m=$!
 fi
+if [ -f "$E" ]; then
+  java $JOPTS -jar /usr/bin/epubcheck "$E" >"$tmp/ec-e.log" 2>&1 &
+  bgpids+=($!); ec_e=$!
+fi
 if [ -f "$A" ]; then
   ../shared/tools/epub-read "$A" -o "$tmp/er" -q --shots 0 >"$tmp/er.log" 2>&1 &
   bgpids+=($!); er=$!
@@ -75,8 +182,9 @@ mkdir -p "$tmp/c"
 build "real book, SOURCE_DATE_EPOCH=1700000000" "$tmp/s1" chapters SOURCE_DATE_EPOCH=1700000000
 build "real book, SOURCE_DATE_EPOCH=1700000000 again" "$tmp/s2" chapters SOURCE_DATE_EPOCH=1700000000
 same() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
-same "$A" "$tmp/b/goodiebag.epub" && ok "two builds give byte-identical EPUBs" ||
-  nok "two builds give byte-identical EPUBs"
+same "$A" "$tmp/b/goodiebag.epub" &&
+  ok "two builds give byte-identical EPUBs (with and without the PDF: the layout runs for both)" ||
+  nok "two builds give byte-identical EPUBs (with and without the PDF: the layout runs for both)"
 same "$A" "$tmp/c/goodiebag.epub" && ok "a build from another folder, in another time zone, is byte-identical" ||
   nok "a build from another folder, in another time zone, is byte-identical"
 same "$tmp/s1/goodiebag.epub" "$tmp/s2/goodiebag.epub" && ok "two builds with SOURCE_DATE_EPOCH are byte-identical" ||
@@ -264,7 +372,9 @@ for href, doc in docs.items():
             if e.tag in [XHTML + "h%d" % i for i in range(1, 7)]:
                 heading = text_of(e)
                 break
-        if heading != title:
+        # a chapter without heading, or with an empty one, is titled by
+        # its file name (the <title> must not be empty)
+        if heading != title and heading:
             bad_title.append("%s (<title> %r, heading %r)" % (href, title, heading))
     these = [e.get("id") for e in doc.iter() if e.get("id")]
     ids[href] = set(these)
@@ -315,7 +425,7 @@ if nav_href in docs:
             el = next((e for e in docs[t].iter() if e.get("id") == frag), None) if frag else None
             if frag and el is None:
                 bad.append("%s: no such id" % h)
-            elif el is not None and text_of(el) != lab:
+            elif el is not None and text_of(el) != lab and text_of(el):  # empty heading: file name
                 bad.append("%s: label %r, heading %r" % (h, lab, text_of(el)))
         check(entries and not bad, "every toc entry (%d) lands on a heading with the same text" % len(entries),
               "; ".join(bad[:3]))
@@ -416,6 +526,21 @@ if [ -f "$M" ]; then
   python3 "$tmp/check.py" "test book" "$M" --lang nl --chapters 3 --ident-out "$tmp/id-m" 2>&1 ||
     nok "test book: the checker ran"
 fi
+if [ -f "$E" ]; then
+  python3 "$tmp/check.py" "edge-case book" "$E" --lang nl-NL --chapters 4 2>&1 ||
+    nok "edge-case book: the checker ran"
+  grep -q "warning: the chapter's first heading is empty" "$tmp/e.log" &&
+    ok "edge-case book: an empty first heading is a warning" ||
+    nok "edge-case book: an empty first heading is a warning"
+  python3 - "$E" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+imgs = [n for n in z.namelist() if n.startswith("EPUB/images/") and "cover" not in n]
+print(("ok" if len([n for n in imgs if n.endswith(".png")]) == 1 else "not ok")
+      + " - edge-case book: an image named twice (two spellings of its name) is stored once: %r" % imgs)
+print(("ok" if any(n.endswith(".svg") for n in imgs) else "not ok") + " - edge-case book: the SVG image is stored")
+PY
+fi
 ida=$(cat "$tmp/id-a" 2>/dev/null) idb=$(cat "$tmp/id-b" 2>/dev/null)
 ids_=$(cat "$tmp/id-s" 2>/dev/null) idm=$(cat "$tmp/id-m" 2>/dev/null)
 [ -n "$ida" ] && [ "$ida" = "$idb" ] && [ "$ida" = "$ids_" ] &&
@@ -441,6 +566,7 @@ epubcheck_result() { # label pid log
 }
 epubcheck_result "real book" "$ec_a" "$tmp/ec-a.log"
 epubcheck_result "test book" "$ec_m" "$tmp/ec-m.log"
+epubcheck_result "edge-case book" "$ec_e" "$tmp/ec-e.log"
 if [ -n "$er" ]; then
   wait "$er"; rc=$?
   case $rc in

@@ -406,6 +406,8 @@ static void test_meta_errors(void)
         {"key given twice", YAML_HEAD "title: Nog eens\n", "key 'title' is given twice", 7, 1},
         {"chapter listed twice", YAML_HEAD "chapters:\n  - a.md\n  - b.md\n  - a.md\n",
          "chapter 'a.md' is listed twice (first on line 8)", 10, 5},
+        {"chapter listed twice, spelled differently", YAML_HEAD "chapters:\n  - a.md\n  - b.md\n  - ./sub/../a.md\n",
+         "chapter './sub/../a.md' is listed twice (first on line 8, as 'a.md')", 10, 5},
         {"missing chapter file", YAML_HEAD "chapters:\n  - a.md\n  - weg.md\n", "chapter 'weg.md': no such file", 9, 5},
         {"bad lang", "name: t\ntitle: T\nauthor: A\npublisher: P\nlang: Nederlands\ndate: 2024\n",
          "'lang' must be a language tag", 5, 7},
@@ -697,7 +699,8 @@ static void test_encoding(void)
     /* BOM and CRLF are accepted */
     mb_add(&m, "book.yaml", "\xEF\xBB\xBF" "name: t\r\ntitle: T\r\nauthor: A\r\npublisher: P\r\nlang: nl\r\n"
                             "date: 2024\r\nchapters:\r\n  - a.md\r\n");
-    mb_add(&m, "a.md", "\xEF\xBB\xBF# Titel met BOM\r\n\r\nEen regel\r\nen nog een.\r\n\r\n## Tweede kop\r\n");
+    mb_add(&m, "a.md", "\xEF\xBB\xBF# Titel met BOM\r\n\r\nEen regel\r\nen nog een.\r\n\r\n## Tweede kop\r\n\r\n"
+                       "```\r\ncode\r\n  regel\r\n```\r\n\r\nHard  \r\nafgebroken.\r\n");
     book *b = mb_load(&m);
     CHECK(m.d.errors == 0 && m.d.warnings == 0, "BOM and CRLF: no diagnostics (%d errors)", m.d.errors);
     if (m.d.errors)
