@@ -437,9 +437,123 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     return r;
 }
 
+/* Pandoc's heading attributes at the end of a heading: "Title {#id .class}".
+ * Removes them from the heading's last text node and returns the id (a new
+ * string, or NULL when there is none). */
+static char *take_attributes(cmark_node *h)
+{
+    cmark_node *last = cmark_node_last_child(h);
+    if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT)
+        return NULL;
+    const char *lit = cmark_node_get_literal(last);
+    size_t n = lit ? strlen(lit) : 0;
+    while (n > 0 && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
+        n--;
+    if (n < 3 || lit[n - 1] != '}')
+        return NULL;
+    size_t open = n - 1;
+    while (open > 0 && lit[open] != '{')
+        open--;
+    if (lit[open] != '{' || (lit[open + 1] != '#' && lit[open + 1] != '.'))
+        return NULL;
+    for (size_t i = open + 1; i < n - 1; i++)
+        if (lit[i] == '{' || lit[i] == '}')
+            return NULL;
+    char *id = NULL;
+    if (lit[open + 1] == '#') {
+        size_t e = open + 2;
+        while (e < n - 1 && lit[e] != ' ')
+            e++;
+        if (e > open + 2)
+            id = xstrndup(lit + open + 2, e - open - 2);
+    } else {
+        const char *hash = memchr(lit + open, '#', n - open);
+        if (hash && (hash[-1] == ' ')) {
+            const char *e = hash + 1;
+            while (*e && *e != ' ' && *e != '}')
+                e++;
+            if (e > hash + 1)
+                id = xstrndup(hash + 1, (size_t)(e - hash - 1));
+        }
+    }
+    size_t keep = open;
+    while (keep > 0 && (lit[keep - 1] == ' ' || lit[keep - 1] == '\t'))
+        keep--;
+    char *rest = xstrndup(lit, keep);
+    cmark_node_set_literal(last, rest);
+    free(rest);
+    return id;
+}
+
+/* The identifiers pandoc (auto_identifiers) and GitHub give a heading, so
+ * that links written for those tools find it too. */
+static char *other_slug(const char *text, int pandoc)
+{
+    buf b = {0};
+    size_t n = strlen(text);
+    int seen_letter = 0;
+    for (size_t i = 0; i < n;) {
+        int len;
+        uint32_t c = utf8_decode(text + i, n - i, &len);
+        int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c != 0xD7 && c != 0xF7);
+        int digit = c >= '0' && c <= '9';
+        if (pandoc && !seen_letter && !letter) {
+            i += (size_t)len;
+            continue;
+        }
+        if (letter)
+            seen_letter = 1;
+        if (c >= 'A' && c <= 'Z')
+            buf_putc(&b, (char)(c - 'A' + 'a'));
+        else if (c >= 0xC0 && c <= 0xDE && c != 0xD7) {
+            char enc[4];
+            int l = utf8_encode(c + 0x20, enc);
+            buf_add(&b, enc, (size_t)l);
+        } else if (letter || digit || c == '_' || c == '-' || (pandoc && c == '.'))
+            buf_add(&b, text + i, (size_t)len);
+        else if (c == ' ')
+            buf_putc(&b, '-');
+        i += (size_t)len;
+    }
+    if (!b.len)
+        buf_puts(&b, "section");
+    return buf_detach(&b, NULL);
+}
+
+/* Registers a name under which links find heading `id` of chapter ci:
+ * scoped to the chapter, and book-wide (the first heading wins). */
+static void add_anchor(book *b, int ci, char kind, const char *name, const char *id)
+{
+    char key[300];
+    snprintf(key, sizeof key, "%c%d\t%s", kind, ci, name);
+    strmap_put(&b->anchors, key, (void *)id);
+    snprintf(key, sizeof key, "%c\t%s", kind, name);
+    strmap_put(&b->anchors, key, (void *)id);
+}
+
+/* Looks an anchor name up: a heading's slug first, then its id, then the
+ * other names it answers to (explicit ids, pandoc's and GitHub's ids).
+ * ci < 0 searches the whole book. */
+static const char *lookup_anchor(const book *b, int ci, const char *name)
+{
+    static const char kinds[] = "sia";
+    for (int k = 0; kinds[k]; k++) {
+        char key[300];
+        if (ci >= 0)
+            snprintf(key, sizeof key, "%c%d\t%s", kinds[k], ci, name);
+        else
+            snprintf(key, sizeof key, "%c\t%s", kinds[k], name);
+        const char *id = strmap_get(&b->anchors, key);
+        if (id)
+            return id;
+    }
+    return NULL;
+}
+
 static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
 {
     strset slugs = {0};
+    const char *last_heading_id = NULL;
     cmark_iter *it = cmark_iter_new(c->doc);
     cmark_event_type ev;
     int depth = 0, too_deep = 0;
@@ -462,6 +576,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             continue;
         if (t == CMARK_NODE_HEADING) {
             anno *a = new_anno(b, n, ANNO_HEADING);
+            char *explicit_id = take_attributes(n);
             buf txt = {0};
             node_plain_text(n, &txt);
             /* collapse whitespace */
@@ -487,11 +602,54 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 s = arena_printf(&b->arena, "%s-%d", slug, k);
             a->slug = s;
             const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
+            int explicit_ok = 0;
+            if (explicit_id) {
+                /* an id written by the author: kept when it is a valid,
+                 * unused XML name */
+                const char *e = explicit_id;
+                explicit_ok = ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') && strlen(e) < 200;
+                for (; *e && explicit_ok; e++)
+                    if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
+                          *e == '-' || *e == '_' || *e == '.'))
+                        explicit_ok = 0;
+                if (explicit_ok)
+                    idbase = arena_strdup(&b->arena, explicit_id);
+                else
+                    diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                                 "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
+                                 explicit_id, idbase);
+            }
             const char *id = idbase;
             for (int k = 2; !strset_add(ids, id); k++)
                 id = arena_printf(&b->arena, "%s-%d", idbase, k);
+            if (explicit_ok && id != idbase)
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                             "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
             a->id = id;
             free(slug);
+            add_anchor(b, c->index, 's', a->slug, id);
+            add_anchor(b, c->index, 'i', id, id);
+            if (explicit_id)
+                add_anchor(b, c->index, 'a', explicit_id, id);
+            last_heading_id = id;
+            free(explicit_id);
+            /* aliases: pandoc's identifier (numbered book-wide, as pandoc
+             * numbers them in one document) and GitHub's (per file) */
+            char *ps = other_slug(a->text, 1);
+            const char *pid = ps;
+            char *tmp = NULL;
+            for (int k = 1; strmap_get(&b->pandoc_ids, pid); k++) {
+                free(tmp);
+                tmp = xasprintf("%s-%d", ps, k);
+                pid = tmp;
+            }
+            strmap_put(&b->pandoc_ids, pid, (void *)id);
+            add_anchor(b, c->index, 'a', pid, id);
+            free(tmp);
+            free(ps);
+            char *gs = other_slug(a->text, 0);
+            add_anchor(b, c->index, 'a', gs, id);
+            free(gs);
             a->chapter = c->index;
             a->toc = 1;
             if (!c->title_node) {
@@ -500,6 +658,20 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 c->title = c->label && *c->label
                                ? arena_printf(&b->arena, "%s %s", c->label, a->text)
                                : a->text;
+            }
+        } else if (t == CMARK_NODE_TEXT && last_heading_id) {
+            /* pandoc's bracketed-span anchors "[text]{#id}": links to them
+             * land on the section they stand in */
+            const char *lit = cmark_node_get_literal(n);
+            for (const char *p = lit ? strstr(lit, "]{#") : NULL; p; p = strstr(p + 3, "]{#")) {
+                const char *e = p + 3;
+                while (*e && *e != '}' && *e != ' ')
+                    e++;
+                if (e > p + 3 && e - p < 200) {
+                    char *nm = xstrndup(p + 3, (size_t)(e - p - 3));
+                    add_anchor(b, c->index, 'a', nm, last_heading_id);
+                    free(nm);
+                }
             }
         } else if (t == CMARK_NODE_HTML_BLOCK) {
             anno *a = new_anno(b, n, ANNO_HTML);
@@ -567,21 +739,7 @@ static int has_scheme(const char *u, size_t *len)
  * heading's slug ('Producten 2'). */
 static const char *find_heading_id(book *b, int chi, const char *frag)
 {
-    const char *found = NULL;
-    for (int by_id = 0; by_id < 2 && !found; by_id++) {
-        cmark_iter *it = cmark_iter_new(b->ch[chi].doc);
-        cmark_event_type ev;
-        while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-            cmark_node *n = cmark_iter_get_node(it);
-            if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
-                continue;
-            anno *a = node_anno(n);
-            if (a && !strcmp(by_id ? a->id : a->slug, frag))
-                found = a->id;
-        }
-        cmark_iter_free(it);
-    }
-    return found;
+    return lookup_anchor(b, chi, frag);
 }
 
 static void resolve_link(book *b, chapter *c, cmark_node *n)
@@ -652,6 +810,18 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     a->target_chapter = target;
     if (frag && *frag) {
         const char *id = find_heading_id(b, target, frag);
+        if (!id && !*path) {
+            /* "#anchor" of a heading in another chapter: a book split into
+             * chapter files keeps its internal links */
+            id = lookup_anchor(b, -1, frag);
+            if (id) {
+                for (int i = 0; i < b->nch; i++)
+                    if (b->ch[i].doc && lookup_anchor(b, i, frag) == id) {
+                        a->target_chapter = i;
+                        break;
+                    }
+            }
+        }
         if (!id) {
             diag_error(b->diag, c->diag_name, line, col,
                        "link '%.200s': no heading with the anchor '#%.100s' in %s", url, frag,
@@ -850,6 +1020,8 @@ void book_free(book *b)
         xmlFreeNode(b->html[i]);
     free(b->html);
     free(b->dir_real);
+    strmap_free(&b->anchors);
+    strmap_free(&b->pandoc_ids);
     arena_free(&b->arena);
     free(b);
 }

@@ -88,6 +88,8 @@ typedef struct book {
     long long date_epoch;  /* the book's date (Unix time) */
     long long build_epoch; /* SOURCE_DATE_EPOCH or the book's date */
     const char *uuid;      /* identifier: meta.identifier or urn:uuid:... */
+    strmap anchors;        /* "chapter\tname" and "\tname" -> heading id */
+    strmap pandoc_ids;     /* pandoc-style ids in use (for their numbering) */
     struct _xmlNode **html; /* sanitised HTML blocks, freed by book_free */
     size_t nhtml, caphtml;
     /* in-memory books (fuzzing, tests): files looked up here instead */

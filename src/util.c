@@ -417,3 +417,57 @@ void strset_free(strset *s)
     free(s->keys);
     memset(s, 0, sizeof *s);
 }
+
+/* ---- strmap ---- */
+
+static size_t mslot(char **keys, size_t cap, const char *key)
+{
+    size_t i = (size_t)hash_bytes(1469598103934665603ULL, key, strlen(key)) & (cap - 1);
+    while (keys[i] && strcmp(keys[i], key) != 0)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+int strmap_put(strmap *m, const char *key, void *val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        char **keys = xcalloc(cap, sizeof *keys);
+        void **vals = xcalloc(cap, sizeof *vals);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = mslot(keys, cap, m->keys[i]);
+                keys[j] = m->keys[i];
+                vals[j] = m->vals[i];
+            }
+        free(m->keys);
+        free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+    }
+    size_t i = mslot(m->keys, m->cap, key);
+    if (m->keys[i])
+        return 0;
+    m->keys[i] = xstrdup(key);
+    m->vals[i] = val;
+    m->n++;
+    return 1;
+}
+
+void *strmap_get(const strmap *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    size_t i = mslot(m->keys, m->cap, key);
+    return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void strmap_free(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}

@@ -85,6 +85,19 @@ int strset_add(strset *s, const char *key);
 int strset_has(const strset *s, const char *key);
 void strset_free(strset *s);
 
+/* A map from strings to pointers (open addressing). Keys are copied into
+ * the map; values are borrowed. strmap_put keeps the first value of a key
+ * and returns 0 if the key was already there. */
+typedef struct strmap {
+    char **keys;
+    void **vals;
+    size_t n, cap;
+} strmap;
+
+int strmap_put(strmap *m, const char *key, void *val);
+void *strmap_get(const strmap *m, const char *key);
+void strmap_free(strmap *m);
+
 /* FNV-1a hash of n bytes, continuing from h (start with 1469598103934665603). */
 unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n);
 

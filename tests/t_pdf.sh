@@ -341,8 +341,8 @@ for i in range(npages):
     ls = [l.strip() for l in raw[i].split("\n")]
     for k, l in enumerate(ls[:-1]):
         if not l.endswith("-") or len(l) < 2 or not ls[k + 1]: continue
-        nxt = ls[k + 1].split()[0]
-        if not nxt[0].islower(): continue
+        nxt = ls[k + 1].split()[0].rstrip(".,;:!?)]\"'\u201d\u2019")
+        if not nxt or not nxt[0].islower(): continue
         nhy += 1
         last = l.split()[-1].lower()
         if nxt.lower().strip(",.;:") == "en" or (last + nxt.lower()) in ref or (last + " " + nxt.lower()) in ref:

@@ -150,8 +150,7 @@ static void write_path(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
-/* Creates tmproot/<name>/ and returns its path (static buffer per call
- * site is not needed: the caller copies). */
+/* Creates tmproot/<name>/ and returns its path (caller frees). */
 static char *make_book_dir(const char *name)
 {
     char *dir = xasprintf("%s/%s", tmproot, name);
