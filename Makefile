@@ -11,14 +11,14 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lz -lm -pt
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
 BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
-  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl libunibreak-dev libyaml-dev librsvg2-dev
+  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev librsvg2-dev zlib1g-dev
 TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=build/obj/%.o)
 BOOK_SRC := $(wildcard chapters/*) $(wildcard styles/*) $(wildcard fonts/*)
 
-.PHONY: all deps test-deps test bench fuzz clean book
+.PHONY: all deps test-deps test bench fuzz clean book asan
 all: deps goodiebag book
 
 # Install what is missing: as root directly, else through sudo, else print
@@ -65,7 +65,22 @@ build/tests/%: tests/%.c $(OBJS) tests/harness.h
 	@mkdir -p build/tests
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(OBJS) $(LDLIBS_ALL)
 
-test: all test-deps $(TESTS)
+# The same program and unit tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer: `make test` runs the whole suite with both.
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_OBJS := $(SRCS:src/%.c=build/asan/obj/%.o)
+ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(wildcard tests/test_*.c))
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | deps
+	@mkdir -p build/asan/obj
+	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -c $< -o $@
+build/asan/goodiebag: build/asan/obj/main.o $(ASAN_OBJS)
+	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_ALL)
+build/asan/tests/%: tests/%.c $(ASAN_OBJS) tests/harness.h
+	@mkdir -p build/asan/tests
+	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -Isrc -o $@ $< $(ASAN_OBJS) $(LDLIBS_ALL)
+asan: build/asan/goodiebag $(ASAN_TESTS)
+
+test: all test-deps $(TESTS) asan build/fuzz/fuzz_build
 	@bash tests/run
 
 bench: all

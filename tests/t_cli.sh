@@ -15,7 +15,7 @@ nok() { echo "not ok - $*"; }
 indent() { sed 's/^/#   /' | head -"${1:-10}"; }
 # expect WHAT CONDITION... : ok if the command succeeds
 expect() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-G=$PWD/goodiebag
+G=${GOODIEBAG:-$PWD/goodiebag}
 if [ ! -x "$G" ]; then
   nok "./goodiebag exists (run make goodiebag first)"
   exit 0

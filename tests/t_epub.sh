@@ -31,7 +31,8 @@ indent() { sed 's/^/#   /' | head -"${1:-20}"; }
 
 root=$PWD
 seed=../shared/seed/000_56549dddc5dd3f15.txt
-if [ ! -x ./goodiebag ]; then
+GB=${GOODIEBAG:-./goodiebag}
+if [ ! -x "$GB" ]; then
   nok "./goodiebag exists (run make goodiebag first)"
   exit 0
 fi
@@ -40,7 +41,7 @@ fi
 # $both is set
 build() {
   local label=$1 out=$2 book=$3; shift 3
-  if env "$@" ./goodiebag build "$book" -o "$out" ${both:---epub} >"$out.log" 2>&1; then
+  if env "$@" "$GB" build "$book" -o "$out" ${both:---epub} >"$out.log" 2>&1; then
     ok "build: $label"
   else
     nok "build: $label (exit $?)"; indent <"$out.log"

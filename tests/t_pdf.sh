@@ -40,7 +40,8 @@ root=$PWD
 metrics=../shared/tools/pdf-typo-metrics
 [ -x "$metrics" ] || metrics="bash $metrics"
 
-if [ ! -x ./goodiebag ]; then
+GB=${GOODIEBAG:-./goodiebag}
+if [ ! -x "$GB" ]; then
   nok "./goodiebag exists (run make goodiebag first)"
   exit 0
 fi
@@ -51,7 +52,7 @@ done
 # build LABEL OUTDIR BOOKDIR [args...] — env assignments go in front via env
 build() {
   local label=$1 out=$2 book=$3; shift 3
-  if ./goodiebag build "$book" -o "$out" "$@" >"$out.log" 2>&1; then
+  if "$GB" build "$book" -o "$out" "$@" >"$out.log" 2>&1; then
     ok "build: $label"
   else
     nok "build: $label (exit $?)"; indent <"$out.log"
@@ -512,7 +513,7 @@ d=$(cd_of "$A")
 [ "$d" = "2021-01-01T00:00:00Z" ] && ok "without SOURCE_DATE_EPOCH CreationDate is the book's date ($d)" ||
   nok "without SOURCE_DATE_EPOCH CreationDate is the book's date 2021-01-01 (got '$d')"
 mkdir -p "$tmp/s"
-if SOURCE_DATE_EPOCH=1700000000 ./goodiebag build chapters -o "$tmp/s" --pdf >"$tmp/s.log" 2>&1; then
+if SOURCE_DATE_EPOCH=1700000000 "$GB" build chapters -o "$tmp/s" --pdf >"$tmp/s.log" 2>&1; then
   d=$(cd_of "$tmp/s/goodiebag.pdf")
   [ "$d" = "2023-11-14T22:13:20Z" ] && ok "SOURCE_DATE_EPOCH=1700000000 sets CreationDate ($d)" ||
     nok "SOURCE_DATE_EPOCH=1700000000 sets CreationDate 2023-11-14T22:13:20Z (got '$d')"
