@@ -156,3 +156,84 @@ void shaped_free(shaped *s)
     free(s->cluster);
     memset(s, 0, sizeof *s);
 }
+
+/* ---- shape cache ---- */
+
+typedef struct centry {
+    char *key;     /* font id, size, features, text: see make_key */
+    size_t klen;
+    shaped sh;
+} centry;
+
+struct shape_cache {
+    centry *v;
+    size_t n, cap; /* open addressing, cap a power of two */
+};
+
+shape_cache *shape_cache_new(void)
+{
+    shape_cache *c = xcalloc(1, sizeof *c);
+    c->cap = 1024;
+    c->v = xcalloc(c->cap, sizeof *c->v);
+    return c;
+}
+
+static size_t cache_slot(const centry *v, size_t cap, const char *key, size_t klen, unsigned long long h)
+{
+    size_t i = (size_t)h & (cap - 1);
+    while (v[i].key && !(v[i].klen == klen && !memcmp(v[i].key, key, klen)))
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+const shaped *shape_cached(shape_cache *c, const gb_font *f, int font_id, double size, const char *text,
+                           size_t len, const char *features, const char *lang)
+{
+    /* key: font id, size bits, feature string pointer, text */
+    char stackkey[256];
+    size_t klen = sizeof font_id + sizeof size + sizeof features + len;
+    char *key = klen <= sizeof stackkey ? stackkey : xmalloc(klen);
+    memcpy(key, &font_id, sizeof font_id);
+    memcpy(key + sizeof font_id, &size, sizeof size);
+    memcpy(key + sizeof font_id + sizeof size, &features, sizeof features);
+    memcpy(key + sizeof font_id + sizeof size + sizeof features, text, len);
+    unsigned long long h = hash_bytes(1469598103934665603ULL, key, klen);
+    size_t i = cache_slot(c->v, c->cap, key, klen, h);
+    if (c->v[i].key) {
+        if (key != stackkey)
+            free(key);
+        return &c->v[i].sh;
+    }
+    if ((c->n + 1) * 2 > c->cap) {
+        size_t cap = c->cap * 2;
+        centry *nv = xcalloc(cap, sizeof *nv);
+        for (size_t k = 0; k < c->cap; k++)
+            if (c->v[k].key) {
+                unsigned long long hk = hash_bytes(1469598103934665603ULL, c->v[k].key, c->v[k].klen);
+                nv[cache_slot(nv, cap, c->v[k].key, c->v[k].klen, hk)] = c->v[k];
+            }
+        free(c->v);
+        c->v = nv;
+        c->cap = cap;
+        i = cache_slot(c->v, c->cap, key, klen, h);
+    }
+    centry *e = &c->v[i];
+    e->key = key != stackkey ? key : xstrndup(key, klen);
+    e->klen = klen;
+    shape(f, size, text, len, features, lang, &e->sh);
+    c->n++;
+    return &e->sh;
+}
+
+void shape_cache_free(shape_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->v[i].key) {
+            free(c->v[i].key);
+            shaped_free(&c->v[i].sh);
+        }
+    free(c->v);
+    free(c);
+}

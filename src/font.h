@@ -54,6 +54,18 @@ void shape(const gb_font *f, double size, const char *text, size_t len, const ch
            const char *lang, shaped *out);
 void shaped_free(shaped *s);
 
+/* A cache of shaped words: the same text in the same font, size and
+ * features is shaped once per build (books repeat their words). Not
+ * thread-safe: one cache per thread. Results stay owned by the cache. */
+typedef struct shape_cache shape_cache;
+
+shape_cache *shape_cache_new(void);
+/* Returns the shaping of text (as shape() would compute it), from the cache
+ * or newly computed; the result lives until shape_cache_free. */
+const shaped *shape_cached(shape_cache *c, const gb_font *f, int font_id, double size, const char *text,
+                           size_t len, const char *features, const char *lang);
+void shape_cache_free(shape_cache *c);
+
 /* Advance width in points of a single character (0 if missing). */
 double font_advance(const gb_font *f, double size, uint32_t cp);
 

@@ -1510,6 +1510,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     L.pc.a = &out->a;
     L.pc.d = d;
     L.pc.warned = &L.warned;
+    L.pc.cache = shape_cache_new();
 
     for (int ci = 0; ci < b->nch; ci++)
         if (b->ch[ci].doc)
@@ -1559,6 +1560,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     free(pb);
     free(L.v);
     strset_free(&L.warned);
+    shape_cache_free(L.pc.cache);
     return 0;
 }
 

@@ -26,7 +26,8 @@ typedef struct seg {
     size_t t0, t1;     /* range in T */
     int span;
     int font;          /* effective font role */
-    shaped sh;
+    shaped sh;         /* a copy of the cache's arrays when owned is 0 */
+    int owned;
 } seg;
 
 typedef struct piece { /* what a kp item stands for */
@@ -177,8 +178,15 @@ static int add_seg(builder *b, size_t t0, size_t t1, int spi, int font)
     s->span = spi;
     s->font = font;
     const tstyle *st = &b->sp[spi].st;
-    shape(&b->c->fs->f[font], st->size, b->T.data + t0, t1 - t0, features_for(b->c, font, st->code, st->tabular),
-          b->o->lang, &s->sh);
+    const char *feats = features_for(b->c, font, st->code, st->tabular);
+    if (b->c->cache) {
+        s->sh = *shape_cached(b->c->cache, &b->c->fs->f[font], font, st->size, b->T.data + t0, t1 - t0, feats,
+                              b->o->lang);
+        s->owned = 0;
+    } else {
+        shape(&b->c->fs->f[font], st->size, b->T.data + t0, t1 - t0, feats, b->o->lang, &s->sh);
+        s->owned = 1;
+    }
     return (int)b->nsegs++;
 }
 
@@ -310,7 +318,7 @@ static void emit_word(builder *b, size_t w0, size_t w1)
             }
         }
     }
-    if (wordw > b->o->measure * 0.6 || code) {
+    if (wordw > b->o->measure * (code ? 0.95 : 0.6)) {
         /* emergency: anywhere between characters */
         for (size_t k = w0 + 1; k < w1; k++) {
             if (((unsigned char)T[k] & 0xC0) == 0x80)
@@ -719,7 +727,26 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     memset(&res, 0, sizeof res);
     int nlines = 0;
     pline *lines = NULL;
-    if (kp_break(b.items, (int)b.n, widths, 2, &prm, &res) == 0) {
+    /* A paragraph whose natural width fits its first line (headings, list
+     * items, code lines, table-of-contents entries) is one line: no need
+     * for the breaker, nor for a forced break inside it. */
+    double natural = 0;
+    int forced = 0;
+    for (size_t k = 0; k + 1 < b.n; k++) {
+        if (b.items[k].type == KP_BOX || (b.items[k].type == KP_GLUE && b.items[k].stretch < 1e6))
+            natural += b.items[k].width;
+        else if (b.items[k].type == KP_PENALTY && b.items[k].penalty <= -KP_INF)
+            forced = 1;
+    }
+    int one_line = !forced && natural <= widths[0];
+    if (one_line) {
+        res.nlines = 1;
+        res.breaks = xmalloc(sizeof *res.breaks);
+        res.ratios = xmalloc(sizeof *res.ratios);
+        res.breaks[0] = (int)b.n - 1;
+        res.ratios[0] = 0;
+    }
+    if (one_line || kp_break(b.items, (int)b.n, widths, 2, &prm, &res) == 0) {
         nlines = res.nlines;
         lines = arena_alloc(c->a, (size_t)(nlines + 1) * sizeof *lines);
         size_t start = 0;
@@ -845,7 +872,8 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         buf_free(&prefix);
     }
     for (size_t s = 0; s < b.nsegs; s++)
-        shaped_free(&b.segs[s].sh);
+        if (b.segs[s].owned)
+            shaped_free(&b.segs[s].sh);
     free(b.segs);
     free(b.items);
     free(b.pieces);

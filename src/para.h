@@ -79,6 +79,7 @@ typedef struct para_ctx {
     arena *a;            /* where lines live */
     diag *d;
     strset *warned;      /* missing characters already reported */
+    shape_cache *cache;  /* shaped words, or NULL */
 } para_ctx;
 
 /* Breaks the spans into lines. Returns the number of lines and stores an

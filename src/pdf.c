@@ -56,31 +56,68 @@ static void attr_uri(buf *b, const char *uri)
     buf_free(&enc);
 }
 
-static void draw_glyphs(cairo_t *cr, const fontset *fs, const pitem *it)
+/* Glyph runs are batched: consecutive runs on one baseline in the same
+ * font, size and colour become one cairo_show_text_glyphs call. cairo's
+ * PDF surface analyses every drawing operation of a page against a region
+ * of the operations before it, which costs time quadratic in the number of
+ * operations per page; one call per line instead of one per word keeps
+ * that small. */
+typedef struct batch {
+    cairo_glyph_t *g;
+    cairo_text_cluster_t *c;
+    buf text;
+    int ng, nc;
+    size_t capg, capc;
+    const pitem *first; /* font, size, colour and baseline of the batch */
+} batch;
+
+static void batch_flush(cairo_t *cr, const fontset *fs, batch *bt)
 {
-    if (it->ng <= 0)
+    if (!bt->first || bt->ng == 0) {
+        bt->first = NULL;
+        bt->ng = bt->nc = 0;
+        bt->text.len = 0;
         return;
-    cairo_glyph_t stackg[64];
-    cairo_text_cluster_t stackc[64];
-    cairo_glyph_t *g = it->ng <= 64 ? stackg : xmalloc((size_t)it->ng * sizeof *g);
-    cairo_text_cluster_t *c = it->ncl <= 64 ? stackc : xmalloc((size_t)it->ncl * sizeof *c);
-    for (int i = 0; i < it->ng; i++) {
-        g[i].index = it->g[i].id;
-        g[i].x = it->x + it->g[i].x;
-        g[i].y = it->y + it->g[i].y;
     }
-    for (int i = 0; i < it->ncl; i++) {
-        c[i].num_bytes = it->cl[i].bytes;
-        c[i].num_glyphs = it->cl[i].glyphs;
-    }
+    const pitem *it = bt->first;
     cairo_set_font_face(cr, fs->f[it->font].cairo);
     cairo_set_font_size(cr, it->size);
     cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
-    cairo_show_text_glyphs(cr, it->text, it->text_len, g, it->ng, c, it->ncl, 0);
-    if (g != stackg)
-        free(g);
-    if (c != stackc)
-        free(c);
+    cairo_show_text_glyphs(cr, bt->text.data ? bt->text.data : "", (int)bt->text.len, bt->g, bt->ng, bt->c, bt->nc,
+                           0);
+    bt->first = NULL;
+    bt->ng = bt->nc = 0;
+    bt->text.len = 0;
+}
+
+static int same_style(const pitem *a, const pitem *b)
+{
+    return a->font == b->font && a->size == b->size && a->y == b->y && a->color.r == b->color.r &&
+           a->color.g == b->color.g && a->color.b == b->color.b;
+}
+
+static void batch_add(cairo_t *cr, const fontset *fs, batch *bt, const pitem *it)
+{
+    if (it->ng <= 0)
+        return;
+    if (bt->first && !same_style(bt->first, it))
+        batch_flush(cr, fs, bt);
+    if (!bt->first)
+        bt->first = it;
+    GROW(bt->g, bt->capg, (size_t)(bt->ng + it->ng));
+    GROW(bt->c, bt->capc, (size_t)(bt->nc + it->ncl));
+    for (int i = 0; i < it->ng; i++) {
+        cairo_glyph_t *g = &bt->g[bt->ng++];
+        g->index = it->g[i].id;
+        g->x = it->x + it->g[i].x;
+        g->y = it->y + it->g[i].y;
+    }
+    for (int i = 0; i < it->ncl; i++) {
+        bt->c[bt->nc].num_bytes = it->cl[i].bytes;
+        bt->c[bt->nc].num_glyphs = it->cl[i].glyphs;
+        bt->nc++;
+    }
+    buf_add(&bt->text, it->text, (size_t)it->text_len);
 }
 
 typedef struct memread {
@@ -208,6 +245,8 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     char *owned_alt = NULL;
     cairo_tag_begin(cr, "Document", NULL);
     buf attr = {0};
+    batch bt;
+    memset(&bt, 0, sizeof bt);
     for (size_t p = 0; p < l->npages; p++) {
         const page *pg = &l->pages[p];
         if (pg->label)
@@ -237,10 +276,12 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         }
         for (size_t i = 0; i < pg->n; i++) {
             const pitem *it = &pg->items[i];
+            if (it->kind != PI_GLYPHS)
+                batch_flush(cr, fs, &bt);
             switch (it->kind) {
             case PI_GLYPHS:
-                draw_glyphs(cr, fs, it);
-                break;
+                batch_add(cr, fs, &bt, it);
+                continue;
             case PI_RULE:
                 cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
                 cairo_rectangle(cr, it->x, it->y, it->w, it->h);
@@ -298,9 +339,13 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                 break;
             }
         }
+        batch_flush(cr, fs, &bt);
         cairo_show_page(cr);
     }
     buf_free(&attr);
+    free(bt.g);
+    free(bt.c);
+    buf_free(&bt.text);
     /* outline: chapters with their sections */
     int parent = CAIRO_PDF_OUTLINE_ROOT;
     buf da = {0};
