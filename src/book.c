@@ -409,6 +409,9 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     r = arena_alloc(&b->arena, sizeof *r);
     r->src = arena_strdup(&b->arena, norm);
     r->media_type = info.media_type;
+    r->use_file = c->diag_name;
+    r->use_line = line;
+    r->use_col = col;
     r->width = info.width;
     r->height = info.height;
     r->data = data;
@@ -694,6 +697,16 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 continue;
             }
             a->res = load_image(b, c, n, url, out_names);
+            buf alt = {0};
+            node_plain_text(n, &alt);
+            int blank = 1;
+            for (size_t k = 0; k < alt.len; k++)
+                if (alt.data[k] != ' ' && alt.data[k] != '\t')
+                    blank = 0;
+            if (blank && a->res)
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                             "image '%.200s' has no alternative text: write ![what it shows](%.200s)", url, url);
+            buf_free(&alt);
         }
     }
     cmark_iter_free(it);

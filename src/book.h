@@ -56,6 +56,8 @@ struct resource {
     char *data;             /* the bytes (owned by the book) */
     size_t len;
     int width, height;      /* pixels (SVG: from its viewBox/size), 0 if unknown */
+    const char *use_file;   /* where it is first used, for messages */
+    int use_line, use_col;
     resource *next;
 };
 

@@ -45,6 +45,8 @@ typedef struct vitem {
     const resource *img;
     double img_w;
     double rule_w;        /* V_RULE width */
+    int rule_accent;      /* V_RULE in the chapter's accent colour */
+    rgb color;
     int body;             /* body text (for the page map) */
     int heading;          /* heading line */
     const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
@@ -689,8 +691,14 @@ static void chapter_blocks(lay *L, int ci)
     L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
     vitem *np = vadd(L, V_NEWPAGE);
     np->dest = arena_printf(&L->out->a, "_ch%d", ci + 1);
-    /* drop the chapter opening a little */
-    vspace(L, L->area_h * 0.12);
+    /* drop the chapter opening a little, under a bar in its colour */
+    vspace(L, L->area_h * 0.08);
+    vitem *bar = vadd(L, V_RULE);
+    bar->h = 3;
+    bar->rule_w = L->size * 4;
+    bar->rule_accent = 1;
+    bar->color = L->accent;
+    vspace(L, L->area_h * 0.04);
     vtag(L, 1, "Sect");
     np = &L->v[L->n - 1];
     (void)np;
@@ -1144,7 +1152,7 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int p
             r.y = y;
             r.w = v->rule_w;
             r.h = v->h;
-            r.color = L->s->rule;
+            r.color = v->rule_accent ? v->color : L->s->rule;
             page_add(pg, &r);
             break;
         }

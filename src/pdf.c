@@ -144,13 +144,13 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
         GError *err = NULL;
         RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)r->data, r->len, &err);
         if (!h) {
-            diag_warning(d, r->src, 0, 0, "cannot read the SVG image: %s", err ? err->message : "?");
+            diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot read the SVG: %s", r->src, err ? err->message : "?");
             if (err)
                 g_error_free(err);
         } else {
             RsvgRectangle vp = {it->x, it->y, it->w, it->h};
             if (!rsvg_handle_render_document(h, cr, &vp, &err)) {
-                diag_warning(d, r->src, 0, 0, "cannot draw the SVG image: %s", err ? err->message : "?");
+                diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot draw the SVG: %s", r->src, err ? err->message : "?");
                 if (err)
                     g_error_free(err);
             }
@@ -170,7 +170,7 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
             cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, r->len, free, copy);
         }
         if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-            diag_warning(d, r->src, 0, 0, "cannot decode the image (corrupt data)");
+            diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot decode it: its data is corrupt", r->src);
         } else {
             double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
             cairo_translate(cr, it->x, it->y);
@@ -215,6 +215,7 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                diag *d)
 {
     buf pdf = {0};
+    int errors_before = d->errors;
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, l->width, l->height);
     cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
     const meta *m = &b->meta;
@@ -365,6 +366,13 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     cairo_surface_finish(surf);
     cairo_status_t st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
+    if (d->errors > errors_before) {
+        buf_free(&pdf);
+        free(figs);
+        free(links);
+        free(owned_alt);
+        return -1;
+    }
     (void)s;
     if (st != CAIRO_STATUS_SUCCESS) {
         diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));

@@ -73,22 +73,6 @@ static int hexval(char c)
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-static int looks_numeric(const char *s, const char *e)
-{
-    int digits = 0, dot = 0;
-    if (s < e && (*s == '+' || *s == '-'))
-        s++;
-    for (; s < e; s++) {
-        if (*s >= '0' && *s <= '9')
-            digits++;
-        else if (*s == '.' && !dot)
-            dot = 1;
-        else
-            return 0;
-    }
-    return digits > 0;
-}
-
 /* Reads the next token from *pp (bounded by e). Returns 0, or -1 on a
  * syntax error (unterminated string, bad hex string, stray delimiter). */
 static int lex(const char **pp, const char *e, tok *t)
@@ -105,6 +89,13 @@ static int lex(const char **pp, const char *e, tok *t)
     case '(': {
         size_t depth = 1;
         p++;
+        /* fast path: no backslash or nested parenthesis before the first ')' */
+        const char *close = memchr(p, ')', (size_t)(e - p));
+        if (close && !memchr(p, '\\', (size_t)(close - p)) && !memchr(p, '(', (size_t)(close - p))) {
+            p = close + 1;
+            t->k = T_STR;
+            break;
+        }
         while (p < e) {
             char ch = *p++;
             if (ch == '\\') {
@@ -162,7 +153,10 @@ static int lex(const char **pp, const char *e, tok *t)
     default:
         while (p < e && CLS(*p) == CL_REG)
             p++;
-        t->k = looks_numeric(t->s, p) ? T_NUM : T_KW;
+        /* Classified by its first character: no keyword or operator starts
+         * like a number. Numbers are validated where their value is used
+         * (tok_uint). */
+        t->k = (*t->s >= '0' && *t->s <= '9') || *t->s == '+' || *t->s == '-' || *t->s == '.' ? T_NUM : T_KW;
         break;
     }
     t->e = p;
@@ -190,6 +184,8 @@ static int tok_uint(const tok *t, size_t limit, size_t *v)
     size_t x = 0;
     for (const char *p = t->s; p < t->e; p++) {
         if (*p < '0' || *p > '9')
+            return -1;
+        if (x > (SIZE_MAX - 9) / 10)
             return -1;
         x = x * 10 + (size_t)(*p - '0');
         if (x >= limit)
@@ -233,6 +229,7 @@ typedef struct ctx {
     size_t capents;
     opi *ops;         /* operations of the current run */
     size_t nops, capops;
+    size_t wraps;     /* artifact sequences added by transform */
     size_t *stack;
     size_t capstack;
     z_stream zi, zd;
@@ -606,6 +603,8 @@ static void read_xrefs(ctx *c)
         if (nseen == 1) {
             if (!dict_get(c, tr, "/Root", &c->root) || !val_ref(c, c->root, &rootnum, NULL))
                 fail(c, "trailer without /Root");
+            if (dict_get(c, tr, "/Encrypt", &v))
+                fail(c, "encrypted PDFs are not supported");
             if (!dict_get(c, tr, "/Info", &c->info))
                 c->info.s = c->info.e = NULL;
             if (dict_get(c, tr, "/ID", &v) && is_array(v)) {
@@ -971,6 +970,7 @@ static void flush_run(ctx *c, const char *s, size_t *copied, buf *out)
             buf_add(out, s + ops[i].s, ops[j - 1].e - ops[i].s);
             buf_puts(out, "\nEMC\n");
             *copied = ops[j - 1].e;
+            c->wraps++;
         }
         i = j;
     }
@@ -999,6 +999,7 @@ static void transform(ctx *c, const char *s, size_t n, buf *out)
     const char *p = s, *e = s + n, *opstart = NULL;
     size_t copied = 0, nest = 0, mc = 0;
     c->nops = 0;
+    c->wraps = 0;
     for (;;) {
         tok t;
         if (lex(&p, e, &t) < 0)
@@ -1018,8 +1019,11 @@ static void transform(ctx *c, const char *s, size_t n, buf *out)
             nest--;
             continue;
         }
-        if (t.k != T_KW || nest || tok_is(&t, "true") || tok_is(&t, "false") || tok_is(&t, "null"))
+        if (t.k != T_KW || nest)
             continue; /* an operand */
+        if ((*t.s == 't' && tok_is(&t, "true")) || (*t.s == 'f' && tok_is(&t, "false")) ||
+            (*t.s == 'n' && tok_is(&t, "null")))
+            continue;
         /* an operator */
         size_t os = (size_t)(opstart - s), len = (size_t)(t.e - t.s);
         int kind = op_kind(t.s, len);
@@ -1192,8 +1196,9 @@ static void resolve_array(ctx *c, span v, span *arr, const char *what)
     *arr = v;
 }
 
-/* Rewrites the content of a page; returns 1 if its /Contents must point at
- * the new stream *newnum (when it was an array). */
+/* Rewrites the content of a page when it has painting outside marked
+ * content; returns 1 if its /Contents must point at the new stream *newnum
+ * (when it was an array). */
 static int do_contents(ctx *c, span page, size_t *newnum)
 {
     span v, arr;
@@ -1210,7 +1215,8 @@ static int do_contents(ctx *c, span page, size_t *newnum)
             c->raw.len = c->xout.len = 0;
             decode_stream(c, &o, &c->raw);
             transform(c, c->raw.data ? c->raw.data : "", c->raw.len, &c->xout);
-            write_stream(c, num, o.gen, &o.v, c->xout.data ? c->xout.data : "", c->xout.len);
+            if (c->wraps) /* else nothing to change */
+                write_stream(c, num, o.gen, &o.v, c->xout.data, c->xout.len);
             return 0;
         }
     }
@@ -1235,8 +1241,10 @@ static int do_contents(ctx *c, span page, size_t *newnum)
     if (!k)
         return 0;
     transform(c, c->raw.data ? c->raw.data : "", c->raw.len, &c->xout);
+    if (!c->wraps)
+        return 0;
     *newnum = c->next++;
-    write_stream(c, *newnum, 0, NULL, c->xout.data ? c->xout.data : "", c->xout.len);
+    write_stream(c, *newnum, 0, NULL, c->xout.data, c->xout.len);
     return 1;
 }
 
@@ -1670,7 +1678,7 @@ static void run(ctx *c)
     if (cat.stream || !is_dict(cat.v))
         fail(c, "catalog is not a dictionary");
     /* the update starts on a line of its own */
-    buf_reserve(&c->out, c->n + c->n / 4 + 4096);
+    buf_reserve(&c->out, c->n + c->n / 2 + 65536);
     buf_add(&c->out, c->d, c->n);
     if (c->d[c->n - 1] != '\n' && c->d[c->n - 1] != '\r')
         buf_putc(&c->out, '\n');

@@ -9,7 +9,9 @@
  *   stream with dc:title, dc:creator, dc:description, dc:language,
  *   xmp dates, xmp:CreatorTool, pdf:Producer and pdfuaid:part 1;
  * - every page: /Tabs /S, and its content rewritten so that every painting
- *   operation outside marked content is wrapped in /Artifact BMC ... EMC;
+ *   operation outside marked content is wrapped in /Artifact BMC ... EMC
+ *   (a content stream without such operations is left as it is; a
+ *   /Contents array becomes one new stream);
  * - every /Link annotation: /Contents (its description);
  * - every /Figure structure element: /Alt;
  * - trailer: /ID (derived from a hash of the input: byte-reproducible).
