@@ -157,32 +157,61 @@ typedef struct walkctx {
     arena *a;
     diag *d;
     int bad;
-    unsigned long long seen; /* bit per prop (NPROPS <= 64) */
+    int seen_line[NPROPS]; /* line where each prop was set, 0 if not yet */
 } walkctx;
 
-static void set_value(walkctx *w, const char *key, yaml_node_t *v)
+/* The sections of style.yaml: the part of each key before its first '-'. */
+static const char *const sections[] = {"fonts", "colors", "text", "headings", "page"};
+#define NSECTIONS (sizeof sections / sizeof *sections)
+
+/* Reports an unknown name with the closest known one as a suggestion. */
+static void unknown_name(walkctx *w, int line, int col, const char *what, const char *name,
+                         const char *const *known, size_t nknown, size_t stride)
+{
+    const char *best = NULL;
+    int bestd = 4;
+    for (size_t i = 0; i < nknown; i++) {
+        const char *k = *(const char *const *)((const char *)known + i * stride);
+        int dd = edit_distance(name, k);
+        if (dd < bestd)
+            bestd = dd, best = k;
+    }
+    if (best)
+        diag_error(w->d, w->file, line, col, "unknown style %s '%s' (did you mean '%s'?)", what, name, best);
+    else
+        diag_error(w->d, w->file, line, col, "unknown style %s '%s'", what, name);
+    w->bad = 1;
+}
+
+static int known_section(const char *sec)
+{
+    for (size_t i = 0; i < NSECTIONS; i++)
+        if (!strcmp(sections[i], sec))
+            return 1;
+    return 0;
+}
+
+/* Sets property `key` (section-key) from value node v; k is the key's node
+ * (for the position of errors about the key itself). */
+static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     int line = (int)v->start_mark.line + 1, col = (int)v->start_mark.column + 1;
+    int kline = (int)k->start_mark.line + 1, kcol = (int)k->start_mark.column + 1;
     const prop *p = NULL;
     for (size_t i = 0; i < NPROPS; i++)
         if (!strcmp(props[i].key, key))
             p = &props[i];
     if (!p) {
-        const char *best = NULL;
-        int bestd = 4;
-        for (size_t i = 0; i < NPROPS; i++) {
-            int dd = edit_distance(key, props[i].key);
-            if (dd < bestd)
-                bestd = dd, best = props[i].key;
-        }
-        if (best)
-            diag_error(w->d, w->file, line, col, "unknown style property '%s' (did you mean '%s'?)", key, best);
-        else
-            diag_error(w->d, w->file, line, col, "unknown style property '%s'", key);
+        unknown_name(w, kline, kcol, "property", key, &props[0].key, NPROPS, sizeof *props);
+        return;
+    }
+    size_t pi = (size_t)(p - props);
+    if (w->seen_line[pi]) {
+        diag_error(w->d, w->file, kline, kcol, "'%s' is set twice (first at line %d)", key, w->seen_line[pi]);
         w->bad = 1;
         return;
     }
-    w->seen |= 1ULL << (p - props);
+    w->seen_line[pi] = kline;
     if (v->type != YAML_SCALAR_NODE) {
         diag_error(w->d, w->file, line, col, "'%s' must be a single value", key);
         w->bad = 1;
@@ -191,6 +220,12 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *v)
     const char *val = arena_strndup(w->a, (const char *)v->data.scalar.value, v->data.scalar.length);
     char *base = (char *)w->s;
     const char *why = NULL;
+    if (!*val) {
+        diag_error(w->d, w->file, line, col, "'%s' has no value%s", key,
+                   p->type == T_COLOR ? " (in YAML '#' starts a comment: write a colour in quotes, \"#01689B\")" : "");
+        w->bad = 1;
+        return;
+    }
     switch (p->type) {
     case T_FONT: {
         if (strchr(val, '/') || !*val || val[0] == '.') {
@@ -227,7 +262,7 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *v)
         if (parse_length(val, &l, 0) != 0 || l.v < 4 || l.v > 72)
             why = "the text size is a length in pt between 4pt and 72pt (e.g. 10.5pt)";
         else
-            *(double *)(base + p->off) = l.v;
+            memcpy(base + p->off, &l.v, sizeof l.v);
         break;
     }
     case T_NUMBER: {
@@ -236,7 +271,7 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *v)
         if (end == val || *end || x < 0.8 || x > 4)
             why = "a plain number between 0.8 and 4 (e.g. 1.4)";
         else
-            *(double *)(base + p->off) = x;
+            memcpy(base + p->off, &x, sizeof x);
         break;
     }
     case T_PAPER:
@@ -277,16 +312,16 @@ static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
 {
     buf out = {0};
     int bad = 0, line = 1;
-    size_t i = 0;
+    size_t i = 0, line_start = 0;
     while (i < len) {
         if (tmpl[i] == '\n')
-            line++;
+            line++, line_start = i + 1;
         if (i + 6 < len && !memcmp(tmpl + i, "var(--", 6)) {
             size_t j = i + 6;
             while (j < len && tmpl[j] != ')' && j - i < 80)
                 j++;
             if (j >= len || tmpl[j] != ')') {
-                diag_error(d, file, line, 1, "unterminated var(");
+                diag_error(d, file, line, (int)(i - line_start) + 1, "unterminated var(");
                 bad = 1;
                 break;
             }
@@ -296,7 +331,8 @@ static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
                 if (strlen(names[k]) == nl && !memcmp(names[k], tmpl + i + 6, nl))
                     val = values[k];
             if (!val) {
-                diag_error(d, file, line, 1, "var(--%.*s) names no property of style.yaml", (int)nl, tmpl + i + 6);
+                diag_error(d, file, line, (int)(i - line_start) + 1, "var(--%.*s) names no property of style.yaml",
+                           (int)nl, tmpl + i + 6);
                 bad = 1;
                 val = "";
             }
@@ -351,6 +387,11 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
             if (!k || !v || k->type != YAML_SCALAR_NODE)
                 continue;
             const char *sec = (const char *)k->data.scalar.value;
+            if (!known_section(sec)) {
+                unknown_name(&w, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1, "section", sec,
+                             sections, NSECTIONS, sizeof *sections);
+                continue;
+            }
             if (v->type != YAML_MAPPING_NODE) {
                 diag_error(d, file, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1,
                            "'%s' must be a section of 'key: value' lines", sec);
@@ -364,7 +405,7 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
                     continue;
                 const char *key = arena_printf(a, "%s-%s", sec, (const char *)k2->data.scalar.value);
                 int before = w.bad;
-                set_value(&w, key, v2);
+                set_value(&w, key, k2, v2);
                 if (!w.bad && !before && v2->type == YAML_SCALAR_NODE && nv < (int)NPROPS) {
                     names[nv] = key;
                     values[nv] = arena_strndup(a, (const char *)v2->data.scalar.value, v2->data.scalar.length);

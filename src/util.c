@@ -162,7 +162,7 @@ void buf_num(buf *b, double v, int prec)
         buf_putc(b, '-');
     buf_printf(b, "%lld", ip);
     if (fp) {
-        char digits[24];
+        char digits[24] = {0};
         int nd = prec;
         for (int i = nd - 1; i >= 0; i--) {
             digits[i] = (char)('0' + fp % 10);
