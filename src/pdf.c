@@ -19,10 +19,19 @@
 
 #include "cover.h"
 #include "l10n.h"
+#include "pdfpost.h"
 
+/* cairo writes the PDF through here. cairo 1.16 can only declare PDF 1.5
+ * in the header; the document is PDF 1.7 (the post-processing adds what
+ * 1.7 and PDF/UA need, and the catalog's /Version), so the header we write
+ * says so. Same length: no offset changes. */
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
-    buf_add((buf *)closure, data, len);
+    buf *b = closure;
+    size_t at = b->len;
+    buf_add(b, data, len);
+    if (at < 8 && b->len >= 8 && !memcmp(b->data, "%PDF-1.", 7))
+        b->data[7] = '7';
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -382,10 +391,40 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         free(owned_alt);
         return -1;
     }
-    *out = buf_detach(&pdf, len);
-    (void)links;
+    /* what cairo 1.16 cannot write: catalog language, XMP with the PDF/UA
+     * identification, artifacts, link descriptions, figure alternatives */
+    buf authors2 = {0};
+    for (int i = 0; i < m->nauthors; i++) {
+        if (i)
+            buf_puts(&authors2, ", ");
+        buf_puts(&authors2, m->authors[i]);
+    }
+    pdfpost_info pi;
+    memset(&pi, 0, sizeof pi);
+    pi.lang = m->lang;
+    pi.title = m->title;
+    pi.author = authors2.data ? authors2.data : "";
+    pi.subject = m->subtitle ? m->subtitle : m->description;
+    pi.creator = "goodiebag";
+    pi.date = date;
+    pi.link_desc = links;
+    pi.nlinks = nlinks;
+    pi.figure_alt = figs;
+    pi.nfigures = nfigs;
+    char *post = NULL;
+    size_t postlen = 0;
+    const char *why = NULL;
+    int prc = pdfpost_apply(pdf.data, pdf.len, &pi, &post, &postlen, &why);
+    buf_free(&authors2);
+    buf_free(&pdf);
     free(figs);
     free(links);
     free(owned_alt);
+    if (prc != 0) {
+        diag_error(d, NULL, 0, 0, "cannot complete the PDF's accessibility data: %s", why ? why : "?");
+        return -1;
+    }
+    *out = post;
+    *len = postlen;
     return 0;
 }
