@@ -69,6 +69,24 @@ int diag_has(const diag *d, const char *needle)
     return 0;
 }
 
+void diag_merge(diag *d, const diag *src)
+{
+    int stored_errors = 0, stored_warnings = 0;
+    for (size_t i = 0; i < src->n; i++) {
+        const diag_entry *e = &src->v[i];
+        if (e->level == DIAG_ERROR) {
+            diag_error(d, e->file, e->line, e->col, "%s", e->msg);
+            stored_errors++;
+        } else {
+            diag_warning(d, e->file, e->line, e->col, "%s", e->msg);
+            stored_warnings++;
+        }
+    }
+    /* what src counted but did not keep */
+    d->errors += src->errors - stored_errors;
+    d->warnings += src->warnings - stored_warnings;
+}
+
 void diag_free(diag *d)
 {
     for (size_t i = 0; i < d->n; i++) {

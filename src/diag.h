@@ -39,6 +39,9 @@ void diag_print(const diag *d, FILE *f);
 /* Returns 1 if some entry's message contains `needle` (for tests). */
 int diag_has(const diag *d, const char *needle);
 
+/* Appends the entries and counts of src to d (in src's order). */
+void diag_merge(diag *d, const diag *src);
+
 /* Releases the entries (not d itself). */
 void diag_free(diag *d);
 

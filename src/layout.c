@@ -12,6 +12,8 @@
 #include "layout.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +62,7 @@ typedef struct lay {
     para_ctx pc;
     diag *d;
     doc_layout *out;
+    arena *a;             /* where this stage's data lives */
     vitem *v;
     size_t n, cap;
     double measure, area_h;
@@ -236,7 +239,7 @@ static void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
             buf alt = {0};
             node_plain_text(n, &alt);
             if (alt.len) {
-                char *s = arena_printf(&L->out->a, "[%s]", alt.data);
+                char *s = arena_printf(L->a, "[%s]", alt.data);
                 add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
             }
             buf_free(&alt);
@@ -561,7 +564,7 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
         cur = cur->next;
     }
     /* each non-empty line: a paragraph */
-    const char *t = arena_strdup(&L->out->a, text.data ? text.data : "");
+    const char *t = arena_strdup(L->a, text.data ? text.data : "");
     buf_free(&text);
     size_t i = 0, len = strlen(t);
     while (i < len) {
@@ -618,7 +621,7 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
     ft->tag = "Figure";
     buf alt = {0};
     node_plain_text(img, &alt);
-    ft->alt = arena_strdup(&L->out->a, alt.data ? alt.data : "");
+    ft->alt = arena_strdup(L->a, alt.data ? alt.data : "");
     buf_free(&alt);
     vitem *v = vadd(L, V_IMAGE);
     v->img = r;
@@ -669,7 +672,7 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     }
     span sp;
     memset(&sp, 0, sizeof sp);
-    sp.text = arena_strdup(&L->out->a, text);
+    sp.text = arena_strdup(L->a, text);
     sp.len = strlen(text);
     sp.st = st;
     para_opts o = popts(L, indent_w * 3, ALIGN_LEFT, 0);
@@ -690,7 +693,7 @@ static void chapter_blocks(lay *L, int ci)
     L->file = ch->diag_name;
     L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
     vitem *np = vadd(L, V_NEWPAGE);
-    np->dest = arena_printf(&L->out->a, "_ch%d", ci + 1);
+    np->dest = arena_printf(L->a, "_ch%d", ci + 1);
     /* drop the chapter opening a little, under a bar in its colour */
     vspace(L, L->area_h * 0.08);
     vitem *bar = vadd(L, V_RULE);
@@ -989,13 +992,13 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
             li.y = baseline - L->size * 0.9;
             li.w = lx1 - lx0;
             li.h = L->size * 1.2;
-            li.alt = arena_strndup(&L->out->a, ltext.data ? ltext.data : "", ltext.len);
+            li.alt = arena_strndup(L->a, ltext.data ? ltext.data : "", ltext.len);
             if (cur_link->href)
                 li.uri = cur_link->href;
             else {
                 const chapter *t = &L->b->ch[cur_link->target_chapter];
                 li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
-                          : arena_printf(&L->out->a, "_ch%d", cur_link->target_chapter + 1);
+                          : arena_printf(L->a, "_ch%d", cur_link->target_chapter + 1);
             }
             page_add(pg, &li);
         }
@@ -1019,13 +1022,13 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
         li.y = baseline - L->size * 0.9;
         li.w = lx1 - lx0;
         li.h = L->size * 1.2;
-        li.alt = arena_strndup(&L->out->a, ltext.data ? ltext.data : "", ltext.len);
+        li.alt = arena_strndup(L->a, ltext.data ? ltext.data : "", ltext.len);
         if (cur_link->href)
             li.uri = cur_link->href;
         else {
             const chapter *t = &L->b->ch[cur_link->target_chapter];
             li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
-                      : arena_printf(&L->out->a, "_ch%d", cur_link->target_chapter + 1);
+                      : arena_printf(L->a, "_ch%d", cur_link->target_chapter + 1);
         }
         page_add(pg, &li);
     }
@@ -1280,7 +1283,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             int depth;
             if (first) {
                 text = ch->title;
-                dest = ch->title_id ? ch->title_id : arena_printf(&L->out->a, "_ch%d", ci + 1);
+                dest = ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1);
                 depth = 0;
                 first = 0;
             } else {
@@ -1356,13 +1359,13 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
                 shaped dot;
                 shape(&L->fs->f[FONT_BODY], size, ".", 1, "liga=0", L->b->meta.lang, &dot);
                 if (dot.n == 1) {
-                    pglyph *g = arena_alloc(&L->out->a, (size_t)ndots * sizeof *g);
+                    pglyph *g = arena_alloc(L->a, (size_t)ndots * sizeof *g);
                     for (int q = 0; q < ndots; q++) {
                         g[q].id = dot.gid[0];
                         g[q].x = (float)(q * pitch);
                         g[q].y = 0;
                     }
-                    pcluster *cl = arena_alloc(&L->out->a, sizeof *cl);
+                    pcluster *cl = arena_alloc(L->a, sizeof *cl);
                     cl->bytes = 0;
                     cl->glyphs = ndots;
                     pitem dl;
@@ -1494,6 +1497,103 @@ static void page_foot(lay *L, page *pg)
     page_add(pg, &r);
 }
 
+/* ---- chapters in parallel ---- *
+ *
+ * Chapters are independent until pages are built: each worker lays out a
+ * contiguous range of chapters into its own vertical list, arena, shape
+ * cache and diagnostics; the lists and diagnostics are then joined in
+ * chapter order, so the result is the same whatever the thread count. */
+
+typedef struct worker {
+    lay L;
+    int from, to;
+    diag d;
+    arena a;
+    pthread_t tid;
+} worker;
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    for (int ci = w->from; ci < w->to; ci++)
+        if (w->L.b->ch[ci].doc)
+            chapter_blocks(&w->L, ci);
+    return NULL;
+}
+
+static int thread_count(int nch)
+{
+    const char *e = getenv("GOODIEBAG_THREADS");
+    long n = e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (n > 8)
+        n = 8;
+    if (n > nch)
+        n = nch;
+    return (int)n;
+}
+
+static void layout_chapters(lay *L, diag *d)
+{
+    const book *b = L->b;
+    int nt = thread_count(b->nch);
+    if (nt <= 1) {
+        for (int ci = 0; ci < b->nch; ci++)
+            if (b->ch[ci].doc)
+                chapter_blocks(L, ci);
+        return;
+    }
+    /* contiguous ranges of about equal text size */
+    size_t total = 0;
+    for (int ci = 0; ci < b->nch; ci++)
+        total += b->ch[ci].len + 1;
+    worker *w = xcalloc((size_t)nt, sizeof *w);
+    int ci = 0;
+    size_t acc = 0;
+    for (int t = 0; t < nt; t++) {
+        w[t].from = ci;
+        size_t goal = total * (size_t)(t + 1) / (size_t)nt;
+        while (ci < b->nch && (acc < goal || t == nt - 1)) {
+            acc += b->ch[ci].len + 1;
+            ci++;
+        }
+        w[t].to = ci;
+        w[t].L = *L;
+        w[t].L.v = NULL;
+        w[t].L.n = w[t].L.cap = 0;
+        w[t].L.a = &w[t].a;
+        w[t].L.pc.a = &w[t].a;
+        w[t].L.pc.d = &w[t].d;
+        w[t].L.d = &w[t].d;
+        memset(&w[t].L.warned, 0, sizeof w[t].L.warned);
+        w[t].L.pc.warned = &w[t].L.warned;
+        w[t].L.pc.cache = shape_cache_new();
+    }
+    for (int t = 1; t < nt; t++)
+        if (pthread_create(&w[t].tid, NULL, worker_run, &w[t]) != 0)
+            w[t].tid = 0, worker_run(&w[t]);
+    worker_run(&w[0]);
+    for (int t = 1; t < nt; t++)
+        if (w[t].tid)
+            pthread_join(w[t].tid, NULL);
+    for (int t = 0; t < nt; t++) {
+        GROW(L->v, L->cap, L->n + w[t].L.n);
+        if (w[t].L.n)
+            memcpy(L->v + L->n, w[t].L.v, w[t].L.n * sizeof *L->v);
+        L->n += w[t].L.n;
+        free(w[t].L.v);
+        diag_merge(d, &w[t].d);
+        diag_free(&w[t].d);
+        strset_free(&w[t].L.warned);
+        shape_cache_free(w[t].L.pc.cache);
+        /* the lines live on in the layout */
+        GROW(L->out->more, L->out->capmore, L->out->nmore + 1);
+        L->out->more[L->out->nmore++] = w[t].a;
+    }
+    free(w);
+}
+
 int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h, doc_layout *out, pagemap *pm,
                 diag *d)
 {
@@ -1505,6 +1605,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     L.fs = fs;
     L.d = d;
     L.out = out;
+    L.a = &out->a;
     out->width = s->page_w;
     out->height = s->page_h;
     L.size = s->size;
@@ -1520,9 +1621,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     L.pc.warned = &L.warned;
     L.pc.cache = shape_cache_new();
 
-    for (int ci = 0; ci < b->nch; ci++)
-        if (b->ch[ci].doc)
-            chapter_blocks(&L, ci);
+    layout_chapters(&L, d);
     size_t npb;
     pbreak *pb = build_pages(&L, &npb);
 
@@ -1579,5 +1678,8 @@ void layout_free(doc_layout *l)
     free(l->pages);
     free(l->outline);
     arena_free(&l->a);
+    for (size_t i = 0; i < l->nmore; i++)
+        arena_free(&l->more[i]);
+    free(l->more);
     memset(l, 0, sizeof *l);
 }

@@ -78,6 +78,8 @@ typedef struct outline_entry {
 
 typedef struct doc_layout {
     arena a;
+    arena *more;          /* arenas of the parallel stage, freed with it */
+    size_t nmore, capmore;
     page *pages;
     size_t npages, cap;
     outline_entry *outline;
