@@ -450,7 +450,13 @@ int hyph_word(const hyph *h, const char *word, size_t len, hyph_break *out, int 
             b.del_after = off[ci + 1] - off[ci];
             b.post[0] = diaeresis_base(cp[ci]);
         }
-        if (chars_before < h->left || chars_after < h->right)
+        /* The Dutch diaeresis break (idee-en, zee-en, knie-en) is the
+         * spelling rule itself: it may leave two letters, one fewer than
+         * the general minimum after a break. */
+        int right = h->right;
+        if (h->dutch && b.post[0] && !(rep && rep[k]) && right > 2)
+            right = 2;
+        if (chars_before < h->left || chars_after < right)
             continue;
         out[count++] = b;
     }
