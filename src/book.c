@@ -557,6 +557,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
 {
     strset slugs = {0};
     const char *last_heading_id = NULL;
+    int prev_level = 0;
     cmark_iter *it = cmark_iter_new(c->doc);
     cmark_event_type ev;
     int depth = 0, too_deep = 0;
@@ -578,6 +579,12 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
         if (ev != CMARK_EVENT_ENTER)
             continue;
         if (t == CMARK_NODE_HEADING) {
+            int level = cmark_node_get_heading_level(n);
+            if (prev_level && level > prev_level + 1)
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                             "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
+                             prev_level, level);
+            prev_level = level;
             anno *a = new_anno(b, n, ANNO_HEADING);
             char *explicit_id = take_attributes(n);
             buf txt = {0};

@@ -1227,6 +1227,42 @@ static int find_dest_page(const lay *L, const pbreak *pb, size_t npb, const char
     return -1;
 }
 
+/* The PDF outline mirrors every heading: chapters, then their sections
+ * nested by level (a skipped level nests one deeper only). */
+static void build_outline(lay *L)
+{
+    const book *b = L->b;
+    for (int ci = 0; ci < b->nch; ci++) {
+        const chapter *ch = &b->ch[ci];
+        if (!ch->doc)
+            continue;
+        GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
+        L->out->outline[L->out->noutline++] =
+            (outline_entry){ch->title, ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+        int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+        int prev = 0;
+        cmark_iter *it = cmark_iter_new(ch->doc);
+        cmark_event_type ev;
+        while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+            cmark_node *n = cmark_iter_get_node(it);
+            if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING || n == ch->title_node)
+                continue;
+            const anno *a = node_anno(n);
+            if (!a || !a->text[0])
+                continue;
+            int depth = cmark_node_get_heading_level(n) - base;
+            if (depth < 1)
+                depth = 1;
+            if (depth > prev + 1)
+                depth = prev + 1;
+            prev = depth;
+            GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
+            L->out->outline[L->out->noutline++] = (outline_entry){a->text, a->id, depth};
+        }
+        cmark_iter_free(it);
+    }
+}
+
 static void title_page(lay *L, page *pg)
 {
     const meta *m = &L->b->meta;
@@ -1415,9 +1451,6 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             ptag(pg, 0, "Reference", NULL);
             ptag(pg, 0, "TOCI", NULL);
             y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);
-            /* outline */
-            GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
-            L->out->outline[L->out->noutline++] = (outline_entry){text, dest, depth};
         }
         if (it)
             cmark_iter_free(it);
@@ -1638,6 +1671,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     title_page(&L, tp);
     size_t toc_first = out->npages;
     toc_pages(&L, pb, npb, labels, toc_first);
+    build_outline(&L);
     for (size_t p = toc_first; p < out->npages; p++)
         out->pages[p].label = roman(&out->a, (int)p);
     size_t front = out->npages;

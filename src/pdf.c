@@ -356,18 +356,19 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     free(bt.g);
     free(bt.c);
     buf_free(&bt.text);
-    /* outline: chapters with their sections */
-    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    /* outline: chapters with their sections, nested by level */
+    int parents[16];
+    parents[0] = CAIRO_PDF_OUTLINE_ROOT;
     buf da = {0};
     for (size_t i = 0; i < l->noutline; i++) {
         const outline_entry *o = &l->outline[i];
+        int level = o->level < 0 ? 0 : o->level > 14 ? 14 : o->level;
         da.len = 0;
         buf_puts(&da, "dest=");
         attr_str(&da, o->dest);
-        int id = cairo_pdf_surface_add_outline(surf, o->level == 0 ? CAIRO_PDF_OUTLINE_ROOT : parent, o->title,
-                                               da.data, 0);
-        if (o->level == 0)
-            parent = id;
+        int id = cairo_pdf_surface_add_outline(surf, parents[level], o->title, da.data,
+                                               level == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        parents[level + 1] = id;
     }
     buf_free(&da);
     cairo_tag_end(cr, "Document");
