@@ -186,7 +186,8 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
             cairo_scale(cr, it->w / iw, it->h / ih);
             cairo_set_source_surface(cr, img, 0, 0);
             cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-            cairo_paint(cr);
+            cairo_rectangle(cr, 0, 0, iw, ih);
+            cairo_fill(cr);
         }
         cairo_surface_destroy(img);
     }
