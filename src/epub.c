@@ -624,7 +624,35 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
     SPINE("nav");
     ITEM("ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
     ITEM("css", "styles/book.css", "text/css", NULL);
-    add_entry(&p, "EPUB/styles/book.css", xstrndup(s->css, s->css_len), s->css_len, 0);
+    {
+        /* the embedded fonts, declared for the style sheet's families */
+        static const struct {
+            int weight;
+            const char *style;
+        } face[FONT_COUNT] = {
+            [FONT_BODY] = {400, "normal"},          [FONT_BODY_ITALIC] = {400, "italic"},
+            [FONT_BODY_BOLD] = {700, "normal"},     [FONT_BODY_BOLD_ITALIC] = {700, "italic"},
+            [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
+            [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
+        };
+        buf css = {0};
+        for (int r = 0; r < FONT_COUNT; r++) {
+            int dup = 0;
+            for (int q = 0; q < r; q++)
+                if (!strcmp(s->font_family[q], s->font_family[r]) && face[q].weight == face[r].weight &&
+                    !strcmp(face[q].style, face[r].style))
+                    dup = 1;
+            if (dup)
+                continue;
+            buf_printf(&css, "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
+                             "  font-weight: %d;\n  font-style: %s;\n}\n",
+                       s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
+        }
+        buf_add(&css, s->css, s->css_len);
+        size_t clen;
+        char *cdata = buf_detach(&css, &clen);
+        add_entry(&p, "EPUB/styles/book.css", cdata, clen, 0);
+    }
 
     for (int i = 0; i < b->nch; i++) {
         const chapter *c = &b->ch[i];
