@@ -235,10 +235,25 @@ static void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
             }
             break;
         case CMARK_NODE_IMAGE: {
-            /* an image inside text: its description, in brackets */
+            /* an image inside text: drawn in the line, one body size high
+             * (its description in brackets if it could not be loaded) */
             buf alt = {0};
             node_plain_text(n, &alt);
-            if (alt.len) {
+            const anno *ia = node_anno(n);
+            const resource *r = ia ? ia->res : NULL;
+            if (r && r->width > 0 && r->height > 0) {
+                add_span(sl, "\xEF\xBF\xBC", 3, mkstyle(L, cur), NULL, 0);
+                span *sp = &sl->v[sl->n - 1];
+                sp->img = r;
+                sp->img_h = cur->size;
+                sp->img_w = cur->size * r->width / r->height;
+                double maxw = L->measure * 0.5;
+                if (sp->img_w > maxw) {
+                    sp->img_w = maxw;
+                    sp->img_h = maxw * r->height / r->width;
+                }
+                sp->alt = arena_strdup(L->a, alt.data ? alt.data : "");
+            } else if (alt.len) {
                 char *s = arena_printf(L->a, "[%s]", alt.data);
                 add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
             }
@@ -966,6 +981,26 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
     buf ltext = {0}; /* the link's text on this line: its description */
     for (int r = 0; r < ln->nruns; r++) {
         const lrun *run = &ln->runs[r];
+        if (run->img) {
+            pitem t;
+            memset(&t, 0, sizeof t);
+            t.kind = PI_TAG_OPEN;
+            t.tag = "Figure";
+            t.alt = run->alt;
+            page_add(pg, &t);
+            pitem im;
+            memset(&im, 0, sizeof im);
+            im.kind = PI_IMAGE;
+            im.x = ox + run->x;
+            im.w = run->w;
+            im.h = run->img_h;
+            im.y = baseline + run->st.size * 0.12 - run->img_h;
+            im.res = run->img;
+            page_add(pg, &im);
+            t.kind = PI_TAG_CLOSE;
+            page_add(pg, &t);
+            continue;
+        }
         pitem it;
         memset(&it, 0, sizeof it);
         it.kind = PI_GLYPHS;

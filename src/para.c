@@ -228,6 +228,28 @@ static int cmp_bpt(const void *a, const void *b)
 static void emit_word(builder *b, size_t w0, size_t w1)
 {
     const char *T = b->T.data;
+    /* an image in the text: one box of its width */
+    if (b->sp[b->span_at[w0]].img) {
+        size_t k = w0;
+        while (k < w1) {
+            int spi = b->span_at[k];
+            const span *im = &b->sp[spi];
+            size_t e = k;
+            while (e < w1 && b->span_at[e] == spi)
+                e++;
+            if (im->img) {
+                piece pc = nopiece();
+                pc.seg = -3;
+                pc.g0 = spi;
+                pc.st = im->st;
+                push_item(b, mk(KP_BOX, im->img_w, 0, 0, 0, 0), pc);
+            } else {
+                emit_word(b, k, e);
+            }
+            k = e;
+        }
+        return;
+    }
     /* 1. segments: same span and same effective font */
     size_t first_seg = b->nsegs;
     size_t i = w0;
@@ -395,7 +417,7 @@ static int last_box(const builder *b)
 {
     for (size_t i = b->n; i-- > 0;) {
         if (b->items[i].type == KP_BOX)
-            return (int)i;
+            return b->pieces[i].seg >= 0 ? (int)i : -1; /* images do not protrude */
         if (b->items[i].type == KP_GLUE)
             return -1;
     }
@@ -668,6 +690,9 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             utf8_decode(T + i, len - i, &l);
             i += (size_t)l;
             chars++;
+            if (i < len && (sp[b.span_at[i]].img || sp[b.span_at[i - 1]].img) &&
+                b.span_at[i] != b.span_at[i - 1])
+                break; /* an image is a word of its own */
             char br = brks[i - 1];
             if (br == LINEBREAK_ALLOWBREAK || br == LINEBREAK_MUSTBREAK) {
                 if (i < len && T[i] != ' ' && T[i] != '\t' && T[i] != '\n' && T[i] != '\r')
@@ -781,7 +806,19 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             for (size_t k = start; k < brk; k++) {
                 const kp_item *it = &b.items[k];
                 if (it->type == KP_BOX) {
-                    if (b.pieces[k].seg >= 0) {
+                    if (b.pieces[k].seg == -3) {
+                        const span *im = &sp[b.pieces[k].g0];
+                        lrun *r = &runs[nr++];
+                        memset(r, 0, sizeof *r);
+                        r->x = x;
+                        r->w = im->img_w;
+                        r->st = im->st;
+                        r->img = im->img;
+                        r->img_h = im->img_h;
+                        r->alt = im->alt;
+                        r->text = "";
+                        run_t[nr - 1] = 0;
+                    } else if (b.pieces[k].seg >= 0) {
                         add_run(&b, ln, runs, &nr, x, &b.pieces[k], &run_t[nr]);
                         if (!ln->src && nr == 1) {
                             size_t toff = have_prefix ? prefix_t0 : run_t[0];

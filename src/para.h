@@ -35,6 +35,9 @@ typedef struct span {
     cmark_node *src;     /* the node whose literal this is (for page marks) */
     size_t src_off;      /* byte offset of text in that literal */
     int hard_break;
+    const struct resource *img; /* an image in the text (text is U+FFFC) */
+    double img_w, img_h;
+    const char *alt;
 } span;
 
 /* A positioned run of glyphs inside a line. */
@@ -47,6 +50,9 @@ typedef struct lrun {
     int ng;
     const pcluster *cl;
     int ncl;
+    const struct resource *img; /* an image in the line instead of glyphs */
+    double img_h;
+    const char *alt;
 } lrun;
 
 typedef struct pline {
