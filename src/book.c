@@ -766,6 +766,27 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
 {
     const char *url = cmark_node_get_url(n);
     anno *a = new_anno(b, n, ANNO_LINK);
+    {
+        /* the link's text, for its description in the tagged PDF */
+        buf t = {0};
+        node_plain_text(n, &t);
+        buf clean = {0};
+        int sp = 0;
+        for (size_t i = 0; i < t.len; i++) {
+            char ch = t.data[i];
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+                sp = clean.len > 0;
+            } else {
+                if (sp)
+                    buf_putc(&clean, ' ');
+                sp = 0;
+                buf_putc(&clean, ch);
+            }
+        }
+        a->text = arena_strdup(&b->arena, clean.data ? clean.data : "");
+        buf_free(&t);
+        buf_free(&clean);
+    }
     int line = node_line(n), col = node_col(n);
     if (!url || !*url) {
         diag_warning(b->diag, c->diag_name, line, col, "link without a target: shown as plain text");

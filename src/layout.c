@@ -632,18 +632,20 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         w = h * r->width / r->height;
     }
     vspace(L, L->lh * 0.5);
+    vtag(L, 1, "Div"); /* Figure and Caption side by side: both leaves */
     vitem *ft = vadd(L, V_TAG_OPEN);
     ft->tag = "Figure";
     buf alt = {0};
     node_plain_text(img, &alt);
     ft->alt = arena_strdup(L->a, alt.data ? alt.data : "");
     buf_free(&alt);
+    const char *title = cmark_node_get_title(img);
     vitem *v = vadd(L, V_IMAGE);
     v->img = r;
     v->img_w = w;
     v->h = h;
     v->x = c->indent + (maxw - w) / 2;
-    const char *title = cmark_node_get_title(img);
+    vtag(L, 0, "Figure");
     if (title && *title) {
         vpenalty(L, INF_PEN);
         tstyle st;
@@ -666,7 +668,7 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         vtag(L, 0, "Caption");
     }
     (void)para;
-    vtag(L, 0, "Figure");
+    vtag(L, 0, "Div");
     vspace(L, L->lh * 0.5);
 }
 
@@ -974,12 +976,27 @@ pitem *page_add(page *p, const pitem *it)
     return &p->items[p->n++];
 }
 
+static void link_target(lay *L, const anno *lk, pitem *li)
+{
+    if (lk->href) {
+        li->uri = lk->href;
+    } else {
+        const chapter *t = &L->b->ch[lk->target_chapter];
+        li->dest = lk->target_id ? lk->target_id
+                   : t->title_id ? t->title_id
+                                 : arena_printf(L->a, "_ch%d", lk->target_chapter + 1);
+    }
+}
+
+/* Emits a line's glyph runs. Runs of one link are wrapped in a link (its
+ * clickable area is their extent on this line, its description the link's
+ * whole text); in a paragraph with links or images, the other text goes in
+ * Span elements, because cairo 1.16 marks only the content of leaf
+ * structure elements. */
 static void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
 {
-    const anno *cur_link = NULL;
-    double lx0 = 0, lx1 = 0;
-    buf ltext = {0}; /* the link's text on this line: its description */
-    for (int r = 0; r < ln->nruns; r++) {
+    int r = 0;
+    while (r < ln->nruns) {
         const lrun *run = &ln->runs[r];
         if (run->img) {
             pitem t;
@@ -999,75 +1016,61 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
             page_add(pg, &im);
             t.kind = PI_TAG_CLOSE;
             page_add(pg, &t);
+            r++;
             continue;
         }
-        pitem it;
-        memset(&it, 0, sizeof it);
-        it.kind = PI_GLYPHS;
-        it.x = ox + run->x;
-        it.y = baseline;
-        it.w = run->w;
-        it.font = run->st.font;
-        it.size = run->st.size;
-        it.color = run->st.color;
-        it.text = run->text;
-        it.text_len = run->text_len;
-        it.g = run->g;
-        it.ng = run->ng;
-        it.cl = run->cl;
-        it.ncl = run->ncl;
-        page_add(pg, &it);
-        /* link rectangles: one per line fragment */
         const anno *lk = run->st.link;
-        if (lk != cur_link && cur_link) {
-            pitem li;
-            memset(&li, 0, sizeof li);
-            li.kind = PI_LINK;
-            li.x = lx0;
-            li.y = baseline - L->size * 0.9;
-            li.w = lx1 - lx0;
-            li.h = L->size * 1.2;
-            li.alt = arena_strndup(L->a, ltext.data ? ltext.data : "", ltext.len);
-            if (cur_link->href)
-                li.uri = cur_link->href;
-            else {
-                const chapter *t = &L->b->ch[cur_link->target_chapter];
-                li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
-                          : arena_printf(L->a, "_ch%d", cur_link->target_chapter + 1);
-            }
-            page_add(pg, &li);
+        int e = r;
+        while (e < ln->nruns && !ln->runs[e].img && ln->runs[e].st.link == lk)
+            e++;
+        pitem open;
+        memset(&open, 0, sizeof open);
+        if (lk) {
+            open.kind = PI_LINK;
+            open.link_mode = 1;
+            open.x = ox + ln->runs[r].x;
+            open.w = ln->runs[e - 1].x + ln->runs[e - 1].w - ln->runs[r].x;
+            open.y = baseline - L->size * 0.9;
+            open.h = L->size * 1.2;
+            open.alt = lk->text && *lk->text ? lk->text : NULL;
+            link_target(L, lk, &open);
+            page_add(pg, &open);
+        } else if (ln->wrap) {
+            open.kind = PI_TAG_OPEN;
+            open.tag = "Span";
+            page_add(pg, &open);
         }
-        if (lk && lk != cur_link) {
-            lx0 = it.x;
-            ltext.len = 0;
+        for (int k = r; k < e; k++) {
+            const lrun *rn = &ln->runs[k];
+            pitem it;
+            memset(&it, 0, sizeof it);
+            it.kind = PI_GLYPHS;
+            it.x = ox + rn->x;
+            it.y = baseline;
+            it.w = rn->w;
+            it.font = rn->st.font;
+            it.size = rn->st.size;
+            it.color = rn->st.color;
+            it.text = rn->text;
+            it.text_len = rn->text_len;
+            it.g = rn->g;
+            it.ng = rn->ng;
+            it.cl = rn->cl;
+            it.ncl = rn->ncl;
+            page_add(pg, &it);
         }
         if (lk) {
-            lx1 = it.x + run->w;
-            if (ltext.len)
-                buf_putc(&ltext, ' ');
-            buf_add(&ltext, run->text, (size_t)run->text_len);
+            pitem close;
+            memset(&close, 0, sizeof close);
+            close.kind = PI_LINK;
+            close.link_mode = 2;
+            page_add(pg, &close);
+        } else if (ln->wrap) {
+            open.kind = PI_TAG_CLOSE;
+            page_add(pg, &open);
         }
-        cur_link = lk;
+        r = e;
     }
-    if (cur_link) {
-        pitem li;
-        memset(&li, 0, sizeof li);
-        li.kind = PI_LINK;
-        li.x = lx0;
-        li.y = baseline - L->size * 0.9;
-        li.w = lx1 - lx0;
-        li.h = L->size * 1.2;
-        li.alt = arena_strndup(L->a, ltext.data ? ltext.data : "", ltext.len);
-        if (cur_link->href)
-            li.uri = cur_link->href;
-        else {
-            const chapter *t = &L->b->ch[cur_link->target_chapter];
-            li.dest = cur_link->target_id ? cur_link->target_id : t->title_id ? t->title_id
-                      : arena_printf(L->a, "_ch%d", cur_link->target_chapter + 1);
-        }
-        page_add(pg, &li);
-    }
-    buf_free(&ltext);
 }
 
 static double margin_left(const lay *L)
@@ -1406,6 +1409,9 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             double baseline = y + (depth == 0 ? L->size * 0.5 : 0) + size;
             ptag(pg, 1, "TOCI", NULL);
             ptag(pg, 1, "Reference", NULL);
+            /* the whole entry is a link (its area is set below) */
+            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 1, .dest = dest, .alt = text});
+            size_t lopen_at = (size_t)(lopen - pg->items);
             double measure = L->measure - indent - numw - L->size;
             double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
                                     baseline, ALIGN_LEFT, measure, 0);
@@ -1472,17 +1478,12 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
             int nn = para_break(&L->pc, &sp, 1, &o, &nl_lines);
             if (nn > 0)
                 emit_line(L, pg, &nl_lines[0], x0 + L->measure - nl_lines[0].width, last_base);
-            /* the whole entry is a link */
-            pitem li;
-            memset(&li, 0, sizeof li);
-            li.kind = PI_LINK;
-            li.x = x0 + indent;
-            li.y = baseline - size;
-            li.w = L->measure - indent;
-            li.h = last_base - baseline + size * 1.3;
-            li.dest = dest;
-            li.alt = text;
-            page_add(pg, &li);
+            pitem *lo = &pg->items[lopen_at];
+            lo->x = x0 + indent;
+            lo->y = baseline - size;
+            lo->w = L->measure - indent;
+            lo->h = last_base - baseline + size * 1.3;
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
             ptag(pg, 0, "Reference", NULL);
             ptag(pg, 0, "TOCI", NULL);
             y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);

@@ -53,6 +53,8 @@ typedef struct pitem {
     /* structure */
     const char *tag;      /* PI_TAG_OPEN/CLOSE: the element type */
     const char *alt;      /* Figure: alternative text; link: description */
+    int link_mode;        /* PI_LINK: 0 an area only, 1 opens a link around
+                             the items that follow, 2 closes it */
     int artifact;         /* running head, page number, decoration */
 } pitem;
 

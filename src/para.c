@@ -907,6 +907,12 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         }
         kp_result_free(&res);
         buf_free(&prefix);
+        int wrap = 0;
+        for (int q = 0; q < nsp; q++)
+            if (sp[q].st.link || sp[q].img)
+                wrap = 1;
+        for (int L = 0; L < nlines; L++)
+            lines[L].wrap = wrap;
     }
     for (size_t s = 0; s < b.nsegs; s++)
         if (b.segs[s].owned)

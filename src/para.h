@@ -61,6 +61,9 @@ typedef struct pline {
     double width;        /* width as set (measure for justified lines) */
     double size;         /* largest font size on the line */
     int hyphenated;      /* ends with an inserted hyphen */
+    int wrap;            /* its paragraph holds links or images: text goes
+                            in Span elements beside them (cairo marks
+                            content only in leaf structure elements) */
     int last;            /* last line of its paragraph */
     cmark_node *src;     /* source of the first character */
     size_t src_off;

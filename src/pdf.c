@@ -326,6 +326,10 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                 cairo_tag_end(cr, CAIRO_TAG_DEST);
                 break;
             case PI_LINK:
+                if (it->link_mode == 2) {
+                    cairo_tag_end(cr, CAIRO_TAG_LINK);
+                    break;
+                }
                 attr.len = 0;
                 buf_puts(&attr, "rect=[");
                 buf_num(&attr, it->x, 2);
@@ -344,7 +348,8 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
                     attr_str(&attr, it->dest);
                 }
                 cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.data);
-                cairo_tag_end(cr, CAIRO_TAG_LINK);
+                if (it->link_mode == 0)
+                    cairo_tag_end(cr, CAIRO_TAG_LINK);
                 GROW(links, caplinks, nlinks + 1);
                 links[nlinks++] = it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest;
                 break;
