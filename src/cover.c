@@ -208,6 +208,12 @@ static char *encode_png(const unsigned char *px, int w, int h, int stride, size_
     for (int y = 0; y < h; y++) {
         const uint32_t *src = (const uint32_t *)(px + (size_t)y * (size_t)stride);
         unsigned char *row = raw + (size_t)y * rowlen;
+        if (y > 0 && !memcmp(src, px + (size_t)(y - 1) * (size_t)stride, (size_t)w * 4)) {
+            /* the same as the row above: filter "Up" makes it all zeros */
+            row[0] = 2;
+            memset(row + 1, 0, rowlen - 1);
+            continue;
+        }
         row[0] = 1; /* Sub */
         unsigned char pr = 0, pg = 0, pb = 0;
         for (int x = 0; x < w; x++) {
