@@ -357,6 +357,23 @@ static resource *find_resource(book *b, const char *src)
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
                                const char *url, strset *out_names);
 
+/* A path written in file `from` (URL-escaped, relative to that file),
+ * normalised relative to the book folder; NULL with *why when it is
+ * unusable or leads out of the book. The caller frees the result. */
+static char *resolve_path(const char *from, const char *url_path, const char **why)
+{
+    char *unesc = path_unescape(url_path);
+    if (!unesc) {
+        *why = "the path contains %00";
+        return NULL;
+    }
+    char *dir = path_dirname(from);
+    char *norm = path_join_inside(dir, unesc, why);
+    free(dir);
+    free(unesc);
+    return norm;
+}
+
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
     return load_image_at(b, c->diag_name, node_line(n), node_col(n), c->src, url, out_names);
@@ -375,13 +392,7 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
                    "image '%.200s': only images inside the book folder can be used", url);
         return NULL;
     }
-    char *unesc = path_unescape(url);
-    char *dir = path_dirname(from);
-    char *norm = unesc ? path_join_inside(dir, unesc, &why) : NULL;
-    if (!unesc)
-        why = "the path contains %00";
-    free(dir);
-    free(unesc);
+    char *norm = resolve_path(from, url, &why);
     if (!norm) {
         diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
         return NULL;
@@ -817,13 +828,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     int target = c->index;
     if (*path) {
         const char *why = NULL;
-        char *unesc = path_unescape(path);
-        char *dir = path_dirname(c->src);
-        char *norm = unesc ? path_join_inside(dir, unesc, &why) : NULL;
-        if (!unesc)
-            why = "the path contains %00";
-        free(dir);
-        free(unesc);
+        char *norm = resolve_path(c->src, path, &why);
         if (!norm) {
             diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
             goto out;
