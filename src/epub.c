@@ -539,7 +539,7 @@ static int zip_all(const pkg *p, long long epoch, char **out, size_t *outlen, di
             break;
         }
         zip_set_file_compression(za, (zip_uint64_t)idx, p->v[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                 p->v[i].store ? 0 : 9);
+                                 p->v[i].store ? 0 : 6);
         zip_file_set_mtime(za, (zip_uint64_t)idx, mt, 0);
     }
     if (bad || zip_close(za) != 0) {
