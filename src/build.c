@@ -96,17 +96,18 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         }
         env->fonts_loaded = 1;
     }
+    const fontset *fsp = &env->fs;
+    /* the cover is drawn on the second core from here on */
+    cj.fs = fsp;
+    if (o->epub && !b->cover)
+        cover_started = pthread_create(&cover_tid, NULL, cover_thread, &cj) == 0;
     if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
         hyph_free(env->h);
         env->h = load_hyphenation(b->meta.lang);
         snprintf(env->lang, sizeof env->lang, "%s", b->meta.lang);
         env->hyph_loaded = 1;
     }
-    const fontset *fsp = &env->fs;
     hyph *h = env->h;
-    cj.fs = fsp;
-    if (o->epub && !b->cover)
-        cover_started = pthread_create(&cover_tid, NULL, cover_thread, &cj) == 0;
     init_linebreak();
     if (!h)
         diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
