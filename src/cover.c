@@ -10,6 +10,7 @@
 #include "cover.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -124,11 +125,6 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
 
     double x = 17 * u, tw = w - 17 * u - 9 * u;
     double y = h * 0.2;
-    if (m->publisher) {
-        /* the publisher's name, small, above the title */
-        double py = h * 0.085;
-        draw_text(cr, fs, FONT_HEADING_REGULAR, 2.6 * u, s->muted, m->publisher, x, &py, tw, 3.4 * u, lang);
-    }
     draw_text(cr, fs, FONT_HEADING, 9.5 * u, s->accent, m->title, x, &y, tw, 10.5 * u, lang);
     if (m->subtitle) {
         y += 8.5 * u;
@@ -170,11 +166,15 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
         ty = lbase + 11 * u;
         shown++;
     }
-    /* the author at the foot */
-    double fy = h - 9 * u;
+    /* the author at the foot, the publisher under it */
+    double fy = h - (m->publisher ? 16 : 9) * u;
     for (int i = 0; i < m->nauthors; i++) {
         draw_text(cr, fs, FONT_HEADING, 3.4 * u, s->accent, m->authors[i], x, &fy, tw, 4.2 * u, lang);
         fy += 4.2 * u;
+    }
+    if (m->publisher) {
+        fy += 0.8 * u;
+        draw_text(cr, fs, FONT_HEADING_REGULAR, 1.9 * u, s->muted, m->publisher, x, &fy, tw, 2.6 * u, lang);
     }
     cairo_restore(cr);
 }
