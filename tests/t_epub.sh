@@ -178,7 +178,8 @@ fi
 
 # Reproducibility: other time zone, other working folder, absolute paths.
 mkdir -p "$tmp/c"
-(cd / && TZ=Asia/Tokyo LC_ALL=C.UTF-8 "$(realpath "$GB")" build "$root/chapters" -o "$tmp/c" --epub >"$tmp/c.log" 2>&1) ||
+gba=$(realpath "$GB")
+(cd / && TZ=Asia/Tokyo LC_ALL=C.UTF-8 "$gba" build "$root/chapters" -o "$tmp/c" --epub >"$tmp/c.log" 2>&1) ||
   { nok "build from / with TZ=Asia/Tokyo"; indent <"$tmp/c.log"; }
 build "real book, SOURCE_DATE_EPOCH=1700000000" "$tmp/s1" chapters SOURCE_DATE_EPOCH=1700000000
 build "real book, SOURCE_DATE_EPOCH=1700000000 again" "$tmp/s2" chapters SOURCE_DATE_EPOCH=1700000000

@@ -498,7 +498,8 @@ PY
 # ---- reproducibility -------------------------------------------------------
 build "real book again" "$tmp/b" chapters --pdf
 mkdir -p "$tmp/c"
-(cd / && TZ=Asia/Tokyo LC_ALL=C.UTF-8 "$(realpath "$GB")" build "$root/chapters" -o "$tmp/c" --pdf >"$tmp/c.log" 2>&1) ||
+gba=$(realpath "$GB")
+(cd / && TZ=Asia/Tokyo LC_ALL=C.UTF-8 "$gba" build "$root/chapters" -o "$tmp/c" --pdf >"$tmp/c.log" 2>&1) ||
   { nok "build from / with TZ=Asia/Tokyo"; indent <"$tmp/c.log"; }
 build "test book again" "$tmp/m2" tests/books/commonmark --pdf
 same() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
