@@ -145,7 +145,8 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* BOOKDIR/sub if it exists, else sub beside the program, else ./sub. */
+/* BOOKDIR/sub if it exists, else sub beside the program (or one or two
+ * folders up), else ./sub. */
 static char *data_dir(const char *bookdir, const char *sub)
 {
     char *p = xasprintf("%s/%s", bookdir, sub);
@@ -156,10 +157,16 @@ static char *data_dir(const char *bookdir, const char *sub)
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = 0;
-        p = xasprintf("%s/%s", dirname(exe), sub);
-        if (is_dir(p))
-            return p;
-        free(p);
+        /* beside the program, or up to two folders above it (a build in
+         * build/asan/ of the repository finds the repository's folders) */
+        const char *dir = dirname(exe);
+        static const char *const up[] = {"", "/..", "/../.."};
+        for (int i = 0; i < 3; i++) {
+            p = xasprintf("%s%s/%s", dir, up[i], sub);
+            if (is_dir(p))
+                return p;
+            free(p);
+        }
     }
     return xstrdup(sub);
 }
