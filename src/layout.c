@@ -407,6 +407,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
         vspace(L, before_sp);
     }
     vtag(L, 1, htag);
+    int label_has_dest = 0;
     if (is_title && ch->label && *ch->label) {
         /* the chapter label, large, above the title */
         tstyle ls;
@@ -432,6 +433,8 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
             v->x = c->indent;
             v->heading = 1;
             v->body = 1;
+            v->dest = a ? a->id : NULL; /* links land on the label, above the title */
+            label_has_dest = 1;
             vpenalty(L, INF_PEN);
         }
     }
@@ -440,7 +443,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
     if (is_title)
         after = L->lh * 1.5;
     (void)opening_done;
-    const char *dest = a ? a->id : NULL;
+    const char *dest = a && !label_has_dest ? a->id : NULL;
     if (sl.n) {
         para_opts o = popts(L, L->measure - c->indent, ALIGN_LEFT, 0);
         o.line = cmark_node_get_start_line(n);
