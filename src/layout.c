@@ -12,6 +12,7 @@
 #include "layout.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -1259,13 +1260,20 @@ typedef struct destpage {
     int page; /* index into body pages */
 } destpage;
 
-static int find_dest_page(const lay *L, const pbreak *pb, size_t npb, const char *dest)
+/* The body page of every destination, indexed once (the table of
+ * contents asks for each of its entries). Values are page index + 1. */
+static void index_dests(const lay *L, const pbreak *pb, size_t npb, strmap *m)
 {
     for (size_t p = 0; p < npb; p++)
         for (size_t i = pb[p].start; i < pb[p].end; i++)
-            if (L->v[i].dest && !strcmp(L->v[i].dest, dest))
-                return (int)p;
-    return -1;
+            if (L->v[i].dest)
+                strmap_put(m, L->v[i].dest, (void *)(uintptr_t)(p + 1));
+}
+
+static int find_dest_page(const strmap *m, const char *dest)
+{
+    uintptr_t v = (uintptr_t)strmap_get(m, dest);
+    return v ? (int)(v - 1) : -1;
 }
 
 /* The PDF outline mirrors every heading: chapters, then their sections
@@ -1341,6 +1349,8 @@ static void title_page(lay *L, page *pg)
 /* The table of contents: entries with dot leaders and page numbers. */
 static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *body_labels, size_t toc_at)
 {
+    strmap dests = {0};
+    index_dests(L, pb, npb, &dests);
     const book *b = L->b;
     page *pg = NULL;
     double x0 = margin_left(L);
@@ -1383,7 +1393,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
                 dest = a->id;
                 depth = 1;
             }
-            int pidx = find_dest_page(L, pb, npb, dest);
+            int pidx = find_dest_page(&dests, dest);
             const char *num = pidx >= 0 ? body_labels[pidx] : "";
             double size = depth == 0 ? L->size * 1.05 : L->size;
             int font = depth == 0 ? FONT_HEADING : FONT_BODY;
@@ -1496,6 +1506,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
     }
     if (pg)
         ptag(pg, 0, "TOC", NULL);
+    strmap_free(&dests);
     (void)toc_at;
 }
 

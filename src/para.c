@@ -191,10 +191,11 @@ static int add_seg(builder *b, size_t t0, size_t t1, int spi, int font)
 }
 
 /* Glyph index where a cluster starts exactly at byte `off` of segment s,
- * or -1. */
-static int glyph_at(const seg *s, size_t off)
+ * or -1. Searches from glyph `from` on: callers ask for increasing offsets,
+ * so a word is scanned once however many break points it has. */
+static int glyph_at(const seg *s, size_t off, int from)
 {
-    for (int g = 0; g < s->sh.n; g++) {
+    for (int g = from > 0 ? from : 0; g < s->sh.n; g++) {
         if (s->sh.cluster[g] == off)
             return (g == 0 || s->sh.cluster[g - 1] < off) ? g : -1;
         if (s->sh.cluster[g] > off)
@@ -362,7 +363,7 @@ static void emit_word(builder *b, size_t w0, size_t w1)
         for (; q < nbp && bp[q].off < sg->t1; q++) {
             if (q + 1 < nbp && bp[q + 1].off == bp[q].off && bp[q + 1].penalty < bp[q].penalty)
                 continue; /* keep the better of duplicates */
-            int g = glyph_at(sg, bp[q].off - sg->t0);
+            int g = glyph_at(sg, bp[q].off - sg->t0, g0 > 0 ? g0 - 1 : 0);
             if (g <= g0)
                 continue;
             piece pc = nopiece();
