@@ -558,6 +558,60 @@ static void add_space(builder *b, lrun *r)
     r->ncl++;
 }
 
+static int same_run_style(const lrun *a, const lrun *b)
+{
+    return !a->img && !b->img && a->st.font == b->st.font && a->st.size == b->st.size &&
+           a->st.color.r == b->st.color.r && a->st.color.g == b->st.color.g && a->st.color.b == b->st.color.b &&
+           a->st.link == b->st.link && a->st.code == b->st.code && a->st.tabular == b->st.tabular;
+}
+
+/* Joins neighbouring runs of one style into one (a line then holds a few
+ * runs instead of one per word: less memory, fewer drawing operations). */
+static int merge_runs(arena *a, lrun *runs, int nr)
+{
+    int out = 0;
+    for (int i = 0; i < nr;) {
+        int j = i + 1;
+        int ng = runs[i].ng, ncl = runs[i].ncl, tl = runs[i].text_len;
+        while (j < nr && same_run_style(&runs[i], &runs[j])) {
+            ng += runs[j].ng;
+            ncl += runs[j].ncl;
+            tl += runs[j].text_len;
+            j++;
+        }
+        lrun r = runs[i];
+        if (j > i + 1) {
+            pglyph *g = arena_alloc(a, (size_t)(ng + 1) * sizeof *g);
+            pcluster *cl = arena_alloc(a, (size_t)(ncl + 1) * sizeof *cl);
+            char *t = arena_alloc(a, (size_t)tl + 2);
+            int gn = 0, cn = 0, tn = 0;
+            for (int k = i; k < j; k++) {
+                double dx = runs[k].x - runs[i].x;
+                for (int q = 0; q < runs[k].ng; q++) {
+                    g[gn] = runs[k].g[q];
+                    g[gn].x = (float)(g[gn].x + dx);
+                    gn++;
+                }
+                memcpy(cl + cn, runs[k].cl, (size_t)runs[k].ncl * sizeof *cl);
+                cn += runs[k].ncl;
+                memcpy(t + tn, runs[k].text, (size_t)runs[k].text_len);
+                tn += runs[k].text_len;
+            }
+            t[tn] = 0;
+            r.g = g;
+            r.ng = gn;
+            r.cl = cl;
+            r.ncl = cn;
+            r.text = t;
+            r.text_len = tn;
+            r.w = runs[j - 1].x + runs[j - 1].w - runs[i].x;
+        }
+        runs[out++] = r;
+        i = j;
+    }
+    return out;
+}
+
 /* Re-shapes a run whose first letter loses its diaeresis (ideeën -> en). */
 static void drop_diaeresis(builder *b, lrun *r)
 {
@@ -893,6 +947,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 if (at_space)
                     add_space(&b, &runs[nr - 1]);
             }
+            nr = merge_runs(c->a, runs, nr);
             ln->runs = runs;
             ln->nruns = nr;
             ln->width = x;
