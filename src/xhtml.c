@@ -479,8 +479,9 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
                 for (xmlNodePtr k = a->html->children; k; k = k->next) {
                     xmlNodePtr copy = xmlDocCopyNode(k, doc, 1);
                     if (copy) {
-                        xmlAddChild(parent, copy);
-                        /* the copy has no namespace: put it in XHTML's */
+                        /* the copy has no namespace: put it in XHTML's,
+                         * before adding it (xmlAddChild frees a text node
+                         * that it merges into its neighbour) */
                         for (xmlNodePtr d = copy; d;) {
                             if (d->type == XML_ELEMENT_NODE)
                                 xmlSetNs(d, w.ns);
@@ -494,6 +495,7 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
                                 break;
                             d = d->next;
                         }
+                        xmlAddChild(parent, copy);
                     }
                 }
             }
