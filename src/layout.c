@@ -311,8 +311,6 @@ typedef struct ctx {      /* container context while walking */
     int nbars;
     int list_ordered, list_tight, list_counter, list_delim;
     int is_list;
-    const pline *pending_label; /* marker for the first line of an item */
-    double label_x;
     int prev_para;        /* the previous block here was a paragraph */
 } ctx;
 
@@ -387,7 +385,7 @@ static double heading_size(lay *L, int level)
     return style_pt(L->s->h_size[i], L->size);
 }
 
-static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *opening_done)
+static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
 {
     int level = cmark_node_get_heading_level(n);
     const anno *a = node_anno(n);
@@ -443,7 +441,6 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch, int *openi
     double after = style_pt(L->s->h_after, L->size);
     if (is_title)
         after = L->lh * 1.5;
-    (void)opening_done;
     const char *dest = a && !label_has_dest ? a->id : NULL;
     if (sl.n) {
         para_opts o = popts(L, L->measure - c->indent, ALIGN_LEFT, 0);
@@ -724,15 +721,12 @@ static void chapter_blocks(lay *L, int ci)
     bar->color = L->accent;
     vspace(L, L->area_h * 0.04);
     vtag(L, 1, "Sect");
-    np = &L->v[L->n - 1];
-    (void)np;
 
     ctx stack[BOOK_MAX_DEPTH * 2 + 8];
     int sp = 0;
     memset(&stack[0], 0, sizeof stack[0]);
     cmark_iter *it = cmark_iter_new(ch->doc);
     cmark_event_type ev;
-    int opening = 0;
     double list_ind = style_pt(L->s->list_indent, L->size);
     double quote_ind = style_pt(L->s->quote_indent, L->size);
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -826,7 +820,7 @@ static void chapter_blocks(lay *L, int ci)
             break;
         }
         case CMARK_NODE_HEADING:
-            heading(L, c, n, ch, &opening);
+            heading(L, c, n, ch);
             c->prev_para = 0;
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             break;
@@ -1347,7 +1341,7 @@ static void title_page(lay *L, page *pg)
 }
 
 /* The table of contents: entries with dot leaders and page numbers. */
-static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *body_labels, size_t toc_at)
+static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *body_labels)
 {
     strmap dests = {0};
     index_dests(L, pb, npb, &dests);
@@ -1507,7 +1501,6 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
     if (pg)
         ptag(pg, 0, "TOC", NULL);
     strmap_free(&dests);
-    (void)toc_at;
 }
 
 /* One shaped line (no breaking) in a single style; returns its width and
@@ -1720,7 +1713,7 @@ int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h,
     tp->label = "i";
     title_page(&L, tp);
     size_t toc_first = out->npages;
-    toc_pages(&L, pb, npb, labels, toc_first);
+    toc_pages(&L, pb, npb, labels);
     build_outline(&L);
     for (size_t p = toc_first; p < out->npages; p++)
         out->pages[p].label = roman(&out->a, (int)p);
