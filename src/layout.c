@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1306,6 +1307,25 @@ static void build_outline(lay *L)
     }
 }
 
+/* "2021-01-01" as a reader writes it: "1 januari 2021" in a Dutch book. */
+static const char *long_date(lay *L, const char *date)
+{
+    static const char *const nl[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
+                                     "augustus", "september", "oktober", "november", "december"};
+    static const char *const en[] = {"January", "February", "March", "April", "May", "June", "July",
+                                     "August", "September", "October", "November", "December"};
+    int y = 0, m = 0, d = 0;
+    int n = sscanf(date, "%d-%d-%d", &y, &m, &d);
+    int dutch = !strncmp(L->b->meta.lang, "nl", 2);
+    const char *const *months = dutch ? nl : en;
+    if (n >= 2 && m >= 1 && m <= 12) {
+        if (n == 3)
+            return arena_printf(L->a, "%d %s %d", d, months[m - 1], y);
+        return arena_printf(L->a, "%s %d", months[m - 1], y);
+    }
+    return date;
+}
+
 static void title_page(lay *L, page *pg)
 {
     const meta *m = &L->b->meta;
@@ -1334,7 +1354,8 @@ static void title_page(lay *L, page *pg)
         ptag(pg, 0, "P", NULL);
     }
     ptag(pg, 1, "P", NULL);
-    text_line(L, pg, m->date, FONT_BODY, L->size * 0.9, L->s->muted, x, py + L->size * 0.5, ALIGN_CENTER, measure, 0);
+    text_line(L, pg, long_date(L, m->date), FONT_BODY, L->size * 0.9, L->s->muted, x, py + L->size * 0.5, ALIGN_CENTER,
+              measure, 0);
     ptag(pg, 0, "P", NULL);
     ptag(pg, 0, "Div", NULL);
     (void)w;
