@@ -52,6 +52,30 @@ void node_plain_text(cmark_node *n, buf *out)
     cmark_iter_free(it);
 }
 
+/* The plain text of a node with runs of white space as one space, trimmed;
+ * in the book's arena. */
+static const char *node_text(book *b, cmark_node *n)
+{
+    buf t = {0}, clean = {0};
+    node_plain_text(n, &t);
+    int sp = 0;
+    for (size_t i = 0; i < t.len; i++) {
+        char ch = t.data[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            sp = 1;
+        } else {
+            if (sp && clean.len)
+                buf_putc(&clean, ' ');
+            sp = 0;
+            buf_putc(&clean, ch);
+        }
+    }
+    const char *r = arena_strdup(&b->arena, clean.data ? clean.data : "");
+    buf_free(&t);
+    buf_free(&clean);
+    return r;
+}
+
 /* ASCII base letter of a Latin-1 / Latin Extended-A letter, or 0. */
 static char fold_latin(uint32_t c)
 {
@@ -598,25 +622,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             prev_level = level;
             anno *a = new_anno(b, n, ANNO_HEADING);
             char *explicit_id = take_attributes(n);
-            buf txt = {0};
-            node_plain_text(n, &txt);
-            /* collapse whitespace */
-            buf clean = {0};
-            int sp = 0;
-            for (size_t i = 0; i < txt.len; i++) {
-                char ch = txt.data[i];
-                if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-                    sp = 1;
-                } else {
-                    if (sp && clean.len)
-                        buf_putc(&clean, ' ');
-                    sp = 0;
-                    buf_putc(&clean, ch);
-                }
-            }
-            a->text = arena_strdup(&b->arena, clean.data ? clean.data : "");
-            buf_free(&clean);
-            buf_free(&txt);
+            a->text = node_text(b, n);
             char *slug = make_slug(a->text);
             const char *s = arena_strdup(&b->arena, slug);
             for (int k = 2; !strset_add(&slugs, s); k++)
@@ -777,27 +783,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
 {
     const char *url = cmark_node_get_url(n);
     anno *a = new_anno(b, n, ANNO_LINK);
-    {
-        /* the link's text, for its description in the tagged PDF */
-        buf t = {0};
-        node_plain_text(n, &t);
-        buf clean = {0};
-        int sp = 0;
-        for (size_t i = 0; i < t.len; i++) {
-            char ch = t.data[i];
-            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
-                sp = clean.len > 0;
-            } else {
-                if (sp)
-                    buf_putc(&clean, ' ');
-                sp = 0;
-                buf_putc(&clean, ch);
-            }
-        }
-        a->text = arena_strdup(&b->arena, clean.data ? clean.data : "");
-        buf_free(&t);
-        buf_free(&clean);
-    }
+    a->text = node_text(b, n); /* its description in the tagged PDF */
     int line = node_line(n), col = node_col(n);
     if (!url || !*url) {
         diag_warning(b->diag, c->diag_name, line, col, "link without a target: shown as plain text");
