@@ -397,25 +397,15 @@ static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_
         meta_prop(md, ns, "schema:accessibilityFeature", "pageBreakMarkers");
     }
     meta_prop(md, ns, "schema:accessibilityHazard", "none");
-    int nl = !strncmp(b->meta.lang, "nl", 2);
+    const char *lang = b->meta.lang;
     buf sum = {0};
-    if (nl) {
-        buf_puts(&sum, "Deze publicatie heeft een inhoudsopgave, koppen in de juiste volgorde en een logische leesvolgorde");
-        if (x && x->pages && x->pages->n)
-            buf_puts(&sum, ", en paginanummers die overeenkomen met de gedrukte (PDF-)editie");
-        buf_puts(&sum, ".");
-        if (visual)
-            buf_puts(&sum, all_alt ? " Alle afbeeldingen hebben een tekstalternatief." : " Niet alle afbeeldingen hebben een tekstalternatief.");
-        buf_puts(&sum, " Er zijn geen bekende risico's voor mensen die gevoelig zijn voor flitsen, beweging of geluid.");
-    } else {
-        buf_puts(&sum, "This publication has a table of contents, headings in order and a logical reading order");
-        if (x && x->pages && x->pages->n)
-            buf_puts(&sum, ", and page numbers that match the printed (PDF) edition");
-        buf_puts(&sum, ".");
-        if (visual)
-            buf_puts(&sum, all_alt ? " All images have a text alternative." : " Not all images have a text alternative.");
-        buf_puts(&sum, " There are no known hazards.");
-    }
+    buf_puts(&sum, l10n(lang, L_A11Y_BASE));
+    if (x && x->pages && x->pages->n)
+        buf_puts(&sum, l10n(lang, L_A11Y_PAGES));
+    buf_puts(&sum, ".");
+    if (visual)
+        buf_puts(&sum, l10n(lang, all_alt ? L_A11Y_ALT_ALL : L_A11Y_ALT_SOME));
+    buf_puts(&sum, l10n(lang, L_A11Y_HAZARD));
     meta_prop(md, ns, "schema:accessibilitySummary", sum.data);
     buf_free(&sum);
 }

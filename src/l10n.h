@@ -13,6 +13,10 @@ typedef enum {
     L_PAGES,      /* heading of the page list */
     L_TITLEPAGE,  /* title of the title page */
     L_PAGE,       /* "page" (for labels such as "page 7") */
+    L_A11Y_BASE,  /* accessibility summary: navigation and reading order */
+    L_A11Y_PAGES, /* ... with print page numbers */
+    L_A11Y_ALT_ALL, L_A11Y_ALT_SOME, /* ... images with / without text alternatives */
+    L_A11Y_HAZARD, /* ... no hazards */
     L_COUNT
 } l10n_key;
 
