@@ -55,37 +55,74 @@ static hyph *load_hyphenation(const char *lang)
     return NULL;
 }
 
-/* The cover image is drawn and encoded on the second core while the first
- * lays out the book (it only reads the book, the style and the fonts). */
-typedef struct cover_job {
+/* The EPUB is made on its own thread while the main thread draws the PDF:
+ * first the cover image (it only reads the book, the style and the fonts),
+ * then, once the layout knows where every printed page begins, the book.
+ * It reports to its own diagnostics, joined after. */
+typedef struct epub_job {
     const book *b;
     const style *s;
     const fontset *fs;
+    layout_job *lj;
     int w, h;
-    char *png;
+    pagemap pm;
+    diag d;
+    char *out;
     size_t len;
-} cover_job;
+    int rc;
+    double t0, t_paged, t_epub;
+} epub_job;
 
-static void *cover_thread(void *arg)
+static void *epub_thread(void *arg)
 {
-    cover_job *j = arg;
-    j->png = cover_png(j->b, j->s, j->fs, j->w, j->h, &j->len);
+    epub_job *j = arg;
+    const book *b = j->b;
+    const style *s = j->s;
+    char *png = NULL;
+    size_t png_len = 0;
+    if (!b->cover)
+        png = cover_png(b, s, j->fs, j->w, j->h, &png_len);
+    layout_pagemap(j->lj, &j->pm);
+    double t1 = now_seconds();
+    j->t_paged = t1 - j->t0;
+    epub_extra x = {0};
+    x.pages = j->pm.n ? &j->pm : NULL;
+    /* the print edition the page numbers come from */
+    char *source = NULL;
+    if (j->pm.n)
+        source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
+                           b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
+    x.print_source = source;
+    if (b->cover) {
+        x.cover_png = b->cover->data;
+        x.cover_len = b->cover->len;
+        x.cover_type = b->cover->media_type;
+    } else {
+        x.cover_png = png;
+        x.cover_len = png_len;
+        x.cover_type = "image/png";
+    }
+    j->rc = epub_build(b, s, &x, &j->out, &j->len, &j->d);
+    j->t_epub = now_seconds() - t1;
+    free(source);
+    free(png);
     return NULL;
 }
 
 int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
 {
     memset(out, 0, sizeof *out);
-    pagemap pm = {0};
     int rc = 0;
     build_env local;
     memset(&local, 0, sizeof local);
     build_env *env = o->env ? o->env : &local;
     doc_layout lay;
     memset(&lay, 0, sizeof lay);
-    cover_job cj = {b, s, NULL, o->cover_w > 0 ? o->cover_w : 1600, o->cover_h > 0 ? o->cover_h : 2400, NULL, 0};
-    pthread_t cover_tid;
-    int cover_started = 0;
+    layout_job *lj = NULL;
+    epub_job ej;
+    memset(&ej, 0, sizeof ej);
+    pthread_t epub_tid;
+    int epub_started = 0;
     /* The PDF's layout is also needed for the EPUB's print page numbers,
      * so it runs for both outputs. */
     double t0 = now_seconds();
@@ -97,10 +134,6 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         env->fonts_loaded = 1;
     }
     const fontset *fsp = &env->fs;
-    /* the cover is drawn on the second core from here on */
-    cj.fs = fsp;
-    if (o->epub && !b->cover)
-        cover_started = pthread_create(&cover_tid, NULL, cover_thread, &cj) == 0;
     if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
         hyph_free(env->h);
         env->h = load_hyphenation(b->meta.lang);
@@ -112,50 +145,45 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     if (!h)
         diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
                      b->meta.lang);
-    layout_book(b, s, fsp, h, &lay, &pm, d);
-    out->t_layout = now_seconds() - t0;
-    if (o->pdf) {
-        t0 = now_seconds();
-        if (pdf_render(b, s, fsp, &lay, &out->pdf, &out->pdf_len, d) != 0)
-            rc = -1;
-        out->t_pdf = now_seconds() - t0;
+    lj = layout_start(b, s, fsp, h);
+    if (o->epub) {
+        ej = (epub_job){.b = b, .s = s, .fs = fsp, .lj = lj, .t0 = t0, .rc = -1};
+        ej.w = o->cover_w > 0 ? o->cover_w : 1600;
+        ej.h = o->cover_h > 0 ? o->cover_h : 2400;
+        epub_started = pthread_create(&epub_tid, NULL, epub_thread, &ej) == 0;
     }
-    if (o->epub && rc == 0) {
-        t0 = now_seconds();
-        epub_extra x = {0};
-        x.pages = pm.n ? &pm : NULL;
-        /* the print edition the page numbers come from */
-        char *source = NULL;
-        if (pm.n)
-            source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
-                               b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
-        x.print_source = source;
-        if (b->cover) {
-            x.cover_png = b->cover->data;
-            x.cover_len = b->cover->len;
-            x.cover_type = b->cover->media_type;
-        } else {
-            if (cover_started) {
-                pthread_join(cover_tid, NULL);
-                cover_started = 0;
-            }
-            x.cover_png = cj.png;
-            x.cover_len = cj.len;
-            x.cover_type = "image/png";
-        }
-        if (epub_build(b, s, &x, &out->epub, &out->epub_len, d) != 0)
+    if (o->pdf) {
+        if (pdf_render(b, s, fsp, lj, &lay, &out->pdf, &out->pdf_len, d) != 0)
             rc = -1;
-        out->t_epub = now_seconds() - t0;
-        free(source);
+    } else {
+        layout_run(lj, NULL, NULL, &lay, d);
+    }
+    out->t_pdf = o->pdf ? now_seconds() - t0 : 0;
+    if (o->epub) {
+        if (epub_started)
+            pthread_join(epub_tid, NULL);
+        else
+            epub_thread(&ej); /* no thread to be had: here, after the pages */
+        out->t_layout = ej.t_paged;
+        out->t_epub = ej.t_epub;
+        diag_merge(d, &ej.d);
+        if (ej.rc != 0 || rc != 0) {
+            free(ej.out);
+            rc = -1;
+        } else {
+            out->epub = ej.out;
+            out->epub_len = ej.len;
+        }
+        diag_free(&ej.d);
+        pagemap_free(&ej.pm);
+    } else {
+        out->t_layout = now_seconds() - t0;
     }
 done:
-    if (cover_started)
-        pthread_join(cover_tid, NULL);
-    free(cj.png);
+    layout_end(lj);
     layout_free(&lay);
     if (env == &local)
         build_env_free(&local);
-    pagemap_free(&pm);
     if (rc != 0)
         build_out_free(out);
     return rc;

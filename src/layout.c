@@ -1082,10 +1082,10 @@ static double margin_top(const lay *L)
     return style_pt(L->s->margin_top, L->size);
 }
 
-static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int physical)
+static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
 {
     double x0 = margin_left(L), y = margin_top(L);
-    int marked = 0, at_top = 1;
+    int at_top = 1;
     for (size_t i = s; i < e; i++) {
         const vitem *v = &L->v[i];
         if (v->dest) {
@@ -1150,10 +1150,6 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e, pagemap *pm, int p
             }
             if (v->ln) {
                 emit_line(L, pg, v->ln, x0 + v->x, base);
-                if (!marked && v->body && v->ln->src && pm) {
-                    pagemap_add(pm, v->chapter, v->ln->src, v->ln->src_off, pg->label, physical);
-                    marked = 1;
-                }
                 if (v->body)
                     pg->has_body_text = 1;
             }
@@ -1255,16 +1251,6 @@ typedef struct destpage {
     int page; /* index into body pages */
 } destpage;
 
-/* The body page of every destination, indexed once (the table of
- * contents asks for each of its entries). Values are page index + 1. */
-static void index_dests(const lay *L, const pbreak *pb, size_t npb, strmap *m)
-{
-    for (size_t p = 0; p < npb; p++)
-        for (size_t i = pb[p].start; i < pb[p].end; i++)
-            if (L->v[i].dest)
-                strmap_put(m, L->v[i].dest, (void *)(uintptr_t)(p + 1));
-}
-
 static int find_dest_page(const strmap *m, const char *dest)
 {
     uintptr_t v = (uintptr_t)strmap_get(m, dest);
@@ -1362,10 +1348,8 @@ static void title_page(lay *L, page *pg)
 }
 
 /* The table of contents: entries with dot leaders and page numbers. */
-static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *body_labels)
+static void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
 {
-    strmap dests = {0};
-    index_dests(L, pb, npb, &dests);
     const book *b = L->b;
     page *pg = NULL;
     double x0 = margin_left(L);
@@ -1408,7 +1392,7 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
                 dest = a->id;
                 depth = 1;
             }
-            int pidx = find_dest_page(&dests, dest);
+            int pidx = find_dest_page(dests, dest);
             const char *num = pidx >= 0 ? body_labels[pidx] : "";
             double size = depth == 0 ? L->size * 1.05 : L->size;
             int font = depth == 0 ? FONT_HEADING : FONT_BODY;
@@ -1521,7 +1505,6 @@ static void toc_pages(lay *L, const pbreak *pb, size_t npb, const char *const *b
     }
     if (pg)
         ptag(pg, 0, "TOC", NULL);
-    strmap_free(&dests);
 }
 
 /* One shaped line (no breaking) in a single style; returns its width and
@@ -1594,31 +1577,129 @@ static void page_foot(lay *L, page *pg)
     page_add(pg, &r);
 }
 
-/* ---- chapters in parallel ---- *
+/* ---- the pipeline ---- *
  *
- * Chapters are independent until pages are built: each worker lays out a
- * contiguous range of chapters into its own vertical list, arena, shape
- * cache and diagnostics; the lists and diagnostics are then joined in
- * chapter order, so the result is the same whatever the thread count. */
+ * Chapters are independent until their pages are drawn: worker threads
+ * (and the page stage itself, when it would otherwise wait) lay out whole
+ * chapters, each into its own vertical list, arena, diagnostics and page
+ * breaks, taking them in book order. The page stage turns one chapter at a
+ * time into pages, hands them to the sink and frees the chapter, so memory
+ * holds only the chapters between the one being drawn and the workers,
+ * who stay at most LAYOUT_AHEAD bytes of Markdown ahead. Every result is
+ * made per chapter and joined in book order: the output is the same
+ * whatever the thread count and timing. The table of contents needs every
+ * page number, so its pages come last; the PDF writer moves them to the
+ * front (pdfpost). */
 
-typedef struct worker {
-    lay L;
-    int from, to;
-    diag d;
+#define LAYOUT_AHEAD (384u * 1024u)
+
+typedef struct cmark_pos {
+    cmark_node *node;
+    size_t off;
+    int page;  /* page within the chapter, 0-based */
+} cmark_pos;
+
+typedef struct chap_slot {
+    int state;            /* 0 waiting, 1 being laid out, 2 paged */
+    vitem *v;
+    size_t n;
     arena a;
-    pthread_t tid;
-} worker;
+    diag d;
+    strset warned;
+    pbreak *pb;
+    size_t npb;
+    cmark_pos *marks;     /* where each page's body text begins (kept to the end) */
+    size_t nmarks;
+} chap_slot;
 
-static void *worker_run(void *arg)
+struct layout_job {
+    lay base;             /* settings shared by every chapter */
+    chap_slot *slot;
+    int nch;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int next;             /* the next chapter to take */
+    int consumed;         /* chapters before this one are drawn and freed */
+    int npaged;
+    int stop;
+    pthread_t tid[8];
+    int nt;
+};
+
+/* Lays out chapter ci completely (vertical list, page breaks, page marks)
+ * with the shape cache of the calling thread. */
+static void do_chapter(layout_job *j, int ci, shape_cache *cache)
 {
-    worker *w = arg;
-    for (int ci = w->from; ci < w->to; ci++)
-        if (w->L.b->ch[ci].doc)
-            chapter_blocks(&w->L, ci);
+    chap_slot *sl = &j->slot[ci];
+    lay L = j->base;
+    L.v = NULL;
+    L.n = L.cap = 0;
+    L.a = &sl->a;
+    L.d = &sl->d;
+    L.pc.a = &sl->a;
+    L.pc.d = &sl->d;
+    L.pc.warned = &sl->warned;
+    L.pc.cache = cache;
+    if (j->base.b->ch[ci].doc)
+        chapter_blocks(&L, ci);
+    sl->v = L.v;
+    sl->n = L.n;
+    sl->pb = build_pages(&L, &sl->npb);
+    /* the page map: the first body line of every page */
+    sl->marks = xcalloc(sl->npb + 1, sizeof *sl->marks);
+    for (size_t p = 0; p < sl->npb; p++)
+        for (size_t i = sl->pb[p].start; i < sl->pb[p].end; i++) {
+            const vitem *v = &sl->v[i];
+            if (v->k == V_LINE && v->ln && v->body && v->ln->src) {
+                sl->marks[sl->nmarks++] = (cmark_pos){v->ln->src, v->ln->src_off, (int)p};
+                break;
+            }
+        }
+}
+
+/* May chapter ci be started now? (Called with the lock held.) */
+static int may_start(const layout_job *j, int ci)
+{
+    if (ci <= j->consumed)
+        return 1;
+    size_t ahead = 0;
+    for (int k = j->consumed; k <= ci; k++)
+        ahead += j->base.b->ch[k].len;
+    return ahead <= LAYOUT_AHEAD;
+}
+
+static void finish_chapter(layout_job *j, int ci)
+{
+    pthread_mutex_lock(&j->mu);
+    j->slot[ci].state = 2;
+    j->npaged++;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    layout_job *j = arg;
+    shape_cache *cache = shape_cache_new();
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        while (!j->stop && j->next < j->nch && !may_start(j, j->next))
+            pthread_cond_wait(&j->cv, &j->mu);
+        if (j->stop || j->next >= j->nch) {
+            pthread_mutex_unlock(&j->mu);
+            break;
+        }
+        int ci = j->next++;
+        j->slot[ci].state = 1;
+        pthread_mutex_unlock(&j->mu);
+        do_chapter(j, ci, cache);
+        finish_chapter(j, ci);
+    }
+    shape_cache_free(cache);
     return NULL;
 }
 
-static int thread_count(int nch)
+static int thread_count(void)
 {
     const char *e = getenv("GOODIEBAG_THREADS");
     long n = e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
@@ -1626,147 +1707,240 @@ static int thread_count(int nch)
         n = 1;
     if (n > 8)
         n = 8;
-    if (n > nch)
-        n = nch;
     return (int)n;
 }
 
-static void layout_chapters(lay *L, diag *d)
+layout_job *layout_start(const book *b, const style *s, const fontset *fs, const hyph *h)
 {
-    const book *b = L->b;
-    int nt = thread_count(b->nch);
-    if (nt <= 1) {
-        for (int ci = 0; ci < b->nch; ci++)
-            if (b->ch[ci].doc)
-                chapter_blocks(L, ci);
-        return;
-    }
-    /* contiguous ranges of about equal text size */
-    size_t total = 0;
-    for (int ci = 0; ci < b->nch; ci++)
-        total += b->ch[ci].len + 1;
-    worker *w = xcalloc((size_t)nt, sizeof *w);
-    int ci = 0;
-    size_t acc = 0;
-    for (int t = 0; t < nt; t++) {
-        w[t].from = ci;
-        size_t goal = total * (size_t)(t + 1) / (size_t)nt;
-        while (ci < b->nch && (acc < goal || t == nt - 1)) {
-            acc += b->ch[ci].len + 1;
-            ci++;
-        }
-        w[t].to = ci;
-        w[t].L = *L;
-        w[t].L.v = NULL;
-        w[t].L.n = w[t].L.cap = 0;
-        w[t].L.a = &w[t].a;
-        w[t].L.pc.a = &w[t].a;
-        w[t].L.pc.d = &w[t].d;
-        w[t].L.d = &w[t].d;
-        memset(&w[t].L.warned, 0, sizeof w[t].L.warned);
-        w[t].L.pc.warned = &w[t].L.warned;
-        w[t].L.pc.cache = shape_cache_new();
-    }
-    for (int t = 1; t < nt; t++)
-        if (pthread_create(&w[t].tid, NULL, worker_run, &w[t]) != 0)
-            w[t].tid = 0, worker_run(&w[t]);
-    worker_run(&w[0]);
-    for (int t = 1; t < nt; t++)
-        if (w[t].tid)
-            pthread_join(w[t].tid, NULL);
-    for (int t = 0; t < nt; t++) {
-        GROW(L->v, L->cap, L->n + w[t].L.n);
-        if (w[t].L.n)
-            memcpy(L->v + L->n, w[t].L.v, w[t].L.n * sizeof *L->v);
-        L->n += w[t].L.n;
-        free(w[t].L.v);
-        diag_merge(d, &w[t].d);
-        diag_free(&w[t].d);
-        strset_free(&w[t].L.warned);
-        shape_cache_free(w[t].L.pc.cache);
-        /* the lines live on in the layout */
-        GROW(L->out->more, L->out->capmore, L->out->nmore + 1);
-        L->out->more[L->out->nmore++] = w[t].a;
-    }
-    free(w);
+    layout_job *j = xcalloc(1, sizeof *j);
+    lay *L = &j->base;
+    L->b = b;
+    L->s = s;
+    L->fs = fs;
+    L->size = s->size;
+    L->lh = s->size * s->leading;
+    L->measure = s->page_w - style_pt(s->margin_inner, s->size) - style_pt(s->margin_outer, s->size);
+    L->area_h = s->page_h - style_pt(s->margin_top, s->size) - style_pt(s->margin_bottom, s->size);
+    /* a whole number of body lines per page keeps the bottom line steady */
+    L->area_h = floor(L->area_h / L->lh) * L->lh;
+    L->pc.fs = fs;
+    L->pc.h = h;
+    j->nch = b->nch;
+    j->slot = xcalloc((size_t)b->nch + 1, sizeof *j->slot);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    /* the calling thread lays out too, when it would otherwise wait */
+    int nt = thread_count() - 1;
+    if (nt > b->nch - 1)
+        nt = b->nch - 1;
+    for (int t = 0; t < nt; t++)
+        if (pthread_create(&j->tid[j->nt], NULL, worker_main, j) == 0)
+            j->nt++;
+    return j;
 }
 
-int layout_book(const book *b, const style *s, const fontset *fs, const hyph *h, doc_layout *out, pagemap *pm,
-                diag *d)
+/* Waits until chapter ci is paged, laying it out here if no worker has
+ * taken it yet. */
+static void await_chapter(layout_job *j, int ci, shape_cache *cache)
 {
+    pthread_mutex_lock(&j->mu);
+    if (j->slot[ci].state == 0 && j->next == ci) {
+        j->next++;
+        j->slot[ci].state = 1;
+        pthread_mutex_unlock(&j->mu);
+        do_chapter(j, ci, cache);
+        finish_chapter(j, ci);
+        return;
+    }
+    while (j->slot[ci].state != 2)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void release_chapter(layout_job *j, int ci)
+{
+    chap_slot *sl = &j->slot[ci];
+    free(sl->v);
+    free(sl->pb);
+    arena_free(&sl->a);
+    strset_free(&sl->warned);
+    sl->v = NULL;
+    sl->pb = NULL;
+    sl->n = 0;
+    pthread_mutex_lock(&j->mu);
+    j->consumed = ci + 1;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+static void sink_page(lay *L, page *pg, page_sink sink, void *sink_ctx)
+{
+    if (sink) {
+        page_foot(L, pg);
+        sink(sink_ctx, pg);
+    }
+    free(pg->items);
+    pg->items = NULL;
+    pg->n = pg->cap = 0;
+}
+
+void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, diag *d)
+{
+    const book *b = j->base.b;
     memset(out, 0, sizeof *out);
-    lay L;
-    memset(&L, 0, sizeof L);
-    L.b = b;
-    L.s = s;
-    L.fs = fs;
-    L.d = d;
+    out->width = j->base.s->page_w;
+    out->height = j->base.s->page_h;
+    lay L = j->base;
+    arena page_arena = {0};
     L.out = out;
-    L.a = &out->a;
-    out->width = s->page_w;
-    out->height = s->page_h;
-    L.size = s->size;
-    L.lh = s->size * s->leading;
-    L.measure = s->page_w - style_pt(s->margin_inner, s->size) - style_pt(s->margin_outer, s->size);
-    L.area_h = s->page_h - style_pt(s->margin_top, s->size) - style_pt(s->margin_bottom, s->size);
-    /* a whole number of body lines per page keeps the bottom line steady */
-    L.area_h = floor(L.area_h / L.lh) * L.lh;
-    L.pc.fs = fs;
-    L.pc.h = h;
-    L.pc.a = &out->a;
+    L.d = d;
     L.pc.d = d;
-    L.pc.warned = &L.warned;
+    L.a = &page_arena;
+    L.pc.a = &page_arena;
+    strset warned = {0};
+    L.pc.warned = &warned;
     L.pc.cache = shape_cache_new();
+    const char **labels = NULL; /* every page, in reading order */
+    size_t nlabels = 0, caplabels = 0;
+#define LABEL(x_)                                                               \
+    do {                                                                        \
+        GROW(labels, caplabels, nlabels + 1);                                   \
+        labels[nlabels++] = (x_);                                               \
+    } while (0)
 
-    layout_chapters(&L, d);
-    size_t npb;
-    pbreak *pb = build_pages(&L, &npb);
+    /* front matter that needs no page numbers: cover and title page */
+    page pg;
+    memset(&pg, 0, sizeof pg);
+    pg.kind = PAGE_COVER;
+    pg.chapter = -1;
+    pg.label = l10n(b->meta.lang, L_COVER);
+    LABEL(pg.label);
+    sink_page(&L, &pg, sink, sink_ctx);
+    memset(&pg, 0, sizeof pg);
+    pg.kind = PAGE_TITLE;
+    pg.chapter = -1;
+    pg.label = "i";
+    LABEL("i");
+    title_page(&L, &pg);
+    sink_page(&L, &pg, sink, sink_ctx);
+    arena_free(&page_arena);
 
-    /* body page labels 1..n */
-    const char **labels = xmalloc((npb + 1) * sizeof *labels);
-    for (size_t p = 0; p < npb; p++)
-        labels[p] = arena_printf(&out->a, "%zu", p + 1);
+    /* the body, chapter by chapter */
+    strmap dests = {0};
+    const char **body = NULL; /* body page labels, in the doc arena */
+    size_t nbody = 0, capbody = 0;
+    for (int ci = 0; ci < j->nch; ci++) {
+        await_chapter(j, ci, L.pc.cache);
+        chap_slot *sl = &j->slot[ci];
+        diag_merge(d, &sl->d);
+        diag_free(&sl->d);
+        L.v = sl->v;
+        L.n = sl->n;
+        for (size_t p = 0; p < sl->npb; p++) {
+            const pbreak *pbk = &sl->pb[p];
+            int opening = 0;
+            for (size_t i = pbk->start; i < pbk->end && !opening; i++)
+                opening = L.v[i].k == V_NEWPAGE;
+            if (p > 0 && pbk->start > 0 && L.v[pbk->start - 1].k == V_NEWPAGE)
+                opening = 1;
+            const char *label = arena_printf(&out->a, "%zu", nbody + 1);
+            GROW(body, capbody, nbody + 1);
+            body[nbody++] = label;
+            for (size_t i = pbk->start; i < pbk->end; i++)
+                if (L.v[i].dest)
+                    strmap_put(&dests, L.v[i].dest, (void *)(uintptr_t)nbody);
+            memset(&pg, 0, sizeof pg);
+            pg.kind = opening ? PAGE_OPENING : PAGE_BODY;
+            pg.chapter = L.v[pbk->start].chapter;
+            pg.label = label;
+            pg.number = (int)nbody;
+            for (size_t i = pbk->end; i-- > pbk->start;)
+                if (L.v[i].k == V_LINE) {
+                    pg.hyphen_at_foot = L.v[i].ln && L.v[i].ln->hyphenated;
+                    break;
+                }
+            if (sink)
+                emit_vitems(&L, &pg, pbk->start, pbk->end);
+            sink_page(&L, &pg, sink, sink_ctx);
+            arena_free(&page_arena);
+        }
+        L.v = NULL;
+        L.n = 0;
+        release_chapter(j, ci);
+    }
 
-    /* front matter: cover, title page, table of contents */
-    page *cp = new_page(out, PAGE_COVER, -1);
-    cp->label = l10n(b->meta.lang, L_COVER);
-    page *tp = new_page(out, PAGE_TITLE, -1);
-    tp->label = "i";
-    title_page(&L, tp);
+    /* the table of contents, now that every page number is known */
+    L.a = &out->a;
+    L.pc.a = &out->a;
     size_t toc_first = out->npages;
-    toc_pages(&L, pb, npb, labels);
+    toc_pages(&L, &dests, body);
+    out->toc_at = 2;
+    out->ntoc = out->npages - toc_first;
+    const char **all = xmalloc((nlabels + out->ntoc + nbody + 1) * sizeof *all);
+    size_t n = 0;
+    for (size_t i = 0; i < nlabels; i++)
+        all[n++] = labels[i];
+    for (size_t p = 0; p < out->ntoc; p++) {
+        page *tp = &out->pages[toc_first + p];
+        tp->label = roman(&out->a, (int)(p + 2));
+        all[n++] = tp->label;
+        sink_page(&L, tp, sink, sink_ctx);
+    }
+    for (size_t i = 0; i < nbody; i++)
+        all[n++] = body[i];
+    out->labels = all;
+    out->nlabels = n;
+    L.a = &out->a;
     build_outline(&L);
-    for (size_t p = toc_first; p < out->npages; p++)
-        out->pages[p].label = roman(&out->a, (int)p);
-    size_t front = out->npages;
-    for (size_t p = 0; p < npb; p++) {
-        int ch = L.v[pb[p].start].chapter;
-        int opening = 0;
-        for (size_t i = pb[p].start; i < pb[p].end && !opening; i++)
-            opening = L.v[i].k == V_NEWPAGE;
-        if (p > 0 && pb[p].start > 0 && L.v[pb[p].start - 1].k == V_NEWPAGE)
-            opening = 1;
-        page *pg = new_page(out, opening ? PAGE_OPENING : PAGE_BODY, ch);
-        pg->label = labels[p];
-        pg->number = (int)p + 1;
-        size_t e = pb[p].end;
-        pg->hyphen_at_foot = 0;
-        for (size_t i = e; i-- > pb[p].start;)
-            if (L.v[i].k == V_LINE) {
-                pg->hyphen_at_foot = L.v[i].ln && L.v[i].ln->hyphenated;
-                break;
-            }
-        emit_vitems(&L, pg, pb[p].start, e, pm, (int)(front + p + 1));
-    }
-    for (size_t p = 0; p < out->npages; p++) {
-        page_foot(&L, &out->pages[p]);
-    }
     free(labels);
-    free(pb);
-    free(L.v);
-    strset_free(&L.warned);
+    free(body);
+    strmap_free(&dests);
+    strset_free(&warned);
     shape_cache_free(L.pc.cache);
-    return 0;
+#undef LABEL
+}
+
+void layout_pagemap(layout_job *j, pagemap *pm)
+{
+    pthread_mutex_lock(&j->mu);
+    while (j->npaged < j->nch && !j->stop)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    int base = 0;
+    char label[32];
+    for (int ci = 0; ci < j->nch; ci++) {
+        const chap_slot *sl = &j->slot[ci];
+        for (size_t k = 0; k < sl->nmarks; k++) {
+            snprintf(label, sizeof label, "%d", base + sl->marks[k].page + 1);
+            pagemap_add(pm, ci, sl->marks[k].node, sl->marks[k].off, label);
+        }
+        base += (int)sl->npb;
+    }
+}
+
+void layout_end(layout_job *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->stop = 1;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    for (int t = 0; t < j->nt; t++)
+        pthread_join(j->tid[t], NULL);
+    for (int ci = 0; ci < j->nch; ci++) {
+        chap_slot *sl = &j->slot[ci];
+        free(sl->v);
+        free(sl->pb);
+        free(sl->marks);
+        arena_free(&sl->a);
+        diag_free(&sl->d);
+        strset_free(&sl->warned);
+    }
+    free(j->slot);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    free(j);
 }
 
 void layout_free(doc_layout *l)
@@ -1775,9 +1949,7 @@ void layout_free(doc_layout *l)
         free(l->pages[p].items);
     free(l->pages);
     free(l->outline);
+    free(l->labels);
     arena_free(&l->a);
-    for (size_t i = 0; i < l->nmore; i++)
-        arena_free(&l->more[i]);
-    free(l->more);
     memset(l, 0, sizeof *l);
 }

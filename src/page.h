@@ -79,14 +79,16 @@ typedef struct outline_entry {
 } outline_entry;
 
 typedef struct doc_layout {
-    arena a;
-    arena *more;          /* arenas of the parallel stage, freed with it */
-    size_t nmore, capmore;
-    page *pages;
+    arena a;              /* outline, labels and table of contents */
+    page *pages;          /* the table of contents' pages (made last) */
     size_t npages, cap;
     outline_entry *outline;
     size_t noutline, capoutline;
     double width, height;
+    const char **labels;  /* every page's label, in reading order */
+    size_t nlabels;
+    size_t toc_at;        /* the table of contents' first page in reading order */
+    size_t ntoc;          /* its page count (they are drawn last) */
 } doc_layout;
 
 /* Appends an item to a page (copied) and returns it. */

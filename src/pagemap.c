@@ -6,13 +6,13 @@
 
 #include "util.h"
 
-void pagemap_add(pagemap *pm, int chapter, cmark_node *node, size_t offset, const char *label, int page)
+void pagemap_add(pagemap *pm, int chapter, cmark_node *node, size_t offset, const char *label)
 {
     GROW(pm->v, pm->cap, pm->n + 1);
     GROW(pm->labels, pm->caplabels, pm->nlabels + 1);
     char *l = xstrdup(label);
     pm->labels[pm->nlabels++] = l;
-    pm->v[pm->n++] = (page_mark){chapter, node, offset, l, page};
+    pm->v[pm->n++] = (page_mark){chapter, node, offset, l};
 }
 
 void pagemap_free(pagemap *pm)

@@ -13,7 +13,6 @@ typedef struct page_mark {
     cmark_node *node;   /* a TEXT/CODE/CODE_BLOCK node, or a block node (offset 0) */
     size_t offset;      /* byte offset in the node's literal */
     const char *label;  /* the printed page label ("7") */
-    int page;           /* 1-based physical page number in the PDF */
 } page_mark;
 
 typedef struct pagemap {
@@ -24,7 +23,7 @@ typedef struct pagemap {
 } pagemap;
 
 /* Adds a mark (label is copied). */
-void pagemap_add(pagemap *pm, int chapter, cmark_node *node, size_t offset, const char *label, int page);
+void pagemap_add(pagemap *pm, int chapter, cmark_node *node, size_t offset, const char *label);
 
 /* Releases the marks (not pm itself). */
 void pagemap_free(pagemap *pm);

@@ -221,12 +221,145 @@ static void pdf_date(long long t, char *out, size_t n)
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layout *l, char **out, size_t *len,
-               diag *d)
+/* What drawing the pages collects on the way. */
+typedef struct drawer {
+    const book *b;
+    const style *s;
+    const fontset *fs;
+    cairo_surface_t *surf;
+    cairo_t *cr;
+    diag *d;
+    double w, h;
+    batch bt;
+    buf attr;
+    arena strings;        /* copies of texts the pages lend (alt, links) */
+    /* what the post-processing adds: figure alternative texts and link
+     * descriptions, in the order cairo writes the elements */
+    const char **figs, **links;
+    size_t nfigs, capfigs, nlinks, caplinks;
+} drawer;
+
+static const char *keep(drawer *dr, const char *s)
+{
+    return arena_strdup(&dr->strings, s ? s : "");
+}
+
+static void draw_cover_page(drawer *dr)
+{
+    const book *b = dr->b;
+    cairo_t *cr = dr->cr;
+    const char *alt = arena_printf(&dr->strings, "%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
+                                   b->meta.subtitle ? b->meta.subtitle : "");
+    GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
+    dr->figs[dr->nfigs++] = alt;
+    cairo_tag_begin(cr, "Figure", NULL);
+    if (b->cover) {
+        pitem im;
+        memset(&im, 0, sizeof im);
+        double iw = b->cover->width, ih = b->cover->height;
+        double sc = dr->w / iw < dr->h / ih ? dr->w / iw : dr->h / ih;
+        im.w = iw * sc;
+        im.h = ih * sc;
+        im.x = (dr->w - im.w) / 2;
+        im.y = (dr->h - im.h) / 2;
+        im.res = b->cover;
+        draw_image(cr, &im, dr->d);
+    } else {
+        cover_draw(cr, dr->w, dr->h, b, dr->s, dr->fs);
+    }
+    cairo_tag_end(cr, "Figure");
+}
+
+/* The page sink: draws one page. */
+static void draw_page(void *ctx, const page *pg)
+{
+    drawer *dr = ctx;
+    cairo_t *cr = dr->cr;
+    const fontset *fs = dr->fs;
+    batch *bt = &dr->bt;
+    buf *attr = &dr->attr;
+    if (pg->kind == PAGE_COVER)
+        draw_cover_page(dr);
+    for (size_t i = 0; i < pg->n; i++) {
+        const pitem *it = &pg->items[i];
+        if (it->kind != PI_GLYPHS)
+            batch_flush(cr, fs, bt);
+        switch (it->kind) {
+        case PI_GLYPHS:
+            batch_add(cr, fs, bt, it);
+            continue;
+        case PI_RULE:
+            cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+            cairo_fill(cr);
+            break;
+        case PI_MARK:
+            draw_mark(cr, it);
+            break;
+        case PI_IMAGE:
+            draw_image(cr, it, dr->d);
+            break;
+        case PI_TAG_OPEN:
+            cairo_tag_begin(cr, it->tag, NULL);
+            if (!strcmp(it->tag, "Figure")) {
+                GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
+                dr->figs[dr->nfigs++] = keep(dr, it->alt);
+            }
+            break;
+        case PI_TAG_CLOSE:
+            cairo_tag_end(cr, it->tag);
+            break;
+        case PI_DEST:
+            attr->len = 0;
+            buf_puts(attr, "name=");
+            attr_str(attr, it->dest);
+            buf_puts(attr, " x=");
+            buf_num(attr, it->x, 2);
+            buf_puts(attr, " y=");
+            buf_num(attr, it->y, 2);
+            cairo_tag_begin(cr, CAIRO_TAG_DEST, attr->data);
+            cairo_tag_end(cr, CAIRO_TAG_DEST);
+            break;
+        case PI_LINK:
+            if (it->link_mode == 2) {
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+                break;
+            }
+            attr->len = 0;
+            buf_puts(attr, "rect=[");
+            buf_num(attr, it->x, 2);
+            buf_putc(attr, ' ');
+            buf_num(attr, it->y, 2);
+            buf_putc(attr, ' ');
+            buf_num(attr, it->w, 2);
+            buf_putc(attr, ' ');
+            buf_num(attr, it->h, 2);
+            buf_puts(attr, "] ");
+            if (it->uri) {
+                buf_puts(attr, "uri=");
+                attr_uri(attr, it->uri);
+            } else {
+                buf_puts(attr, "dest=");
+                attr_str(attr, it->dest);
+            }
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, attr->data);
+            if (it->link_mode == 0)
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            GROW(dr->links, dr->caplinks, dr->nlinks + 1);
+            dr->links[dr->nlinks++] = keep(dr, it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest);
+            break;
+        }
+    }
+    batch_flush(cr, fs, bt);
+    cairo_show_page(cr);
+}
+
+int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
+               size_t *len, diag *d)
 {
     buf pdf = {0};
     int errors_before = d->errors;
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, l->width, l->height);
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, s->page_w, s->page_h);
     cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
     const meta *m = &b->meta;
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
@@ -237,7 +370,6 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         buf_puts(&authors, m->authors[i]);
     }
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, authors.data ? authors.data : "");
-    buf_free(&authors);
     if (m->subtitle)
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subtitle);
     else if (m->description)
@@ -248,120 +380,22 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
 
-    cairo_t *cr = cairo_create(surf);
-    /* what the post-processing adds: figure alternative texts and link
-     * descriptions, in the order cairo writes the elements */
-    const char **figs = NULL, **links = NULL;
-    size_t nfigs = 0, capfigs = 0, nlinks = 0, caplinks = 0;
-    char *owned_alt = NULL;
-    cairo_tag_begin(cr, "Document", NULL);
-    buf attr = {0};
-    batch bt;
-    memset(&bt, 0, sizeof bt);
-    for (size_t p = 0; p < l->npages; p++) {
-        const page *pg = &l->pages[p];
-        if (pg->label)
-            cairo_pdf_surface_set_page_label(surf, pg->label);
-        if (pg->kind == PAGE_COVER) {
-            char *alt = xasprintf("%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
-                                  b->meta.subtitle ? b->meta.subtitle : "");
-            GROW(figs, capfigs, nfigs + 1);
-            figs[nfigs++] = alt;
-            owned_alt = alt;
-            cairo_tag_begin(cr, "Figure", NULL);
-            if (b->cover) {
-                pitem im;
-                memset(&im, 0, sizeof im);
-                double iw = b->cover->width, ih = b->cover->height;
-                double sc = l->width / iw < l->height / ih ? l->width / iw : l->height / ih;
-                im.w = iw * sc;
-                im.h = ih * sc;
-                im.x = (l->width - im.w) / 2;
-                im.y = (l->height - im.h) / 2;
-                im.res = b->cover;
-                draw_image(cr, &im, d);
-            } else {
-                cover_draw(cr, l->width, l->height, b, s, fs);
-            }
-            cairo_tag_end(cr, "Figure");
-        }
-        for (size_t i = 0; i < pg->n; i++) {
-            const pitem *it = &pg->items[i];
-            if (it->kind != PI_GLYPHS)
-                batch_flush(cr, fs, &bt);
-            switch (it->kind) {
-            case PI_GLYPHS:
-                batch_add(cr, fs, &bt, it);
-                continue;
-            case PI_RULE:
-                cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
-                cairo_rectangle(cr, it->x, it->y, it->w, it->h);
-                cairo_fill(cr);
-                break;
-            case PI_MARK:
-                draw_mark(cr, it);
-                break;
-            case PI_IMAGE:
-                draw_image(cr, it, d);
-                break;
-            case PI_TAG_OPEN:
-                cairo_tag_begin(cr, it->tag, NULL);
-                if (!strcmp(it->tag, "Figure")) {
-                    GROW(figs, capfigs, nfigs + 1);
-                    figs[nfigs++] = it->alt ? it->alt : "";
-                }
-                break;
-            case PI_TAG_CLOSE:
-                cairo_tag_end(cr, it->tag);
-                break;
-            case PI_DEST:
-                attr.len = 0;
-                buf_puts(&attr, "name=");
-                attr_str(&attr, it->dest);
-                buf_puts(&attr, " x=");
-                buf_num(&attr, it->x, 2);
-                buf_puts(&attr, " y=");
-                buf_num(&attr, it->y, 2);
-                cairo_tag_begin(cr, CAIRO_TAG_DEST, attr.data);
-                cairo_tag_end(cr, CAIRO_TAG_DEST);
-                break;
-            case PI_LINK:
-                if (it->link_mode == 2) {
-                    cairo_tag_end(cr, CAIRO_TAG_LINK);
-                    break;
-                }
-                attr.len = 0;
-                buf_puts(&attr, "rect=[");
-                buf_num(&attr, it->x, 2);
-                buf_putc(&attr, ' ');
-                buf_num(&attr, it->y, 2);
-                buf_putc(&attr, ' ');
-                buf_num(&attr, it->w, 2);
-                buf_putc(&attr, ' ');
-                buf_num(&attr, it->h, 2);
-                buf_puts(&attr, "] ");
-                if (it->uri) {
-                    buf_puts(&attr, "uri=");
-                    attr_uri(&attr, it->uri);
-                } else {
-                    buf_puts(&attr, "dest=");
-                    attr_str(&attr, it->dest);
-                }
-                cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.data);
-                if (it->link_mode == 0)
-                    cairo_tag_end(cr, CAIRO_TAG_LINK);
-                GROW(links, caplinks, nlinks + 1);
-                links[nlinks++] = it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest;
-                break;
-            }
-        }
-        batch_flush(cr, fs, &bt);
-        cairo_show_page(cr);
-    }
-    buf_free(&attr);
-    free(bt.g);
-    free(bt.c);
-    buf_free(&bt.text);
+    drawer dr;
+    memset(&dr, 0, sizeof dr);
+    dr.b = b;
+    dr.s = s;
+    dr.fs = fs;
+    dr.surf = surf;
+    dr.cr = cairo_create(surf);
+    dr.d = d;
+    dr.w = s->page_w;
+    dr.h = s->page_h;
+    cairo_tag_begin(dr.cr, "Document", NULL);
+    layout_run(j, draw_page, &dr, l, d);
+    buf_free(&dr.attr);
+    free(dr.bt.g);
+    free(dr.bt.c);
+    buf_free(&dr.bt.text);
     /* outline: chapters with their sections, nested by level */
     int parents[16];
     parents[0] = CAIRO_PDF_OUTLINE_ROOT;
@@ -377,61 +411,67 @@ int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layou
         parents[level + 1] = id;
     }
     buf_free(&da);
-    cairo_tag_end(cr, "Document");
-    cairo_destroy(cr);
+    cairo_tag_end(dr.cr, "Document");
+    cairo_destroy(dr.cr);
     cairo_surface_finish(surf);
     cairo_status_t st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
-    if (d->errors > errors_before) {
-        buf_free(&pdf);
-        free(figs);
-        free(links);
-        free(owned_alt);
-        return -1;
-    }
-    (void)s;
+    int rc = -1;
+    if (d->errors > errors_before)
+        goto done;
     if (st != CAIRO_STATUS_SUCCESS) {
         diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
-        buf_free(&pdf);
-        free(figs);
-        free(links);
-        free(owned_alt);
-        return -1;
+        goto done;
     }
     /* what cairo 1.16 cannot write: catalog language, XMP with the PDF/UA
-     * identification, artifacts, link descriptions, figure alternatives */
-    buf authors2 = {0};
-    for (int i = 0; i < m->nauthors; i++) {
-        if (i)
-            buf_puts(&authors2, ", ");
-        buf_puts(&authors2, m->authors[i]);
+     * identification, artifacts, link descriptions, figure alternatives;
+     * and the table of contents, drawn last, moved to its place */
+    size_t np = l->nlabels;
+    size_t *order = xmalloc((np + 1) * sizeof *order);
+    size_t toc_from = np - l->ntoc; /* where cairo has the TOC pages */
+    for (size_t i = 0, k = 0; i < np; i++) {
+        if (i < l->toc_at)
+            order[k++] = i;
+        else if (i < l->toc_at + l->ntoc)
+            order[k++] = toc_from + (i - l->toc_at);
+        else
+            order[k++] = i - l->ntoc;
     }
     pdfpost_info pi;
     memset(&pi, 0, sizeof pi);
     pi.lang = m->lang;
     pi.title = m->title;
-    pi.author = authors2.data ? authors2.data : "";
+    pi.author = authors.data ? authors.data : "";
     pi.subject = m->subtitle ? m->subtitle : m->description;
     pi.creator = "goodiebag";
     pi.date = date;
-    pi.link_desc = links;
-    pi.nlinks = nlinks;
-    pi.figure_alt = figs;
-    pi.nfigures = nfigs;
+    pi.link_desc = dr.links;
+    pi.nlinks = dr.nlinks;
+    pi.figure_alt = dr.figs;
+    pi.nfigures = dr.nfigs;
+    pi.page_order = order;
+    pi.npages = np;
+    pi.page_labels = l->labels;
+    /* the table of contents is the Document element's last child */
+    pi.struct_move_last = l->ntoc > 0;
+    pi.struct_move_to = 2;
     char *post = NULL;
     size_t postlen = 0;
     const char *why = NULL;
     int prc = pdfpost_apply(pdf.data, pdf.len, &pi, &post, &postlen, &why);
-    buf_free(&authors2);
-    buf_free(&pdf);
-    free(figs);
-    free(links);
-    free(owned_alt);
+    free(order);
     if (prc != 0) {
         diag_error(d, NULL, 0, 0, "cannot complete the PDF's accessibility data: %s", why ? why : "?");
-        return -1;
+        goto done;
     }
     *out = post;
     *len = postlen;
-    return 0;
+    rc = 0;
+done:
+    buf_free(&authors);
+    buf_free(&pdf);
+    free(dr.figs);
+    free(dr.links);
+    arena_free(&dr.strings);
+    return rc;
 }

@@ -9,12 +9,15 @@
 
 #include "book.h"
 #include "font.h"
+#include "layout.h"
 #include "page.h"
 #include "style.h"
 
-/* Renders layout l of book b into a new buffer *out (caller frees) of *len
- * bytes. Returns 0, or -1 after reporting to d. */
-int pdf_render(const book *b, const style *s, const fontset *fs, const doc_layout *l, char **out,
+/* Runs the page stage of layout j (layout_run), drawing each page as it
+ * comes, into a new buffer *out (caller frees) of *len bytes; *l receives
+ * the layout's outline and labels (free with layout_free). Returns 0, or -1
+ * after reporting to d. */
+int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
                size_t *len, diag *d);
 
 #endif

@@ -1410,6 +1410,170 @@ static void walk_struct(ctx *c, span k, int depth)
     }
 }
 
+/* ---- page order, page labels, structure order ------------------------- */
+
+static void reorder_pages(ctx *c, size_t num)
+{
+    static const char *const drop[] = {"/Kids", NULL};
+    const pdfpost_info *in = c->info_in;
+    pobj o;
+    span kids, arr, x;
+    dictit it;
+    load(c, num, &o);
+    if (o.stream || !is_dict(o.v) || !dict_get(c, o.v, "/Kids", &kids))
+        fail(c, "page tree root without /Kids");
+    resolve_array(c, kids, &arr, "page tree /Kids is not an array");
+    span *k = NULL;
+    size_t n = 0, cap = 0;
+    array_begin(c, arr, &it);
+    while (array_next(c, &it, &x)) {
+        size_t kid;
+        pobj ko;
+        span type;
+        if (!val_ref(c, x, &kid, NULL))
+            fail(c, "page tree /Kids element is not a reference");
+        load(c, kid, &ko);
+        if (ko.stream || !is_dict(ko.v) || (dict_get(c, ko.v, "/Type", &type) && !val_name(type, "/Page"))) {
+            free(k);
+            fail(c, "reordering pages needs a page tree of one level");
+        }
+        GROW(k, cap, n + 1);
+        k[n++] = x;
+    }
+    if (n != in->npages) {
+        free(k);
+        fail(c, "page order does not match the page count");
+    }
+    unsigned char *seen = xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        if (in->page_order[i] >= n || seen[in->page_order[i]]) {
+            free(seen);
+            free(k);
+            fail(c, "page order is not a permutation");
+        }
+        seen[in->page_order[i]] = 1;
+    }
+    free(seen);
+    begin_obj(c, num, o.gen);
+    dict_copy(c, o.v, drop);
+    buf_puts(&c->out, "/Kids [");
+    for (size_t i = 0; i < n; i++) {
+        span r = k[in->page_order[i]];
+        buf_putc(&c->out, i % 8 ? ' ' : '\n');
+        buf_add(&c->out, r.s, (size_t)(r.e - r.s));
+    }
+    buf_puts(&c->out, "\n]\n>>");
+    end_obj(c);
+    free(k);
+}
+
+/* Lower-case roman numeral value of s, or 0. */
+static int roman_value(const char *s)
+{
+    static const char *const r[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+                                    "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"};
+    for (int i = 1; i <= 20; i++)
+        if (!strcmp(s, r[i]))
+            return i;
+    return 0;
+}
+
+static int decimal_value(const char *s)
+{
+    int v = 0;
+    if (!*s || *s == '0' || strlen(s) > 9)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+/* /PageLabels with one range per run of consecutive numbers. */
+static void put_page_labels(ctx *c)
+{
+    const pdfpost_info *in = c->info_in;
+    buf_puts(&c->out, "/PageLabels << /Nums [");
+    int style = 0, prev = 0; /* 'D' decimal, 'r' roman, 'P' other */
+    for (size_t i = 0; i < in->npages; i++) {
+        const char *l = in->page_labels[i] ? in->page_labels[i] : "";
+        int d = decimal_value(l), r = roman_value(l);
+        if (d && style == 'D' && d == prev + 1) {
+            prev = d;
+            continue;
+        }
+        if (r && style == 'r' && r == prev + 1) {
+            prev = r;
+            continue;
+        }
+        buf_printf(&c->out, "\n%zu << ", i);
+        if (d) {
+            style = 'D', prev = d;
+            buf_printf(&c->out, "/S /D /St %d >>", d);
+        } else if (r) {
+            style = 'r', prev = r;
+            buf_printf(&c->out, "/S /r /St %d >>", r);
+        } else {
+            style = 'P';
+            buf_puts(&c->out, "/P ");
+            put_text(&c->out, l);
+            buf_puts(&c->out, " >>");
+        }
+    }
+    buf_puts(&c->out, "\n] >>\n");
+}
+
+/* Moves the last child of the top structure element to struct_move_to. */
+static void move_struct_child(ctx *c, span rootk)
+{
+    static const char *const drop[] = {"/K", NULL};
+    const pdfpost_info *in = c->info_in;
+    size_t num;
+    span x, k;
+    dictit it;
+    if (is_array(rootk)) {
+        size_t n = 0;
+        array_begin(c, rootk, &it);
+        while (array_next(c, &it, &x))
+            if (n++ == 0)
+                rootk = x;
+        if (n != 1)
+            fail(c, "structure tree root has more than one kid");
+    }
+    if (!val_ref(c, rootk, &num, NULL))
+        fail(c, "structure tree root's kid is not a reference");
+    pobj o;
+    load(c, num, &o);
+    if (o.stream || !is_dict(o.v) || !dict_get(c, o.v, "/K", &k) || !is_array(k))
+        fail(c, "top structure element has no /K array");
+    span *v = NULL;
+    size_t n = 0, cap = 0;
+    array_begin(c, k, &it);
+    while (array_next(c, &it, &x)) {
+        GROW(v, cap, n + 1);
+        v[n++] = x;
+    }
+    if (n == 0 || in->struct_move_to >= n) {
+        free(v);
+        fail(c, "top structure element has too few children to move");
+    }
+    span last = v[n - 1];
+    memmove(v + in->struct_move_to + 1, v + in->struct_move_to, (n - 1 - in->struct_move_to) * sizeof *v);
+    v[in->struct_move_to] = last;
+    begin_obj(c, num, o.gen);
+    dict_copy(c, o.v, drop);
+    buf_puts(&c->out, "/K [");
+    for (size_t i = 0; i < n; i++) {
+        buf_putc(&c->out, i % 8 ? ' ' : '\n');
+        buf_add(&c->out, v[i].s, (size_t)(v[i].e - v[i].s));
+    }
+    buf_puts(&c->out, "\n]\n>>");
+    end_obj(c);
+    free(v);
+}
+
 /* ---- catalog, metadata, trailer ----------------------------------------- */
 
 /* The document information value for key, decoded to UTF-8 in b (empty if
@@ -1511,11 +1675,15 @@ static void write_catalog(ctx *c, size_t num, const pobj *o, size_t metanum)
 {
     static const char *const drop[] = {"/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/Version",
                                        NULL};
+    static const char *const drop_labels[] = {"/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata",
+                                              "/Version", "/PageLabels", NULL};
     static const char *const dropvp[] = {"/DisplayDocTitle", NULL};
     const pdfpost_info *in = c->info_in;
     span v;
     begin_obj(c, num, o->gen);
-    dict_copy(c, o->v, drop);
+    dict_copy(c, o->v, in->page_labels ? drop_labels : drop);
+    if (in->page_labels)
+        put_page_labels(c);
     if (in->lang) {
         buf_puts(&c->out, "/Lang ");
         put_text(&c->out, in->lang);
@@ -1685,6 +1853,8 @@ static void run(ctx *c)
     if (!dict_get(c, cat.v, "/Pages", &v) || !val_ref(c, v, &num, NULL))
         fail(c, "catalog without /Pages");
     walk_pages(c, num, 0);
+    if (in->page_order)
+        reorder_pages(c, num);
     if (in->link_desc && c->nlink != in->nlinks)
         fail(c, "fewer link annotations than link descriptions");
     if (dict_get(c, cat.v, "/StructTreeRoot", &v)) {
@@ -1695,8 +1865,11 @@ static void run(ctx *c)
         load(c, num, &root);
         if (root.stream || !is_dict(root.v))
             fail(c, "structure tree root is not a dictionary");
-        if (dict_get(c, root.v, "/K", &k))
+        if (dict_get(c, root.v, "/K", &k)) {
             walk_struct(c, k, 0);
+            if (in->struct_move_last)
+                move_struct_child(c, k);
+        }
     }
     if (in->figure_alt && c->nfig != in->nfigures)
         fail(c, "fewer Figure structure elements than alternative texts");

@@ -14,6 +14,9 @@
  *   /Contents array becomes one new stream);
  * - every /Link annotation: /Contents (its description);
  * - every /Figure structure element: /Alt;
+ * - optionally: the pages in a new order (a new /Pages node), new page
+ *   labels, and the top structure element's last child moved forward
+ *   (cairo draws pages in order; the table of contents is drawn last);
  * - trailer: /ID (derived from a hash of the input: byte-reproducible).
  *
  * Input: the regular PDF cairo 1.16 writes (classic xref table, objects
@@ -43,6 +46,20 @@ typedef struct pdfpost_info {
      * (depth-first, pre-order); same rules as link_desc. */
     const char *const *figure_alt;
     size_t nfigures;
+    /* Page order: page_order[i] is the index (in the page tree as it is)
+     * of the page that becomes page i; npages must be the page count and
+     * the page tree one /Pages node over all pages. NULL: keep the order.
+     * Link descriptions above follow the order as it was. */
+    const size_t *page_order;
+    size_t npages;
+    /* The label of every page in the final order (npages of them): a new
+     * /PageLabels replaces the catalog's. NULL: keep. */
+    const char *const *page_labels;
+    /* Moves the last child of the structure tree's top element (the
+     * structure tree root's only kid) to index struct_move_to among its
+     * children. */
+    int struct_move_last;
+    size_t struct_move_to;
 } pdfpost_info;
 
 /* Returns 0 and a new buffer *out of *outlen bytes (caller frees; it is
