@@ -53,6 +53,7 @@ typedef struct builder {
     kp_item *items;
     piece *pieces;
     size_t n, cap;
+    arena tmp;         /* the lines' pieces before they are joined into runs */
 } builder;
 
 static const double RAGGED_STRETCH_EM = 3.0;
@@ -498,7 +499,7 @@ static pcluster *clusters_for(arena *a, const seg *s, int g0, int g1, size_t *te
 
 static void add_run(builder *b, pline *ln, lrun *runs, int *nr, double x, const piece *p, size_t *t_start)
 {
-    arena *a = b->c->a;
+    arena *a = &b->tmp;
     const seg *s = &b->segs[p->seg];
     int n = p->g1 - p->g0;
     if (n <= 0)
@@ -550,7 +551,7 @@ static void add_space(builder *b, lrun *r)
     char *t = (char *)r->text;
     t[r->text_len++] = ' ';
     t[r->text_len] = 0;
-    pcluster *cl = arena_alloc(b->c->a, (size_t)(r->ncl + 1) * sizeof *cl);
+    pcluster *cl = arena_alloc(&b->tmp, (size_t)(r->ncl + 1) * sizeof *cl);
     memcpy(cl, r->cl, (size_t)r->ncl * sizeof *cl);
     cl[r->ncl].bytes = 1;
     cl[r->ncl].glyphs = 1;
@@ -566,50 +567,62 @@ static int same_run_style(const lrun *a, const lrun *b)
 }
 
 /* Joins neighbouring runs of one style into one (a line then holds a few
- * runs instead of one per word: less memory, fewer drawing operations). */
-static int merge_runs(arena *a, lrun *runs, int nr)
+ * runs instead of one per word: less memory, fewer drawing operations) and
+ * copies the result into arena a; returns the runs, *nr their count. */
+static lrun *merge_runs(arena *a, const lrun *runs, int *nr)
 {
-    int out = 0;
-    for (int i = 0; i < nr;) {
+    int n = *nr, out = 0;
+    int groups = 0;
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && same_run_style(&runs[i], &runs[j]))
+            j++;
+        groups++;
+        i = j;
+    }
+    lrun *res = arena_alloc(a, (size_t)(groups > 0 ? groups : 1) * sizeof *res);
+    for (int i = 0; i < n;) {
         int j = i + 1;
         int ng = runs[i].ng, ncl = runs[i].ncl, tl = runs[i].text_len;
-        while (j < nr && same_run_style(&runs[i], &runs[j])) {
+        while (j < n && same_run_style(&runs[i], &runs[j])) {
             ng += runs[j].ng;
             ncl += runs[j].ncl;
             tl += runs[j].text_len;
             j++;
         }
         lrun r = runs[i];
-        if (j > i + 1) {
-            pglyph *g = arena_alloc(a, (size_t)(ng + 1) * sizeof *g);
-            pcluster *cl = arena_alloc(a, (size_t)(ncl + 1) * sizeof *cl);
-            char *t = arena_alloc(a, (size_t)tl + 2);
-            int gn = 0, cn = 0, tn = 0;
-            for (int k = i; k < j; k++) {
-                double dx = runs[k].x - runs[i].x;
-                for (int q = 0; q < runs[k].ng; q++) {
-                    g[gn] = runs[k].g[q];
-                    g[gn].x = (float)(g[gn].x + dx);
-                    gn++;
-                }
-                memcpy(cl + cn, runs[k].cl, (size_t)runs[k].ncl * sizeof *cl);
-                cn += runs[k].ncl;
-                memcpy(t + tn, runs[k].text, (size_t)runs[k].text_len);
-                tn += runs[k].text_len;
+        pglyph *g = ng ? arena_alloc(a, (size_t)ng * sizeof *g) : NULL;
+        pcluster *cl = ncl ? arena_alloc(a, (size_t)ncl * sizeof *cl) : NULL;
+        char *t = tl ? arena_alloc(a, (size_t)tl + 1) : NULL;
+        int gn = 0, cn = 0, tn = 0;
+        for (int k = i; k < j; k++) {
+            float dx = (float)(runs[k].x - runs[i].x);
+            for (int q = 0; q < runs[k].ng; q++) {
+                g[gn] = runs[k].g[q];
+                g[gn].x += dx;
+                gn++;
             }
-            t[tn] = 0;
-            r.g = g;
-            r.ng = gn;
-            r.cl = cl;
-            r.ncl = cn;
-            r.text = t;
-            r.text_len = tn;
-            r.w = runs[j - 1].x + runs[j - 1].w - runs[i].x;
+            if (runs[k].ncl)
+                memcpy(cl + cn, runs[k].cl, (size_t)runs[k].ncl * sizeof *cl);
+            cn += runs[k].ncl;
+            if (runs[k].text_len)
+                memcpy(t + tn, runs[k].text, (size_t)runs[k].text_len);
+            tn += runs[k].text_len;
         }
-        runs[out++] = r;
+        if (t)
+            t[tn] = 0;
+        r.g = g;
+        r.ng = gn;
+        r.cl = cl;
+        r.ncl = cn;
+        r.text = t ? t : "";
+        r.text_len = tn;
+        r.w = runs[j - 1].x + runs[j - 1].w - runs[i].x;
+        res[out++] = r;
         i = j;
     }
-    return out;
+    *nr = out;
+    return res;
 }
 
 /* Re-shapes a run whose first letter loses its diaeresis (ideeën -> en). */
@@ -633,7 +646,7 @@ static void drop_diaeresis(builder *b, lrun *r)
     shaped sh;
     const gb_font *f = &b->c->fs->f[r->st.font];
     shape(f, r->st.size, t.data, t.len, features_for(b->c, r->st.font, r->st.code, r->st.tabular), b->o->lang, &sh);
-    pglyph *g = arena_alloc(b->c->a, (size_t)(sh.n + 1) * sizeof *g);
+    pglyph *g = arena_alloc(&b->tmp, (size_t)(sh.n + 1) * sizeof *g);
     double gx = 0;
     for (int i = 0; i < sh.n; i++) {
         g[i].id = sh.gid[i];
@@ -642,7 +655,7 @@ static void drop_diaeresis(builder *b, lrun *r)
         gx += sh.adv[i];
     }
     /* the whole run maps to the original text (one cluster) */
-    pcluster *cl = arena_alloc(b->c->a, sizeof *cl);
+    pcluster *cl = arena_alloc(&b->tmp, sizeof *cl);
     cl->bytes = r->text_len;
     cl->glyphs = sh.n;
     r->g = g;
@@ -659,7 +672,7 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
     const gb_font *f = &b->c->fs->f[pp->font];
     shaped sh;
     shape(f, pp->size, "-", 1, NULL, b->o->lang, &sh);
-    pglyph *g = arena_alloc(b->c->a, (size_t)(sh.n + 1) * sizeof *g);
+    pglyph *g = arena_alloc(&b->tmp, (size_t)(sh.n + 1) * sizeof *g);
     double gx = 0;
     for (int i = 0; i < sh.n; i++) {
         g[i].id = sh.gid[i];
@@ -668,7 +681,7 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
         gx += sh.adv[i];
     }
     /* the inserted hyphen stands for no text at all */
-    pcluster *cl = arena_alloc(b->c->a, sizeof *cl);
+    pcluster *cl = arena_alloc(&b->tmp, sizeof *cl);
     cl->bytes = 0;
     cl->glyphs = sh.n;
     r->x = x;
@@ -854,7 +867,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 /* a paragraph may start with a hanging quote too */
             }
             int nruns_max = (int)(brk - start) + 2;
-            lrun *runs = arena_alloc(c->a, (size_t)nruns_max * sizeof *runs);
+            lrun *runs = arena_alloc(&b.tmp, (size_t)nruns_max * sizeof *runs);
             size_t *run_t = xmalloc((size_t)nruns_max * sizeof *run_t);
             int nr = 0, last_word_run = 0;
             ln->size = 0;
@@ -888,13 +901,13 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                         if (have_prefix && nr == 1) {
                             lrun *r0 = &runs[0];
                             buf_add(&prefix, r0->text, (size_t)r0->text_len);
-                            pcluster *cl = arena_alloc(c->a, (size_t)(r0->ncl + 1) * sizeof *cl);
+                            pcluster *cl = arena_alloc(&b.tmp, (size_t)(r0->ncl + 1) * sizeof *cl);
                             memcpy(cl, r0->cl, (size_t)r0->ncl * sizeof *cl);
                             int plen = (int)prefix.len - r0->text_len;
                             if (r0->ncl > 0)
                                 cl[0].bytes += plen;
                             r0->cl = cl;
-                            r0->text = arena_strndup(c->a, prefix.data, prefix.len);
+                            r0->text = arena_strndup(&b.tmp, prefix.data, prefix.len);
                             r0->text_len = (int)prefix.len;
                             have_prefix = 0;
                             prefix.len = 0;
@@ -926,7 +939,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                     if (r == last_word_run)
                         prefix_t0 = run_t[r];
                     buf_add(&prefix, runs[r].text, (size_t)runs[r].text_len);
-                    pcluster *cl = arena_alloc(c->a, (size_t)(runs[r].ncl + 1) * sizeof *cl);
+                    pcluster *cl = arena_alloc(&b.tmp, (size_t)(runs[r].ncl + 1) * sizeof *cl);
                     for (int q = 0; q < runs[r].ncl; q++) {
                         cl[q].bytes = 0;
                         cl[q].glyphs = runs[r].cl[q].glyphs;
@@ -947,7 +960,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
                 if (at_space)
                     add_space(&b, &runs[nr - 1]);
             }
-            nr = merge_runs(c->a, runs, nr);
+            runs = merge_runs(c->a, runs, &nr);
             ln->runs = runs;
             ln->nruns = nr;
             ln->width = x;
@@ -980,6 +993,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     free(b.span_start);
     free(brks);
     buf_free(&b.T);
+    arena_free(&b.tmp);
     *out = lines;
     return nlines;
 }
