@@ -1591,7 +1591,7 @@ static void page_foot(lay *L, page *pg)
  * page number, so its pages come last; the PDF writer moves them to the
  * front (pdfpost). */
 
-#define LAYOUT_AHEAD (128u * 1024u)
+#define LAYOUT_AHEAD (256u * 1024u)
 
 typedef struct cmark_pos {
     cmark_node *node;
