@@ -3,11 +3,13 @@
 # every test and ends with "N passed, N failed".
 
 CC ?= cc
-PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 librsvg-2.0
+PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1
+# librsvg: its header at build time, the library loaded when a book has SVG (src/svg.h)
+SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
 OPT ?= -O2 -g
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lz -lm -pthread
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lz -lm -pthread -ldl
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
 BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
@@ -94,7 +96,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(SRCS) $(wildcard src/*.h) | deps
 	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -Isrc \
+	clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null) -Isrc \
 	  tests/fuzz/fuzz_build.c $(SRCS) -o $@ $(LDLIBS_ALL)
 
 fuzz: build/fuzz/fuzz_build

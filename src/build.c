@@ -55,16 +55,52 @@ static hyph *load_hyphenation(const char *lang)
     return NULL;
 }
 
-/* The EPUB is made on its own thread while the main thread draws the PDF:
- * first the cover image (it only reads the book, the style and the fonts),
- * then, once the layout knows where every printed page begins, the book.
- * It reports to its own diagnostics, joined after. */
-typedef struct epub_job {
+/* The cover image is drawn and encoded on a thread of its own from the
+ * moment the fonts are loaded (it only reads the book, the style and the
+ * fonts); the EPUB takes it at the very end. */
+typedef struct cover_job {
     const book *b;
     const style *s;
     const fontset *fs;
-    layout_job *lj;
     int w, h;
+    pthread_t tid;
+    int started, joined;
+    char *png;
+    size_t len;
+    double t;
+} cover_job;
+
+static void *cover_thread(void *arg)
+{
+    cover_job *c = arg;
+    double t0 = now_seconds();
+    c->png = cover_png(c->b, c->s, c->fs, c->w, c->h, &c->len);
+    c->t = now_seconds() - t0;
+    return NULL;
+}
+
+static const char *cover_wait(void *ctx, size_t *len)
+{
+    cover_job *c = ctx;
+    if (c->started && !c->joined) {
+        pthread_join(c->tid, NULL);
+        c->joined = 1;
+    } else if (!c->started && !c->joined) {
+        cover_thread(c); /* no thread to be had: here */
+        c->joined = 1;
+    }
+    *len = c->len;
+    return c->png;
+}
+
+/* The EPUB is made on its own thread while the main thread draws the PDF,
+ * as soon as the layout knows where every printed page begins. It reports
+ * to its own diagnostics, joined after. */
+typedef struct epub_job {
+    const book *b;
+    const style *s;
+    layout_job *lj;
+    cover_job *cover;
     pagemap pm;
     diag d;
     char *out;
@@ -78,10 +114,6 @@ static void *epub_thread(void *arg)
     epub_job *j = arg;
     const book *b = j->b;
     const style *s = j->s;
-    char *png = NULL;
-    size_t png_len = 0;
-    if (!b->cover)
-        png = cover_png(b, s, j->fs, j->w, j->h, &png_len);
     layout_pagemap(j->lj, &j->pm);
     double t1 = now_seconds();
     j->t_paged = t1 - j->t0;
@@ -98,14 +130,12 @@ static void *epub_thread(void *arg)
         x.cover_len = b->cover->len;
         x.cover_type = b->cover->media_type;
     } else {
-        x.cover_png = png;
-        x.cover_len = png_len;
-        x.cover_type = "image/png";
+        x.cover_wait = cover_wait;
+        x.cover_ctx = j->cover;
     }
     j->rc = epub_build(b, s, &x, &j->out, &j->len, &j->d);
     j->t_epub = now_seconds() - t1;
     free(source);
-    free(png);
     return NULL;
 }
 
@@ -121,6 +151,8 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     layout_job *lj = NULL;
     epub_job ej;
     memset(&ej, 0, sizeof ej);
+    cover_job cj;
+    memset(&cj, 0, sizeof cj);
     pthread_t epub_tid;
     int epub_started = 0;
     /* The PDF's layout is also needed for the EPUB's print page numbers,
@@ -134,6 +166,12 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         env->fonts_loaded = 1;
     }
     const fontset *fsp = &env->fs;
+    if (o->epub && !b->cover) {
+        cj = (cover_job){.b = b, .s = s, .fs = fsp};
+        cj.w = o->cover_w > 0 ? o->cover_w : 1600;
+        cj.h = o->cover_h > 0 ? o->cover_h : 2400;
+        cj.started = pthread_create(&cj.tid, NULL, cover_thread, &cj) == 0;
+    }
     if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
         hyph_free(env->h);
         env->h = load_hyphenation(b->meta.lang);
@@ -145,11 +183,11 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     if (!h)
         diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
                      b->meta.lang);
+    out->t_setup = now_seconds() - t0;
+    t0 = now_seconds();
     lj = layout_start(b, s, fsp, h);
     if (o->epub) {
-        ej = (epub_job){.b = b, .s = s, .fs = fsp, .lj = lj, .t0 = t0, .rc = -1};
-        ej.w = o->cover_w > 0 ? o->cover_w : 1600;
-        ej.h = o->cover_h > 0 ? o->cover_h : 2400;
+        ej = (epub_job){.b = b, .s = s, .lj = lj, .cover = &cj, .t0 = t0, .rc = -1};
         epub_started = pthread_create(&epub_tid, NULL, epub_thread, &ej) == 0;
     }
     if (o->pdf) {
@@ -165,6 +203,11 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         else
             epub_thread(&ej); /* no thread to be had: here, after the pages */
         out->t_layout = ej.t_paged;
+        if (cj.started && !cj.joined) {
+            pthread_join(cj.tid, NULL);
+            cj.joined = 1;
+        }
+        out->t_cover = cj.t;
         out->t_epub = ej.t_epub;
         diag_merge(d, &ej.d);
         if (ej.rc != 0 || rc != 0) {
@@ -180,6 +223,9 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         out->t_layout = now_seconds() - t0;
     }
 done:
+    if (cj.started && !cj.joined)
+        pthread_join(cj.tid, NULL);
+    free(cj.png);
     layout_end(lj);
     layout_free(&lay);
     if (env == &local)

@@ -36,7 +36,13 @@ typedef struct build_out {
     size_t epub_len;
     char *pdf;
     size_t pdf_len;
-    double t_layout, t_pdf, t_epub; /* seconds per stage */
+    /* seconds per stage; layout, pdf and the EPUB's stages overlap (they
+     * run on different threads): setup loads fonts and the hyphenation
+     * dictionary; layout runs until every chapter is broken into pages;
+     * pdf until the PDF is complete (it draws pages as they come); cover
+     * draws and encodes the EPUB cover image; epub makes the EPUB once the
+     * page breaks are known */
+    double t_setup, t_layout, t_pdf, t_cover, t_epub;
 } build_out;
 
 /* Builds the outputs requested in o. Returns 0, or -1 after reporting to

@@ -34,6 +34,12 @@ typedef struct pkg {
     size_t n, cap;
 } pkg;
 
+/* Does the book get a cover image (given, or still being drawn)? */
+static int has_cover(const epub_extra *x)
+{
+    return x && (x->cover_png || x->cover_wait);
+}
+
 static void add_entry(pkg *p, const char *name, char *data, size_t len, int store)
 {
     GROW(p->v, p->cap, p->n + 1);
@@ -171,7 +177,7 @@ static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const e
     xmlNodePtr ol = xmlNewChild(lm, ns, BAD_CAST "ol", NULL);
     landmark marks[3];
     int nm = 0;
-    if (x && x->cover_png)
+    if (has_cover(x))
         marks[nm++] = (landmark){"cover", "cover.xhtml", L_COVER};
     marks[nm++] = (landmark){"toc", "nav.xhtml#toc", L_TOC_LM};
     const char *first = NULL;
@@ -376,9 +382,9 @@ static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_
         }
         cmark_iter_free(it);
     }
-    int has_cover = x && x->cover_png;
+    int with_cover = has_cover(x);
     int all_alt = images_alt == images; /* the cover has generated alt text */
-    int visual = images > 0 || has_cover;
+    int visual = images > 0 || with_cover;
     meta_prop(md, ns, "schema:accessMode", "textual");
     if (visual)
         meta_prop(md, ns, "schema:accessMode", "visual");
@@ -472,7 +478,7 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
     e = text_child(md, ns, "meta", mod);
     xmlSetProp(e, BAD_CAST "property", BAD_CAST "dcterms:modified");
     free(mod);
-    if (x && x->cover_png) {
+    if (has_cover(x)) {
         e = xmlNewChild(md, ns, BAD_CAST "meta", NULL);
         xmlSetProp(e, BAD_CAST "name", BAD_CAST "cover");
         xmlSetProp(e, BAD_CAST "content", BAD_CAST "cover-image");
@@ -597,15 +603,18 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         spine[nspine++] = (id_);                                                \
     } while (0)
 
-    if (x && x->cover_png) {
-        int jpeg = x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+    size_t cover_entry = (size_t)-1;
+    if (has_cover(x)) {
+        int jpeg = x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
         ITEM("cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
              "cover-image");
         ITEM("cover", "cover.xhtml", "application/xhtml+xml", NULL);
         SPINE("cover");
         add_doc(&p, "EPUB/cover.xhtml", make_cover_page(b, x));
-        add_entry(&p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png", xstrndup(x->cover_png, x->cover_len),
-                  x->cover_len, 1);
+        if (!x->cover_png)
+            cover_entry = p.n; /* filled in before zipping */
+        add_entry(&p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
+                  x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, 1);
     }
     ITEM("titlepage", "title.xhtml", "application/xhtml+xml", NULL);
     SPINE("titlepage");
@@ -702,6 +711,19 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         entry opf = p.v[p.n - 1];
         memmove(p.v + 4, p.v + 3, (p.n - 4) * sizeof *p.v);
         p.v[3] = opf;
+    }
+    if (cover_entry != (size_t)-1) {
+        size_t clen = 0;
+        const char *c = x->cover_wait(x->cover_ctx, &clen);
+        if (!c) {
+            diag_error(d, NULL, 0, 0, "cannot draw the cover image");
+            goto done;
+        }
+        /* the entry is found by index: the package document moved in front
+         * of it only if it came before */
+        size_t at = cover_entry >= 3 ? cover_entry + 1 : cover_entry;
+        p.v[at].data = xstrndup(c, clen);
+        p.v[at].len = clen;
     }
     rc = zip_all(&p, b->build_epoch, out, outlen, d);
 done:

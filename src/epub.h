@@ -15,6 +15,11 @@ typedef struct epub_extra {
     const char *cover_png;    /* the cover image (PNG or JPEG bytes), or NULL */
     size_t cover_len;
     const char *cover_type;   /* its media type: "image/png" (default) or "image/jpeg" */
+    /* Or, when cover_png is NULL: a PNG cover still being made, fetched
+     * only when the archive is written (the rest of the work overlaps
+     * it). Returns the bytes (still owned by the caller) or NULL. */
+    const char *(*cover_wait)(void *ctx, size_t *len);
+    void *cover_ctx;
     int cover_w, cover_h;
     const char *print_source; /* dc:source for the page list ("... PDF"), or NULL */
 } epub_extra;

@@ -12,7 +12,6 @@
 #include "pdf.h"
 
 #include <cairo-pdf.h>
-#include <librsvg/rsvg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +19,7 @@
 #include "cover.h"
 #include "l10n.h"
 #include "pdfpost.h"
+#include "svg.h"
 
 /* cairo writes the PDF through here. cairo 1.16 can only declare PDF 1.5
  * in the header; the document is PDF 1.7 (the post-processing adds what
@@ -150,21 +150,9 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
     const resource *r = it->res;
     cairo_save(cr);
     if (!strcmp(r->media_type, "image/svg+xml")) {
-        GError *err = NULL;
-        RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)r->data, r->len, &err);
-        if (!h) {
-            diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot read the SVG: %s", r->src, err ? err->message : "?");
-            if (err)
-                g_error_free(err);
-        } else {
-            RsvgRectangle vp = {it->x, it->y, it->w, it->h};
-            if (!rsvg_handle_render_document(h, cr, &vp, &err)) {
-                diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot draw the SVG: %s", r->src, err ? err->message : "?");
-                if (err)
-                    g_error_free(err);
-            }
-            g_object_unref(h);
-        }
+        char why[512];
+        if (svg_draw(cr, r->data, r->len, it->x, it->y, it->w, it->h, why, sizeof why) != 0)
+            diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': %s", r->src, why);
     } else {
         cairo_surface_t *img = NULL;
         if (!strcmp(r->media_type, "image/png")) {
