@@ -114,6 +114,10 @@ static void *epub_thread(void *arg)
     epub_job *j = arg;
     const book *b = j->b;
     const style *s = j->s;
+    /* the fonts need only the characters: subset them while the layout
+     * finds the page breaks */
+    epub_fonts fonts;
+    int have_fonts = epub_fonts_prepare(b, s, &fonts) == 0;
     layout_pagemap(j->lj, &j->pm);
     double t1 = now_seconds();
     j->t_paged = t1 - j->t0;
@@ -125,6 +129,7 @@ static void *epub_thread(void *arg)
         source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
                            b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
     x.print_source = source;
+    x.fonts = have_fonts ? &fonts : NULL;
     if (b->cover) {
         x.cover_png = b->cover->data;
         x.cover_len = b->cover->len;
@@ -135,6 +140,8 @@ static void *epub_thread(void *arg)
     }
     j->rc = epub_build(b, s, &x, &j->out, &j->len, &j->d);
     j->t_epub = now_seconds() - t1;
+    if (have_fonts)
+        epub_fonts_free(&fonts);
     free(source);
     return NULL;
 }

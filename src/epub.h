@@ -10,7 +10,24 @@
 #include "pagemap.h"
 #include "style.h"
 
+/* The embedded fonts, subset ahead of the EPUB (they take most of its
+ * time and need only the characters, not the page numbers): to the
+ * characters of the book's sources, its metadata and goodiebag's own
+ * words. epub_build checks that they cover every character it writes and
+ * subsets again (deterministically, to the union) when they do not. */
+typedef struct epub_fonts {
+    struct cpset *cps;
+    char *data[FONT_COUNT]; /* NULL for a role that shares an earlier role's file */
+    size_t len[FONT_COUNT];
+} epub_fonts;
+
+/* Subsets the style's fonts for book b. Returns 0, or -1 (then f holds
+ * nothing and epub_build does the work itself). */
+int epub_fonts_prepare(const book *b, const style *s, epub_fonts *f);
+void epub_fonts_free(epub_fonts *f);
+
 typedef struct epub_extra {
+    epub_fonts *fonts;        /* fonts subset ahead, or NULL */
     const pagemap *pages;     /* print page markers, or NULL */
     const char *cover_png;    /* the cover image (PNG or JPEG bytes), or NULL */
     size_t cover_len;

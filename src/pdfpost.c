@@ -1149,7 +1149,7 @@ static void write_stream(ctx *c, size_t num, size_t gen, const span *old, const 
     static const char *const drop[] = {"/Length", "/Filter", "/DecodeParms", "/DL", NULL};
     if (!c->zd_ok) {
         memset(&c->zd, 0, sizeof c->zd);
-        if (deflateInit(&c->zd, Z_DEFAULT_COMPRESSION) != Z_OK)
+        if (deflateInit(&c->zd, 3) != Z_OK)
             fail(c, "zlib deflateInit failed");
         c->zd_ok = 1;
     } else if (deflateReset(&c->zd) != Z_OK) {

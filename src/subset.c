@@ -52,6 +52,16 @@ void cpset_free(cpset *s)
     free(s);
 }
 
+void cpset_union(cpset *dst, const cpset *src)
+{
+    hb_set_union(dst->set, src->set);
+}
+
+int cpset_covers(const cpset *big, const cpset *small)
+{
+    return hb_set_is_subset(small->set, big->set) ? 1 : 0;
+}
+
 char *font_subset(const char *path, const cpset *s, size_t *len)
 {
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);

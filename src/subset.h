@@ -15,6 +15,10 @@ cpset *cpset_new(void);
 /* Adds every code point of a UTF-8 buffer (invalid bytes are skipped). */
 void cpset_add_utf8(cpset *s, const char *text, size_t len);
 void cpset_free(cpset *s);
+/* Adds every code point of src to dst. */
+void cpset_union(cpset *dst, const cpset *src);
+/* Returns 1 if every code point of small is in big. */
+int cpset_covers(const cpset *big, const cpset *small);
 
 /* Subsets the font file at path to the code points of s. Returns a new
  * buffer (caller frees) and its length, or NULL if HarfBuzz cannot subset
