@@ -379,9 +379,7 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     dr.w = s->page_w;
     dr.h = s->page_h;
     cairo_tag_begin(dr.cr, "Document", NULL);
-    double T0 = now_seconds();
     layout_run(j, draw_page, &dr, l, d);
-    double T1 = now_seconds();
     buf_free(&dr.attr);
     free(dr.bt.g);
     free(dr.bt.c);
@@ -448,10 +446,7 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     char *post = NULL;
     size_t postlen = 0;
     const char *why = NULL;
-    double T2 = now_seconds();
     int prc = pdfpost_apply(pdf.data, pdf.len, &pi, &post, &postlen, &why);
-    if (getenv("GB_TRACE"))
-        fprintf(stderr, "pages %.1f ms, finish %.1f ms, post %.1f ms\n", (T1 - T0) * 1e3, (T2 - T1) * 1e3, (now_seconds() - T2) * 1e3);
     free(order);
     if (prc != 0) {
         diag_error(d, NULL, 0, 0, "cannot complete the PDF's accessibility data: %s", why ? why : "?");
