@@ -26,7 +26,12 @@
 #     printed page numbers in the running foot equal the labels;
 #   - reproducibility: identical bytes across builds, time zones and
 #     working folders; SOURCE_DATE_EPOCH sets CreationDate;
-#   - --paper a5: 419.5 x 595.3 pt pages, qpdf --check passes.
+#   - --paper a5: 419.5 x 595.3 pt pages, qpdf --check passes;
+#   - the table of contents is drawn last (it needs every page number) and
+#     moved to its place: in a book with a contents of several pages,
+#     pages 3.. are the contents (text, labels ii, iii...), then chapter 1
+#     (label 1); the structure tree reads
+#     cover Figure, title Div, TOC, then the chapters' Sect elements.
 # Prints "ok - ..." / "not ok - ..." lines; always exits 0.
 cd "$(dirname "$0")/.." || exit 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-pdf.XXXXXX")
@@ -520,6 +525,66 @@ if SOURCE_DATE_EPOCH=1700000000 "$GB" build chapters -o "$tmp/s" --pdf >"$tmp/s.
     nok "SOURCE_DATE_EPOCH=1700000000 sets CreationDate 2023-11-14T22:13:20Z (got '$d')"
 else
   nok "build with SOURCE_DATE_EPOCH=1700000000"; indent <"$tmp/s.log"
+fi
+
+# ---- the table of contents in its place ---------------------------------------
+big=$tmp/bigtoc; mkdir -p "$big"
+{ echo "name: bigtoc"; echo "title: Inhoud vooraan"; echo "author: T"; echo "publisher: P"
+  echo "lang: nl"; echo "date: 2021-01-01"; echo "chapters:"
+  for i in $(seq -w 1 30); do echo "  - c$i.md"; done; } >"$big/book.yaml"
+for i in $(seq -w 1 30); do
+  { echo "# Hoofdstuk $i"; echo; echo "Tekst van hoofdstuk $i."
+    for k in 1 2 3; do echo; echo "## Paragraaf $i.$k"; echo; echo "Meer tekst in paragraaf $i.$k."; done; } >"$big/c$i.md"
+done
+build "a book with a long table of contents" "$tmp/bt" "$big" --pdf
+if [ -f "$tmp/bt/bigtoc.pdf" ]; then
+  qpdf --json "$tmp/bt/bigtoc.pdf" >"$tmp/bt.json" 2>/dev/null
+  for p in 3 4 5 6 7 8; do pdftotext -f $p -l $p -layout "$tmp/bt/bigtoc.pdf" "$tmp/bt-$p.txt"; done
+  python3 - "$tmp/bt.json" "$tmp" <<'PY'
+import json, sys, re
+d = json.load(open(sys.argv[1])); tmp = sys.argv[2]
+objs = d.get("objects") or d["qpdf"][1]
+def get(ref):
+    o = objs.get("obj:" + ref, objs.get(ref)); return o.get("value", o) if isinstance(o, dict) else o
+labels = [x["label"].get("/P", "") for x in d.get("pagelabels", [])]
+def res(name, cond, detail=""):
+    print(("ok - " if cond else "not ok - ") + name + (": " + detail if detail and not cond else ""))
+txt = {p: open("%s/bt-%d.txt" % (tmp, p), encoding="utf-8").read() for p in range(3, 9)}
+res("long TOC: page 3 begins the contents", txt[3].strip().startswith("Inhoud"), txt[3][:80])
+first = next((p for p in range(3, 9) if "Tekst van hoofdstuk 01" in txt[p]), None)
+ntoc = first - 3 if first else 0
+res("long TOC: the contents fill pages 3..%d, chapter 1 follows on page %s" % ((first or 0) - 1, first),
+    first is not None and ntoc >= 2 and all("Hoofdstuk" in txt[p] and "Paragraaf" in txt[p] for p in range(3, first)),
+    " | ".join(txt[p][:50].replace("\n", " ") for p in range(3, 9)))
+toc1 = re.findall(r"Hoofdstuk (\d\d)", "".join(txt[p] for p in range(3, first or 3)))
+res("long TOC: the contents list the chapters in order", toc1 == ["%02d" % i for i in range(1, 31)], str(toc1))
+# page labels from the number tree
+pl = d.get("pagelabels", [])
+def label_at(i):
+    cur = None
+    for e in pl:
+        if e["index"] <= i: cur = e
+    if not cur: return None
+    lab = cur["label"]; st = lab.get("/St", 1); s = lab.get("/S")
+    n = st + i - cur["index"]
+    if s == "/D": return str(n)
+    if s == "/r":
+        r = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]; return r[n] if n < len(r) else "?"
+    return lab.get("/P", "")[2:] if lab.get("/P", "").startswith("u:") else lab.get("/P")
+roman = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
+want = roman[:ntoc + 1] + ["1", "2"]
+got = [label_at(i) for i in range(1, ntoc + 4)]
+res("long TOC: page labels i (title), %s (contents), 1, 2" % "-".join(roman[1:ntoc + 1][::max(ntoc - 1, 1)]),
+    ntoc > 0 and got == want, "%s, want %s" % (got, want))
+root = None
+for k, v in objs.items():
+    val = v.get("value", v) if isinstance(v, dict) else v
+    if isinstance(val, dict) and val.get("/Type") == "/StructTreeRoot": root = val
+kids = root["/K"] if root else []
+doc = get(kids[0]) if kids else {}
+order = [get(r).get("/S") for r in doc.get("/K", [])] if isinstance(doc, dict) else []
+res("long TOC: structure order Figure, Div, TOC, then 30 Sect", order[:3] == ["/Figure", "/Div", "/TOC"] and order[3:] == ["/Sect"] * 30, str(order[:6]))
+PY
 fi
 
 # ---- A5 ----------------------------------------------------------------------

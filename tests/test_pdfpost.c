@@ -902,6 +902,75 @@ static void test_timing(void)
     buf_free(&pdf);
 }
 
+/* Pages and the top structure element reordered, new page labels. */
+static void test_reorder(void)
+{
+    buf pdf = {0};
+    make_pdf(&pdf, 3, 2);
+    pdfpost_info in;
+    memset(&in, 0, sizeof in);
+    static const size_t order[] = {2, 0, 1};
+    static const char *const labels[] = {"Omslag", "i", "1"};
+    in.page_order = order;
+    in.npages = 3;
+    in.page_labels = labels;
+    in.struct_move_last = 1;
+    in.struct_move_to = 0;
+    char *out = NULL;
+    size_t outlen = 0;
+    const char *why = NULL;
+    int rc = pdfpost_apply(pdf.data, pdf.len, &in, &out, &outlen, &why);
+    CHECK(rc == 0, "reorder: pdfpost_apply succeeds (%s)", rc ? why : "ok");
+    if (rc == 0) {
+        CHECK(has(out + pdf.len, outlen - pdf.len, "/PageLabels << /Nums [\n0 << /P (Omslag) >>\n1 << /S /r /St 1 >>\n2 << /S /D /St 1 >>"),
+              "reorder: one label range per run (Omslag; i; 1...)");
+        char *f = path_in_tmp("reorder.pdf");
+        write_bytes(f, out, outlen);
+        if (have_tool("qpdf") && have_tool("pdftotext")) {
+            buf o = {0};
+            char *cmd = xasprintf("qpdf --check '%s'", f);
+            CHECK(sh(cmd, &o) == 0, "reorder: qpdf --check passes");
+            free(cmd);
+            o.len = 0;
+            int ok = 1;
+            for (int p = 1; p <= 3; p++) {
+                o.len = 0;
+                cmd = xasprintf("pdftotext -f %d -l %d '%s' -", p, p, f);
+                sh(cmd, &o);
+                free(cmd);
+                char want[32];
+                snprintf(want, sizeof want, "Hoofdstuk %d", p == 1 ? 3 : p - 1);
+                if (!contains(&o, want))
+                    ok = 0;
+            }
+            CHECK(ok, "reorder: the pages read Hoofdstuk 3, 1, 2");
+            o.len = 0;
+            cmd = xasprintf("qpdf --json --json-key=pagelabels '%s'", f);
+            sh(cmd, &o);
+            free(cmd);
+            CHECK(contains(&o, "\"/P\": \"u:Omslag\"") && contains(&o, "\"/S\": \"/r\"") && contains(&o, "\"/S\": \"/D\""),
+                  "reorder: qpdf reads the labels");
+            buf_free(&o);
+        }
+        unlink(f);
+        free(f);
+        free(out);
+    }
+    static const size_t dup[] = {0, 0, 1};
+    in.page_order = dup;
+    rc = pdfpost_apply(pdf.data, pdf.len, &in, &out, &outlen, &why);
+    CHECK(rc == -1, "reorder: an order that is not a permutation is an error (%s)", rc ? why : "accepted");
+    in.page_order = order;
+    in.npages = 2;
+    rc = pdfpost_apply(pdf.data, pdf.len, &in, &out, &outlen, &why);
+    CHECK(rc == -1, "reorder: an order for 2 of 3 pages is an error (%s)", rc ? why : "accepted");
+    in.npages = 3;
+    in.struct_move_to = 99;
+    rc = pdfpost_apply(pdf.data, pdf.len, &in, &out, &outlen, &why);
+    CHECK(rc == -1, "reorder: moving a structure element past the end is an error (%s)", rc ? why : "accepted");
+    buf_free(&pdf);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_pdfpost.XXXXXX");
@@ -911,6 +980,7 @@ int main(void)
     }
     test_content();
     test_cairo();
+    test_reorder();
     test_built();
     test_robust();
     test_timing();
