@@ -2,9 +2,10 @@
  *
  * Stages: (1) a walk over each chapter's tree builds a vertical list of
  * lines, spaces and penalties (widow/orphan/keep rules are penalties, as in
- * TeX); (2) a page builder cuts the list into pages; (3) front matter is
- * laid out once the body's page numbers are known; (4) everything is turned
- * into positioned page items. Ragged bottom: pages are filled from the top
+ * TeX); (2) a page builder cuts the list into pages (both per chapter, on
+ * worker threads: see "the pipeline" below); (3) each page is turned into
+ * positioned page items and handed to the drawer; (4) the table of
+ * contents is laid out last, once every page number is known. Ragged bottom: pages are filled from the top
  * and a short page is preferred over a broken rule (TeX's \raggedbottom).
  * Rejected: vertical justification, which stretches headings' space on
  * every page of a text that is mostly short paragraphs and lists.

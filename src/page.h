@@ -1,6 +1,8 @@
 /* page — the output of layout and the input of drawing: pages of positioned
  * boxes. Layout decides everything (positions, which glyphs, which page);
- * drawing only paints what is here. All memory belongs to the doc's arena.
+ * drawing only paints what is here. A page is lent to its drawer: what it
+ * points to lives in the layout's arenas, a body page's only until the
+ * drawer returns (its chapter is freed after its last page).
  * Coordinates are points from the page's top-left corner, y downwards to
  * the baseline for glyph runs. */
 #ifndef GB_PAGE_H
