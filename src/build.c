@@ -73,6 +73,7 @@ typedef struct cover_job {
 static void *cover_thread(void *arg)
 {
     cover_job *c = arg;
+    pthread_setname_np(pthread_self(), "gb-cover");
     double t0 = now_seconds();
     c->png = cover_png(c->b, c->s, c->fs, c->w, c->h, &c->len);
     c->t = now_seconds() - t0;
@@ -112,6 +113,7 @@ typedef struct epub_job {
 static void *epub_thread(void *arg)
 {
     epub_job *j = arg;
+    pthread_setname_np(pthread_self(), "gb-epub");
     const book *b = j->b;
     const style *s = j->s;
     /* the fonts need only the characters: subset them while the layout

@@ -1681,6 +1681,7 @@ static void finish_chapter(layout_job *j, int ci)
 static void *worker_main(void *arg)
 {
     layout_job *j = arg;
+    pthread_setname_np(pthread_self(), "gb-layout"); /* for profilers and debuggers */
     shape_cache *cache = shape_cache_new();
     for (;;) {
         pthread_mutex_lock(&j->mu);
