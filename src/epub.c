@@ -34,6 +34,16 @@ typedef struct pkg {
     size_t n, cap;
 } pkg;
 
+/* Does font role r use the file of an earlier role? (Each file is
+ * embedded once.) */
+static int shares_file(const style *s, int r)
+{
+    for (int q = 0; q < r; q++)
+        if (!strcmp(s->font_file[q], s->font_file[r]))
+            return 1;
+    return 0;
+}
+
 /* Does the book get a cover image (given, or still being drawn)? */
 static int has_cover(const epub_extra *x)
 {
@@ -690,11 +700,7 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         cpset_union(cps, x->fonts->cps);
     }
     for (int r = 0; r < FONT_COUNT; r++) {
-        int dup = 0;
-        for (int q = 0; q < r; q++)
-            if (!strcmp(s->font_file[q], s->font_file[r]))
-                dup = 1;
-        if (dup)
+        if (shares_file(s, r))
             continue;
         size_t flen = 0;
         char *data = NULL;
@@ -786,11 +792,7 @@ int epub_fonts_prepare(const book *b, const style *s, epub_fonts *f)
     for (int k = 0; k < L_COUNT; k++)
         add_str(f->cps, l10n(m->lang, (l10n_key)k));
     for (int r = 0; r < FONT_COUNT; r++) {
-        int dup = 0;
-        for (int q = 0; q < r; q++)
-            if (!strcmp(s->font_file[q], s->font_file[r]))
-                dup = 1;
-        if (dup)
+        if (shares_file(s, r))
             continue;
         f->data[r] = font_subset(s->font_path[r], f->cps, &f->len[r]);
         if (!f->data[r]) {

@@ -368,16 +368,8 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
 
-    drawer dr;
-    memset(&dr, 0, sizeof dr);
-    dr.b = b;
-    dr.s = s;
-    dr.fs = fs;
-    dr.surf = surf;
-    dr.cr = cairo_create(surf);
-    dr.d = d;
-    dr.w = s->page_w;
-    dr.h = s->page_h;
+    drawer dr = {.b = b, .s = s, .fs = fs, .surf = surf, .cr = cairo_create(surf), .d = d, .w = s->page_w,
+                 .h = s->page_h};
     cairo_tag_begin(dr.cr, "Document", NULL);
     layout_run(j, draw_page, &dr, l, d);
     buf_free(&dr.attr);
