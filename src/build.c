@@ -164,6 +164,7 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     memset(&cj, 0, sizeof cj);
     pthread_t epub_tid;
     int epub_started = 0;
+    unsigned long long ckey = 0;
     /* The PDF's layout is also needed for the EPUB's print page numbers,
      * so it runs for both outputs. */
     double t0 = now_seconds();
@@ -179,7 +180,16 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         cj = (cover_job){.b = b, .s = s, .fs = fsp};
         cj.w = o->cover_w > 0 ? o->cover_w : 1600;
         cj.h = o->cover_h > 0 ? o->cover_h : 2400;
-        cj.started = pthread_create(&cj.tid, NULL, cover_thread, &cj) == 0;
+        ckey = cover_key(b, s, cj.w, cj.h);
+        if (env->cover_png && env->cover_key == ckey) {
+            /* the same cover as last time (a rebuild in watch mode) */
+            cj.png = xmalloc(env->cover_len);
+            memcpy(cj.png, env->cover_png, env->cover_len);
+            cj.len = env->cover_len;
+            cj.joined = 1;
+        } else {
+            cj.started = pthread_create(&cj.tid, NULL, cover_thread, &cj) == 0;
+        }
     }
     if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
         hyph_free(env->h);
@@ -234,6 +244,14 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
 done:
     if (cj.started && !cj.joined)
         pthread_join(cj.tid, NULL);
+    if (cj.started && cj.png && env != &local) {
+        /* keep the new cover for the next build */
+        free(env->cover_png);
+        env->cover_png = cj.png;
+        env->cover_len = cj.len;
+        env->cover_key = ckey;
+        cj.png = NULL;
+    }
     free(cj.png);
     layout_end(lj);
     layout_free(&lay);
@@ -247,6 +265,7 @@ done:
 void build_env_free(build_env *e)
 {
     hyph_free(e->h);
+    free(e->cover_png);
     if (e->fonts_loaded)
         fonts_free(&e->fs);
     memset(e, 0, sizeof *e);

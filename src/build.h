@@ -12,7 +12,8 @@
 #include "style.h"
 
 /* What builds can share: the loaded fonts and the hyphenation dictionary
- * (loading them costs more than laying out a short book). Zero-initialise;
+ * (loading them costs more than laying out a short book), and the last
+ * cover image (drawn again only when what it shows changes). Zero-initialise;
  * free with build_env_free. One style per environment. */
 typedef struct build_env {
     fontset fs;
@@ -20,6 +21,10 @@ typedef struct build_env {
     hyph *h;
     char lang[40];
     int hyph_loaded;
+    /* the last cover image, and the key of what it was drawn from */
+    char *cover_png;
+    size_t cover_len;
+    unsigned long long cover_key;
 } build_env;
 
 void build_env_free(build_env *e);

@@ -193,3 +193,38 @@ char *cover_png(const book *b, const style *s, const fontset *fs, int width, int
     cairo_surface_destroy(img);
     return out;
 }
+
+static unsigned long long key_str(unsigned long long h, const char *t)
+{
+    if (!t)
+        return hash_bytes(h, "\1", 1);
+    return hash_bytes(h, t, strlen(t) + 1);
+}
+
+unsigned long long cover_key(const book *b, const style *s, int width, int height)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    const meta *m = &b->meta;
+    h = key_str(h, m->title);
+    h = key_str(h, m->subtitle);
+    h = key_str(h, m->publisher);
+    h = key_str(h, m->lang);
+    for (int i = 0; i < m->nauthors; i++)
+        h = key_str(h, m->authors[i]);
+    for (int i = 0; i < b->nch; i++) {
+        const chapter *c = &b->ch[i];
+        int t[2] = {c->theme, c->doc != NULL};
+        h = hash_bytes(h, t, sizeof t);
+        h = key_str(h, c->label);
+        h = key_str(h, c->title);
+    }
+    rgb cols[3] = {s->accent, s->muted, s->text};
+    h = hash_bytes(h, cols, sizeof cols);
+    h = hash_bytes(h, &s->ntheme, sizeof s->ntheme);
+    for (int i = 0; i < s->ntheme; i++)
+        h = hash_bytes(h, &s->theme[i], sizeof s->theme[i]);
+    for (int r = 0; r < FONT_COUNT; r++)
+        h = key_str(h, s->font_path[r]);
+    int wh[2] = {width, height};
+    return hash_bytes(h, wh, sizeof wh);
+}

@@ -19,4 +19,9 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
  * (caller frees) or NULL on failure. */
 char *cover_png(const book *b, const style *s, const fontset *fs, int width, int height, size_t *len);
 
+/* A fingerprint of everything cover_draw reads (metadata, chapter labels,
+ * titles and themes, the style's colours and fonts) and the size: equal
+ * keys draw the same cover. Keep it in step with cover_draw. */
+unsigned long long cover_key(const book *b, const style *s, int width, int height);
+
 #endif

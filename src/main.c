@@ -1,6 +1,7 @@
 /* goodiebag — the command line: parse options, load the book and style,
  * build in memory, publish each output atomically (temporary file, then
- * rename over the old one), print diagnostics. The only module that prints or exits.
+ * rename over the old one), print diagnostics; in watch mode, again after
+ * every change (inotify). The only module that prints or exits.
  *
  * Exit status: 0 success, 1 bad input (errors were printed), 2 bad usage,
  * 3 out of memory.
@@ -10,6 +11,9 @@
 #include <libgen.h>
 #include <libxml/parser.h>
 #include <limits.h>
+#include <dirent.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +33,13 @@
 static const char usage[] =
     "usage: goodiebag build [BOOKDIR] [-o OUTDIR] [--epub | --pdf] [--paper a4|a5]\n"
     "                       [--style DIR] [--fonts DIR] [--timings]\n"
+    "       goodiebag watch [BOOKDIR] [the same options]\n"
     "       goodiebag --help | --version\n"
     "\n"
     "Builds OUTDIR/NAME.epub and OUTDIR/NAME.pdf from the Markdown chapters and\n"
     "book.yaml in BOOKDIR (defaults: chapters, build). NAME is book.yaml's 'name'.\n"
+    "'watch' builds, then builds again whenever a file of the book, its style or\n"
+    "its fonts changes, keeping fonts, hyphenation and cover between builds.\n"
     "\n"
     "  -o OUTDIR     where the outputs go (created if missing)\n"
     "  --epub        build only the EPUB\n"
@@ -175,6 +182,208 @@ static char *data_dir(const char *bookdir, const char *sub)
     return xstrdup(sub);
 }
 
+/* The command line, parsed. */
+typedef struct cli {
+    const char *bookdir, *outdir, *paper, *style_dir, *fonts_dir;
+    int only_epub, only_pdf, timings, watch;
+} cli;
+
+/* One build: load the book and the style, build, publish, report.
+ * Returns the exit status (0 or 1). env: what builds share (watch mode),
+ * or NULL. In watch mode a line per build says what happened. */
+static int build_once(const cli *c, build_env *env)
+{
+    double t0 = now_seconds();
+    diag d = {0};
+    book *b = book_load(c->bookdir, &d);
+    double t_parse = now_seconds() - t0;
+
+    arena sa = {0};
+    style st;
+    char *sdir = c->style_dir ? xstrdup(c->style_dir) : data_dir(c->bookdir, "styles");
+    char *fdir = c->fonts_dir ? xstrdup(c->fonts_dir) : data_dir(c->bookdir, "fonts");
+    int srd = style_load(&st, sdir, fdir, &sa, &d);
+    if (srd == 0 && c->paper)
+        style_set_paper(&st, c->paper);
+
+    int status = 0;
+    build_out out = {0};
+    if (d.errors) {
+        status = 1;
+    } else {
+        build_opts o = {.epub = !c->only_pdf, .pdf = !c->only_epub, .timings = c->timings, .env = env};
+        if (build_run(b, &st, &o, &out, &d) != 0)
+            status = 1;
+    }
+    diag_print(&d, stderr);
+    if (status == 0) {
+        if (make_dir(c->outdir) != 0) {
+            fprintf(stderr, "%s: error: cannot create the output folder: %s\n", c->outdir, strerror(errno));
+            status = 1;
+        }
+    }
+    double t_write = now_seconds();
+    if (status == 0 && out.epub) {
+        char *name = xasprintf("%s.epub", b->meta.name);
+        if (publish(c->outdir, name, out.epub, out.epub_len) != 0)
+            status = 1;
+        free(name);
+    }
+    if (status == 0 && out.pdf) {
+        char *name = xasprintf("%s.pdf", b->meta.name);
+        if (publish(c->outdir, name, out.pdf, out.pdf_len) != 0)
+            status = 1;
+        free(name);
+    }
+    t_write = now_seconds() - t_write;
+    if (c->timings)
+        fprintf(stderr,
+                "timings: parse %.1f ms, setup %.1f ms, layout %.1f ms, pdf %.1f ms, cover %.1f ms, epub %.1f ms, "
+                "write %.1f ms, total %.1f ms\n",
+                t_parse * 1e3, out.t_setup * 1e3, out.t_layout * 1e3, out.t_pdf * 1e3, out.t_cover * 1e3,
+                out.t_epub * 1e3, t_write * 1e3,
+                (now_seconds() - t0) * 1e3);
+    if (status != 0 && d.errors)
+        fprintf(stderr, "goodiebag: %d error%s, nothing written\n", d.errors, d.errors == 1 ? "" : "s");
+    else if (status == 0 && c->watch)
+        fprintf(stderr, "goodiebag: built %s/%s in %.0f ms\n", c->outdir, b->meta.name,
+                (now_seconds() - t0) * 1e3);
+    build_out_free(&out);
+    free(sdir);
+    free(fdir);
+    arena_free(&sa);
+    book_free(b);
+    diag_free(&d);
+    return status;
+}
+
+/* ---- watch mode ---- */
+
+#define WATCH_MAX 4096   /* folders watched */
+#define WATCH_DEPTH 8
+
+typedef struct watcher {
+    int fd;
+    int wd[WATCH_MAX];
+    int style[WATCH_MAX]; /* 1: a style or fonts folder (fonts may change) */
+    int n;
+    char out_real[PATH_MAX];
+} watcher;
+
+/* Watches dir and the folders in it (not hidden ones, not the output). */
+static void watch_tree(watcher *w, const char *dir, int is_style, int depth)
+{
+    char real[PATH_MAX];
+    if (depth > WATCH_DEPTH || w->n >= WATCH_MAX || !realpath(dir, real))
+        return;
+    if (w->out_real[0] && !strcmp(real, w->out_real))
+        return; /* our own writes must not trigger builds */
+    int wd = inotify_add_watch(w->fd, real,
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ONLYDIR);
+    if (wd < 0)
+        return;
+    int known = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->wd[i] == wd)
+            known = 1, w->style[i] |= is_style;
+    if (!known) {
+        w->wd[w->n] = wd;
+        w->style[w->n] = is_style;
+        w->n++;
+    }
+    DIR *dp = opendir(real);
+    if (!dp)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = xasprintf("%s/%s", real, e->d_name);
+        if (is_dir(sub))
+            watch_tree(w, sub, is_style, depth + 1);
+        free(sub);
+    }
+    closedir(dp);
+}
+
+/* A file name an editor writes on the side (not part of the book). */
+static int scratch_name(const char *n)
+{
+    size_t l = strlen(n);
+    return n[0] == '.' || (l && n[l - 1] == '~') || (l > 4 && (!strcmp(n + l - 4, ".swp") || !strcmp(n + l - 4, ".swx")));
+}
+
+/* Reads events until the folders stay quiet for 50 ms. Returns 1 if a
+ * book file changed, and sets *style_changed for the style or fonts. */
+static int wait_for_change(watcher *w, int *style_changed)
+{
+    char ev[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int changed = 0;
+    *style_changed = 0;
+    for (;;) {
+        struct pollfd p = {w->fd, POLLIN, 0};
+        int r = poll(&p, 1, changed ? 50 : -1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return changed;
+        ssize_t n = read(w->fd, ev, sizeof ev);
+        if (n <= 0)
+            return changed;
+        for (char *q = ev; q < ev + n;) {
+            const struct inotify_event *e = (const struct inotify_event *)q;
+            if (!(e->len && scratch_name(e->name))) {
+                changed = 1;
+                for (int i = 0; i < w->n; i++)
+                    if (w->wd[i] == e->wd && w->style[i])
+                        *style_changed = 1;
+            }
+            q += sizeof *e + e->len;
+        }
+    }
+}
+
+static int watch(const cli *c)
+{
+    watcher *w = xcalloc(1, sizeof *w);
+    w->fd = inotify_init1(IN_CLOEXEC);
+    if (w->fd < 0) {
+        fprintf(stderr, "goodiebag: error: cannot watch the book folder: %s\n", strerror(errno));
+        free(w);
+        return 1;
+    }
+    build_env env;
+    memset(&env, 0, sizeof env);
+    char *sdir = c->style_dir ? xstrdup(c->style_dir) : data_dir(c->bookdir, "styles");
+    char *fdir = c->fonts_dir ? xstrdup(c->fonts_dir) : data_dir(c->bookdir, "fonts");
+    fprintf(stderr, "goodiebag: watching %s (Ctrl-C to stop)\n", c->bookdir);
+    for (;;) {
+        if (make_dir(c->outdir) == 0 && !realpath(c->outdir, w->out_real))
+            w->out_real[0] = 0;
+        int before = w->n;
+        watch_tree(w, c->bookdir, 0, 0);
+        if (w->n == 0 || (before == 0 && w->n == before)) {
+            fprintf(stderr, "%s: error: cannot watch the book folder: %s\n", c->bookdir,
+                    is_dir(c->bookdir) ? strerror(errno) : "not a folder");
+            break;
+        }
+        watch_tree(w, sdir, 1, 0);
+        watch_tree(w, fdir, 1, 0);
+        build_once(c, &env);
+        int style_changed;
+        if (!wait_for_change(w, &style_changed))
+            break;
+        if (style_changed)
+            build_env_free(&env); /* other fonts, perhaps */
+    }
+    build_env_free(&env);
+    free(sdir);
+    free(fdir);
+    close(w->fd);
+    free(w);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     /* Reproducible and locale-independent: UTC timestamps in the zip,
@@ -187,8 +396,8 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
 
-    const char *bookdir = NULL, *outdir = "build", *paper = NULL, *style_dir = NULL, *fonts_dir = NULL;
-    int only_epub = 0, only_pdf = 0, timings = 0, have_cmd = 0;
+    cli c = {.outdir = "build"};
+    int have_cmd = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -204,30 +413,32 @@ int main(int argc, char **argv)
             }
             const char *v = argv[++i];
             if (!strcmp(a, "-o"))
-                outdir = v;
+                c.outdir = v;
             else if (!strcmp(a, "--paper"))
-                paper = v;
+                c.paper = v;
             else if (!strcmp(a, "--style"))
-                style_dir = v;
+                c.style_dir = v;
             else
-                fonts_dir = v;
+                c.fonts_dir = v;
         } else if (!strcmp(a, "--epub")) {
-            only_epub = 1;
+            c.only_epub = 1;
         } else if (!strcmp(a, "--pdf")) {
-            only_pdf = 1;
+            c.only_pdf = 1;
         } else if (!strcmp(a, "--timings")) {
-            timings = 1;
+            c.timings = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "goodiebag: error: unknown option '%s'\n%s", a, usage);
             return 2;
         } else if (!have_cmd) {
-            if (strcmp(a, "build") != 0) {
-                fprintf(stderr, "goodiebag: error: unknown command '%s' (the command is 'build')\n%s", a, usage);
+            if (strcmp(a, "build") != 0 && strcmp(a, "watch") != 0) {
+                fprintf(stderr, "goodiebag: error: unknown command '%s' (the commands are 'build' and 'watch')\n%s",
+                        a, usage);
                 return 2;
             }
+            c.watch = !strcmp(a, "watch");
             have_cmd = 1;
-        } else if (!bookdir) {
-            bookdir = a;
+        } else if (!c.bookdir) {
+            c.bookdir = a;
         } else {
             fprintf(stderr, "goodiebag: error: unexpected argument '%s'\n%s", a, usage);
             return 2;
@@ -237,76 +448,19 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (only_epub && only_pdf) {
+    if (c.only_epub && c.only_pdf) {
         fprintf(stderr, "goodiebag: error: --epub and --pdf exclude each other (give neither for both)\n");
         return 2;
     }
-    if (paper && strcmp(paper, "a4") && strcmp(paper, "a5")) {
-        fprintf(stderr, "goodiebag: error: --paper must be a4 or a5, not '%s'\n", paper);
+    if (c.paper && strcmp(c.paper, "a4") && strcmp(c.paper, "a5")) {
+        fprintf(stderr, "goodiebag: error: --paper must be a4 or a5, not '%s'\n", c.paper);
         return 2;
     }
-    if (!bookdir)
-        bookdir = "chapters";
+    if (!c.bookdir)
+        c.bookdir = "chapters";
 
-    double t0 = now_seconds();
     xmlInitParser();
-    diag d = {0};
-    book *b = book_load(bookdir, &d);
-    double t_parse = now_seconds() - t0;
-
-    arena sa = {0};
-    style st;
-    char *sdir = style_dir ? xstrdup(style_dir) : data_dir(bookdir, "styles");
-    char *fdir = fonts_dir ? xstrdup(fonts_dir) : data_dir(bookdir, "fonts");
-    int srd = style_load(&st, sdir, fdir, &sa, &d);
-    if (srd == 0 && paper)
-        style_set_paper(&st, paper);
-
-    int status = 0;
-    build_out out = {0};
-    if (d.errors) {
-        status = 1;
-    } else {
-        build_opts o = {.epub = !only_pdf, .pdf = !only_epub, .timings = timings};
-        if (build_run(b, &st, &o, &out, &d) != 0)
-            status = 1;
-    }
-    diag_print(&d, stderr);
-    if (status == 0) {
-        if (make_dir(outdir) != 0) {
-            fprintf(stderr, "%s: error: cannot create the output folder: %s\n", outdir, strerror(errno));
-            status = 1;
-        }
-    }
-    double t_write = now_seconds();
-    if (status == 0 && out.epub) {
-        char *name = xasprintf("%s.epub", b->meta.name);
-        if (publish(outdir, name, out.epub, out.epub_len) != 0)
-            status = 1;
-        free(name);
-    }
-    if (status == 0 && out.pdf) {
-        char *name = xasprintf("%s.pdf", b->meta.name);
-        if (publish(outdir, name, out.pdf, out.pdf_len) != 0)
-            status = 1;
-        free(name);
-    }
-    t_write = now_seconds() - t_write;
-    if (timings)
-        fprintf(stderr,
-                "timings: parse %.1f ms, setup %.1f ms, layout %.1f ms, pdf %.1f ms, cover %.1f ms, epub %.1f ms, "
-                "write %.1f ms, total %.1f ms\n",
-                t_parse * 1e3, out.t_setup * 1e3, out.t_layout * 1e3, out.t_pdf * 1e3, out.t_cover * 1e3,
-                out.t_epub * 1e3, t_write * 1e3,
-                (now_seconds() - t0) * 1e3);
-    if (status != 0 && d.errors)
-        fprintf(stderr, "goodiebag: %d error%s, nothing written\n", d.errors, d.errors == 1 ? "" : "s");
-    build_out_free(&out);
-    free(sdir);
-    free(fdir);
-    arena_free(&sa);
-    book_free(b);
-    diag_free(&d);
+    int status = c.watch ? watch(&c) : build_once(&c, NULL);
     xmlCleanupParser();
     return status;
 }

@@ -2,7 +2,10 @@
 # t_cli.sh — the command line: exit statuses (0 success, 1 bad input,
 # 2 bad usage), compiler-style diagnostics, and publishing that never
 # damages a previous good output: failed builds, an output folder that
-# cannot be made, a file size limit, SIGTERM in the middle of a build.
+# cannot be made, a file size limit, SIGTERM in the middle of a build;
+# watch mode: builds again after a change, with the same bytes as a fresh
+# build, keeps the last good output through an error, follows a style
+# change, and stops on SIGINT without leaving temporary files.
 # Books are generated in a temporary folder. Prints "ok - ..." /
 # "not ok - ..." lines; always exits 0.
 cd "$(dirname "$0")/.." || exit 0
@@ -198,4 +201,71 @@ for sig in TERM INT HUP; do
 done
 [ "$bad" -eq 0 ] && ok "signals during a build (6 moments, $killed killed, $during_write while writing; build ${ms} ms): no temp file left, outputs intact"
 expect "signals really interrupted some builds ($killed of 6)" [ "$killed" -ge 1 ]
+# ---- watch mode -------------------------------------------------------------
+# wait_for CMD...: up to 20 s for a condition
+wait_for() { local i; for i in $(seq 200); do "$@" && return 0; sleep 0.1; done; return 1; }
+wb=$tmp/watchbook wo=$tmp/watchout
+rm -rf "$wb" "$wo"; cp -r chapters "$wb"
+"$G" watch "$wb" -o "$wo" 2>"$tmp/watch.log" &
+wpid=$!
+built() { [ "$(grep -c '^goodiebag: built' "$tmp/watch.log")" -ge "$1" ]; }
+if wait_for built 1; then
+  ok "watch: the first build is written ($(grep '^goodiebag: built' "$tmp/watch.log" | head -1))"
+  sleep 0.3
+  echo "Een nieuwe zin onderaan het hoofdstuk." >>"$wb/01-productieve-werkomgeving.md"
+  if wait_for built 2; then
+    ok "watch: a changed chapter is built again ($(grep '^goodiebag: built' "$tmp/watch.log" | sed -n 2p))"
+    "$G" build "$wb" -o "$tmp/watchfresh" >/dev/null 2>&1
+    if cmp -s "$wo/goodiebag.pdf" "$tmp/watchfresh/goodiebag.pdf" && cmp -s "$wo/goodiebag.epub" "$tmp/watchfresh/goodiebag.epub"; then
+      ok "watch: the rebuild has the same bytes as a fresh build (EPUB and PDF)"
+    else
+      nok "watch: the rebuild has the same bytes as a fresh build (EPUB and PDF)"
+    fi
+    pdftotext "$wo/goodiebag.pdf" - 2>/dev/null | grep -q "Een nieuwe zin onderaan" &&
+      ok "watch: the new sentence is in the PDF" || nok "watch: the new sentence is in the PDF"
+    cp "$wo/goodiebag.pdf" "$tmp/watch-good.pdf"
+    sleep 0.3
+    echo "Een [kapotte link](bestaat-niet.md)." >>"$wb/01-productieve-werkomgeving.md"
+    if wait_for grep -q "nothing written" "$tmp/watch.log"; then
+      expect "watch: an error is reported with its place" grep -q "01-productieve-werkomgeving.md:[0-9]*:[0-9]*: error: link 'bestaat-niet.md'" "$tmp/watch.log"
+      expect "watch: the last good PDF stays" cmp -s "$wo/goodiebag.pdf" "$tmp/watch-good.pdf"
+    else
+      nok "watch: an error is reported"; indent <"$tmp/watch.log"
+    fi
+    sleep 0.3
+    sed -i 's/Een \[kapotte link\](bestaat-niet.md)\.//' "$wb/01-productieve-werkomgeving.md"
+    wait_for built 3 && ok "watch: fixing the error builds again" || nok "watch: fixing the error builds again"
+  else
+    nok "watch: a changed chapter is built again"; indent <"$tmp/watch.log"
+  fi
+else
+  nok "watch: the first build is written"; indent <"$tmp/watch.log"
+fi
+kill -INT "$wpid" 2>/dev/null
+{ wait "$wpid"; } 2>/dev/null
+if kill -0 "$wpid" 2>/dev/null; then nok "watch: SIGINT stops it"; kill -9 "$wpid"; else ok "watch: SIGINT stops it"; fi
+expect "watch: no temporary file left" [ -z "$(leftovers "$wo")" ]
+
+run watch "$tmp/no-such-book" -o "$tmp/nowhere"
+expect "watch: a missing book folder is an error (exit 1), not a wait" [ "$rc" -eq 1 ]
+expect "watch: ... with the folder named" grep -q "no-such-book: error: cannot watch the book folder" "$tmp/err"
+
+# watch with its own style folder: a new accent colour is built in
+ws=$tmp/watchstyle; rm -rf "$ws" "$wo"; cp -r styles "$ws"
+"$G" watch "$wb" -o "$wo" --style "$ws" 2>"$tmp/watch.log" &
+wpid=$!
+if wait_for built 1; then
+  sleep 0.3
+  sed -i 's/#01689B/#C0392B/I' "$ws/style.yaml"
+  if wait_for built 2; then
+    (cd "$tmp" && rm -rf wx && mkdir wx && cd wx && unzip -q "$wo/goodiebag.epub")
+    expect "watch: a changed style is built in (the new accent in the EPUB's CSS)" grep -qi "#C0392B" "$tmp/wx/EPUB/styles/book.css"
+  else
+    nok "watch: a changed style is built again"; indent <"$tmp/watch.log"
+  fi
+else
+  nok "watch with --style: the first build is written"; indent <"$tmp/watch.log"
+fi
+kill -INT "$wpid" 2>/dev/null
+{ wait "$wpid"; } 2>/dev/null
 exit 0
