@@ -205,9 +205,16 @@ expect "signals really interrupted some builds ($killed of 6)" [ "$killed" -ge 1
 # wait_for CMD...: up to 20 s for a condition
 wait_for() { local i; for i in $(seq 200); do "$@" && return 0; sleep 0.1; done; return 1; }
 wb=$tmp/watchbook wo=$tmp/watchout
+# start_watch ARGS...: goodiebag watch in the background, its log in watch.log
+start_watch() { "$G" watch "$@" 2>"$tmp/watch.log" & wpid=$!; }
+# stop_watch: SIGINT; prints whether it stopped
+stop_watch() {
+  kill -INT "$wpid" 2>/dev/null
+  { wait "$wpid"; } 2>/dev/null
+  if kill -0 "$wpid" 2>/dev/null; then nok "watch: SIGINT stops it"; kill -9 "$wpid"; else ok "watch: SIGINT stops it"; fi
+}
 rm -rf "$wb" "$wo"; cp -r chapters "$wb"
-"$G" watch "$wb" -o "$wo" 2>"$tmp/watch.log" &
-wpid=$!
+start_watch "$wb" -o "$wo"
 built() { [ "$(grep -c '^goodiebag: built' "$tmp/watch.log")" -ge "$1" ]; }
 if wait_for built 1; then
   ok "watch: the first build is written ($(grep '^goodiebag: built' "$tmp/watch.log" | head -1))"
@@ -241,9 +248,7 @@ if wait_for built 1; then
 else
   nok "watch: the first build is written"; indent <"$tmp/watch.log"
 fi
-kill -INT "$wpid" 2>/dev/null
-{ wait "$wpid"; } 2>/dev/null
-if kill -0 "$wpid" 2>/dev/null; then nok "watch: SIGINT stops it"; kill -9 "$wpid"; else ok "watch: SIGINT stops it"; fi
+stop_watch
 expect "watch: no temporary file left" [ -z "$(leftovers "$wo")" ]
 
 run watch "$tmp/no-such-book" -o "$tmp/nowhere"
@@ -252,8 +257,7 @@ expect "watch: ... with the folder named" grep -q "no-such-book: error: cannot w
 
 # watch with its own style folder: a new accent colour is built in
 ws=$tmp/watchstyle; rm -rf "$ws" "$wo"; cp -r styles "$ws"
-"$G" watch "$wb" -o "$wo" --style "$ws" 2>"$tmp/watch.log" &
-wpid=$!
+start_watch "$wb" -o "$wo" --style "$ws"
 if wait_for built 1; then
   sleep 0.3
   sed -i 's/#01689B/#C0392B/I' "$ws/style.yaml"
@@ -266,6 +270,5 @@ if wait_for built 1; then
 else
   nok "watch with --style: the first build is written"; indent <"$tmp/watch.log"
 fi
-kill -INT "$wpid" 2>/dev/null
-{ wait "$wpid"; } 2>/dev/null
+stop_watch
 exit 0
