@@ -988,6 +988,16 @@ static void link_target(lay *L, const anno *lk, pitem *li)
     }
 }
 
+static void ptag(page *pg, int open, const char *tag, const char *alt)
+{
+    pitem t;
+    memset(&t, 0, sizeof t);
+    t.kind = open ? PI_TAG_OPEN : PI_TAG_CLOSE;
+    t.tag = tag;
+    t.alt = alt;
+    page_add(pg, &t);
+}
+
 /* Emits a line's glyph runs. Runs of one link are wrapped in a link (its
  * clickable area is their extent on this line, its description the link's
  * whole text); in a paragraph with links or images, the other text goes in
@@ -999,23 +1009,10 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
     while (r < ln->nruns) {
         const lrun *run = &ln->runs[r];
         if (run->img) {
-            pitem t;
-            memset(&t, 0, sizeof t);
-            t.kind = PI_TAG_OPEN;
-            t.tag = "Figure";
-            t.alt = run->alt;
-            page_add(pg, &t);
-            pitem im;
-            memset(&im, 0, sizeof im);
-            im.kind = PI_IMAGE;
-            im.x = ox + run->x;
-            im.w = run->w;
-            im.h = run->img_h;
-            im.y = baseline + run->st.size * 0.12 - run->img_h;
-            im.res = run->img;
-            page_add(pg, &im);
-            t.kind = PI_TAG_CLOSE;
-            page_add(pg, &t);
+            page_add(pg, &(pitem){.kind = PI_TAG_OPEN, .tag = "Figure", .alt = run->alt});
+            page_add(pg, &(pitem){.kind = PI_IMAGE, .x = ox + run->x, .y = baseline + run->st.size * 0.12 - run->img_h,
+                                  .w = run->w, .h = run->img_h, .res = run->img});
+            page_add(pg, &(pitem){.kind = PI_TAG_CLOSE, .tag = "Figure", .alt = run->alt});
             r++;
             continue;
         }
@@ -1042,29 +1039,13 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
         }
         for (int k = r; k < e; k++) {
             const lrun *rn = &ln->runs[k];
-            pitem it;
-            memset(&it, 0, sizeof it);
-            it.kind = PI_GLYPHS;
-            it.x = ox + rn->x;
-            it.y = baseline;
-            it.w = rn->w;
-            it.font = rn->st.font;
-            it.size = rn->st.size;
-            it.color = rn->st.color;
-            it.text = rn->text;
-            it.text_len = rn->text_len;
-            it.g = rn->g;
-            it.ng = rn->ng;
-            it.cl = rn->cl;
-            it.ncl = rn->ncl;
-            page_add(pg, &it);
+            page_add(pg, &(pitem){.kind = PI_GLYPHS, .x = ox + rn->x, .y = baseline, .w = rn->w,
+                                  .font = rn->st.font, .size = rn->st.size, .color = rn->st.color,
+                                  .text = rn->text, .text_len = rn->text_len, .g = rn->g, .ng = rn->ng,
+                                  .cl = rn->cl, .ncl = rn->ncl});
         }
         if (lk) {
-            pitem close;
-            memset(&close, 0, sizeof close);
-            close.kind = PI_LINK;
-            close.link_mode = 2;
-            page_add(pg, &close);
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
         } else if (ln->wrap) {
             open.kind = PI_TAG_CLOSE;
             page_add(pg, &open);
@@ -1090,23 +1071,13 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
     for (size_t i = s; i < e; i++) {
         const vitem *v = &L->v[i];
         if (v->dest) {
-            pitem d;
-            memset(&d, 0, sizeof d);
-            d.kind = PI_DEST;
-            d.x = x0 + v->x;
-            d.y = y;
-            d.dest = v->dest;
-            page_add(pg, &d);
+            page_add(pg, &(pitem){.kind = PI_DEST, .x = x0 + v->x, .y = y, .dest = v->dest});
         }
         switch (v->k) {
         case V_TAG_OPEN:
         case V_TAG_CLOSE: {
-            pitem t;
-            memset(&t, 0, sizeof t);
-            t.kind = v->k == V_TAG_OPEN ? PI_TAG_OPEN : PI_TAG_CLOSE;
-            t.tag = v->tag;
-            t.alt = v->alt;
-            page_add(pg, &t);
+            page_add(pg, &(pitem){.kind = v->k == V_TAG_OPEN ? PI_TAG_OPEN : PI_TAG_CLOSE, .tag = v->tag,
+                                  .alt = v->alt});
             break;
         }
         case V_LABEL: {
@@ -1123,14 +1094,9 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
                 if (!transparent(w))
                     dy += w->h;
             }
-            pitem t;
-            memset(&t, 0, sizeof t);
-            t.kind = PI_TAG_OPEN;
-            t.tag = "Lbl";
-            page_add(pg, &t);
+            ptag(pg, 1, "Lbl", NULL);
             emit_line(L, pg, v->label, x0 + v->label_x, base);
-            t.kind = PI_TAG_CLOSE;
-            page_add(pg, &t);
+            ptag(pg, 0, "Lbl", NULL);
             break;
         }
         case V_LINE: {
@@ -1139,15 +1105,8 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
                 /* empty code line: only its bars */
             }
             for (int b = 0; b < v->nbars; b++) {
-                pitem r;
-                memset(&r, 0, sizeof r);
-                r.kind = PI_RULE;
-                r.x = x0 + v->bars[b];
-                r.y = y;
-                r.w = 1.6;
-                r.h = v->h;
-                r.color = L->s->rule;
-                page_add(pg, &r);
+                page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->bars[b], .y = y, .w = 1.6, .h = v->h,
+                                      .color = L->s->rule});
             }
             if (v->ln) {
                 emit_line(L, pg, v->ln, x0 + v->x, base);
@@ -1155,42 +1114,19 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
                     pg->has_body_text = 1;
             }
             if (v->cont) {
-                pitem m;
-                memset(&m, 0, sizeof m);
-                m.kind = PI_MARK;
-                m.x = x0 + v->x - L->size * 0.95;
-                m.y = base;
-                m.w = L->size * 0.6;
-                m.h = L->size * 0.5;
-                m.color = L->s->muted;
-                m.artifact = 1;
-                page_add(pg, &m);
+                page_add(pg, &(pitem){.kind = PI_MARK, .x = x0 + v->x - L->size * 0.95, .y = base,
+                                      .w = L->size * 0.6, .h = L->size * 0.5, .color = L->s->muted, .artifact = 1});
             }
             break;
         }
         case V_IMAGE: {
-            pitem im;
-            memset(&im, 0, sizeof im);
-            im.kind = PI_IMAGE;
-            im.x = x0 + v->x;
-            im.y = y;
-            im.w = v->img_w;
-            im.h = v->h;
-            im.res = v->img;
-            page_add(pg, &im);
+            page_add(pg, &(pitem){.kind = PI_IMAGE, .x = x0 + v->x, .y = y, .w = v->img_w, .h = v->h, .res = v->img});
             pg->has_body_text = 1;
             break;
         }
         case V_RULE: {
-            pitem r;
-            memset(&r, 0, sizeof r);
-            r.kind = PI_RULE;
-            r.x = x0 + v->x;
-            r.y = y;
-            r.w = v->rule_w;
-            r.h = v->h;
-            r.color = v->rule_accent ? v->color : L->s->rule;
-            page_add(pg, &r);
+            page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->x, .y = y, .w = v->rule_w, .h = v->h,
+                                  .color = v->rule_accent ? v->color : L->s->rule});
             break;
         }
         default:
@@ -1203,15 +1139,6 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
     }
 }
 
-static void ptag(page *pg, int open, const char *tag, const char *alt)
-{
-    pitem t;
-    memset(&t, 0, sizeof t);
-    t.kind = open ? PI_TAG_OPEN : PI_TAG_CLOSE;
-    t.tag = tag;
-    t.alt = alt;
-    page_add(pg, &t);
-}
 
 /* A single line of text at a position (front matter, running heads). */
 static double text_line(lay *L, page *pg, const char *text, int font, double size, rgb color, double x,

@@ -60,18 +60,8 @@ bgpids=()
 trap 'for p in "${bgpids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-20}"; }
-
-GB=${GOODIEBAG:-./goodiebag}
-if [ ! -x "$GB" ]; then
-  nok "./goodiebag exists (run make goodiebag first)"
-  exit 0
-fi
-for t in qpdf pdftotext pdfinfo python3 java; do
-  command -v "$t" >/dev/null || { nok "$t is installed (make test-deps)"; exit 0; }
-done
+. tests/lib.sh
+require qpdf pdftotext pdfinfo python3 java
 
 build() { # LABEL OUTDIR BOOKDIR
   local label=$1 out=$2 book=$3
@@ -407,51 +397,12 @@ def after_mark(label, n):
     return words(rest)[:n]
 
 # ======================================================================= PDF
-J = json.loads(run("qpdf", "--json", "--json-stream-data=inline", "--decode-level=generalized", pdf))
-objs = J["qpdf"][1]
-def obj(ref):
-    o = objs.get("obj:" + ref, {})
-    return o.get("value", o.get("stream", {}).get("dict"))
-def sdata(ref):
-    s = objs.get("obj:" + ref, {}).get("stream", {})
-    return base64.b64decode(s["data"]) if "data" in s else None
-def isref(v): return isinstance(v, str) and re.fullmatch(r"\d+ \d+ R", v) is not None
-def deref(v): return obj(v) if isref(v) else v
-def pstr(v):
-    if not isinstance(v, str): return v
-    if v.startswith("u:"): return v[2:]
-    if v.startswith("b:"):
-        b = bytes.fromhex(v[2:])
-        return b[2:].decode("utf-16-be") if b[:2] == b"\xfe\xff" else b.decode("latin-1")
-    return v.lstrip("/")
-catalog = obj(objs["trailer"]["value"]["/Root"])
-pages = [p["object"] for p in J["pages"]]
-pageidx = {r: i for i, r in enumerate(pages)}
+from qpdfjson import Pdf, pstr, isref
+P = Pdf(pdf, streams=True)
+J, objs, obj, sdata, deref = P.json, P.objs, P.obj, P.sdata, P.deref
+catalog, pages, pageidx = P.catalog, P.pages, P.pageidx
 npages = len(pages)
-
-def roman(n):
-    r = ""
-    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                 (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= v: r += s; n -= v
-    return r
-def numtree(node, out):
-    node = deref(node) or {}
-    nums = node.get("/Nums", [])
-    for k in range(0, len(nums) - 1, 2): out.append((nums[k], deref(nums[k + 1])))
-    for kid in node.get("/Kids", []): numtree(kid, out)
-    return out
-ranges = sorted(numtree(catalog.get("/PageLabels"), []), key=lambda x: x[0])
-labels = []
-for i in range(npages):
-    rng = [r for r in ranges if r[0] <= i]
-    if not rng: labels.append(str(i + 1)); continue
-    start, d = rng[-1]
-    n = d.get("/St", 1) + i - start
-    s = {"/D": str(n), "/r": roman(n), "/R": roman(n).upper(),
-         "/a": chr(97 + (n - 1) % 26) * ((n - 1) // 26 + 1),
-         "/A": chr(65 + (n - 1) % 26) * ((n - 1) // 26 + 1)}.get(d.get("/S"), "")
-    labels.append(pstr(d.get("/P", "u:")) + s)
+labels, ranges = P.labels()
 check(ranges, "the PDF has page labels (/PageLabels): %s" % " ".join(labels))
 
 # named destinations, to find the first chapter's page (the first outline entry)
@@ -855,8 +806,8 @@ check(links and not bad2, "every link's /Contents is its text as written (as in 
 check(links and not bad3, "every link annotation has /StructParent and is in a Link element (OBJR)", bad3)
 PY
 
-[ -f "$A" ] && [ -f "$AE" ] && python3 "$tmp/check.py" "$A" "$AE" "real book" real
-[ -f "$T" ] && [ -f "$TE" ] && python3 "$tmp/check.py" "$T" "$TE" "test book" test
+[ -f "$A" ] && [ -f "$AE" ] && PYTHONPATH=tests python3 "$tmp/check.py" "$A" "$AE" "real book" real
+[ -f "$T" ] && [ -f "$TE" ] && PYTHONPATH=tests python3 "$tmp/check.py" "$T" "$TE" "test book" test
 
 # ---- qpdf --check, reproducibility ------------------------------------------------
 for f in "$A" "$T"; do

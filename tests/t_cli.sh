@@ -13,9 +13,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-10}"; }
+. tests/lib.sh
 # expect WHAT CONDITION... : ok if the command succeeds
 expect() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
 G=${GOODIEBAG:-$PWD/goodiebag}

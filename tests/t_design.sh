@@ -29,18 +29,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-design.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-20}"; }
-
-GB=${GOODIEBAG:-./goodiebag}
-if [ ! -x "$GB" ]; then
-  nok "./goodiebag exists (run make goodiebag first)"
-  exit 0
-fi
-for t in qpdf pdffonts python3; do
-  command -v "$t" >/dev/null || { nok "$t is installed (make test-deps)"; exit 0; }
-done
+. tests/lib.sh
+require qpdf pdffonts python3
 BOOK=tests/books/commonmark
 NAME=commonmark
 ACCENT="#C00000"

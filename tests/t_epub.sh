@@ -25,17 +25,10 @@ cleanup() {
 trap cleanup EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-20}"; }
-
+. tests/lib.sh
+require
 root=$PWD
 seed=../shared/seed/000_56549dddc5dd3f15.txt
-GB=${GOODIEBAG:-./goodiebag}
-if [ ! -x "$GB" ]; then
-  nok "./goodiebag exists (run make goodiebag first)"
-  exit 0
-fi
 
 # build LABEL OUTDIR BOOKDIR [env assignments...]: the EPUB only, unless
 # $both is set

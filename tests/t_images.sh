@@ -35,18 +35,8 @@ bgpids=()
 trap 'for p in "${bgpids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-20}"; }
-
-GB=${GOODIEBAG:-./goodiebag}
-if [ ! -x "$GB" ]; then
-  nok "./goodiebag exists (run make goodiebag first)"
-  exit 0
-fi
-for t in qpdf pdftoppm pdftotext pdfinfo python3; do
-  command -v "$t" >/dev/null || { nok "$t is installed (make test-deps)"; exit 0; }
-done
+. tests/lib.sh
+require qpdf pdftoppm pdftotext pdfinfo python3
 BOOK=tests/books/images
 
 # ---- the test book -----------------------------------------------------------

@@ -38,21 +38,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-pdf.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
 
-ok() { echo "ok - $*"; }
-nok() { echo "not ok - $*"; }
-indent() { sed 's/^/#   /' | head -"${1:-20}"; }
+. tests/lib.sh
+require qpdf pdftotext pdfinfo pdffonts python3
 root=$PWD
 metrics=../shared/tools/pdf-typo-metrics
 [ -x "$metrics" ] || metrics="bash $metrics"
-
-GB=${GOODIEBAG:-./goodiebag}
-if [ ! -x "$GB" ]; then
-  nok "./goodiebag exists (run make goodiebag first)"
-  exit 0
-fi
-for t in qpdf pdftotext pdfinfo pdffonts python3; do
-  command -v "$t" >/dev/null || { nok "$t is installed (make test-deps)"; exit 0; }
-done
 
 # build LABEL OUTDIR BOOKDIR [args...] — env assignments go in front via env
 build() {
@@ -163,48 +153,12 @@ alltext = " ".join(alltext)
 check(len(chapters) > 0, "the EPUB has %d chapter files in its spine" % len(chapters))
 
 # ----------------------------------------------------------------- PDF --
-J = json.loads(run("qpdf", "--json", pdf))
-objs = J["qpdf"][1]
-def obj(ref):
-    o = objs.get("obj:" + ref, {})
-    return o.get("value", o.get("stream", {}).get("dict"))
-def deref(v):
-    return obj(v) if isinstance(v, str) and re.fullmatch(r"\d+ \d+ R", v) else v
-def pstr(v):
-    """a PDF string from qpdf json v2 ('u:' text, 'b:' hex) or a name"""
-    if not isinstance(v, str): return v
-    if v.startswith("u:"): return v[2:]
-    if v.startswith("b:"): return bytes.fromhex(v[2:]).decode("latin-1")
-    return v.lstrip("/")
-catalog = obj(objs["trailer"]["value"]["/Root"])
-pages = [p["object"] for p in J["pages"]]
-pageidx = {r: i for i, r in enumerate(pages)}
+from qpdfjson import Pdf, pstr, isref, roman
+P = Pdf(pdf)
+J, objs, obj, deref = P.json, P.objs, P.obj, P.deref
+catalog, pages, pageidx = P.catalog, P.pages, P.pageidx
 npages = len(pages)
-
-# page labels from the catalog's /PageLabels number tree
-def roman(n):
-    r = ""
-    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                 (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= v: r += s; n -= v
-    return r
-def numtree(node, out):
-    node = deref(node) or {}
-    nums = node.get("/Nums", [])
-    for k in range(0, len(nums) - 1, 2): out.append((nums[k], deref(nums[k + 1])))
-    for kid in node.get("/Kids", []): numtree(kid, out)
-    return out
-ranges = sorted(numtree(catalog.get("/PageLabels"), []), key=lambda x: x[0])
-labels = []
-for i in range(npages):
-    rng = [r for r in ranges if r[0] <= i]
-    if not rng: labels.append(str(i + 1)); continue
-    start, d = rng[-1]
-    n = d.get("/St", 1) + i - start
-    s = {"/D": str(n), "/r": roman(n), "/R": roman(n).upper(),
-         "/a": chr(97 + (n - 1) % 26) * ((n - 1) // 26 + 1),
-         "/A": chr(65 + (n - 1) % 26) * ((n - 1) // 26 + 1)}.get(d.get("/S"), "")
-    labels.append(pstr(d.get("/P", "u:")) + s)
+labels, ranges = P.labels()
 
 # named destinations: /Names /Dests tree, or the old /Dests dictionary
 dests = {}
@@ -497,8 +451,8 @@ else:
           100 * (j_["tight_share"] or 0), j_["median"] or 0, j_["p95"] or 0, j_["max"] or 0, fu["hyphenation"]["page_end"]))
 PY
 
-[ -f "$A" ] && [ -f "$AE" ] && python3 "$tmp/check.py" "$A" "$AE" "real book" "$metrics"
-[ -f "$M" ] && [ -f "$ME" ] && python3 "$tmp/check.py" "$M" "$ME" "test book" "$metrics"
+[ -f "$A" ] && [ -f "$AE" ] && PYTHONPATH=tests python3 "$tmp/check.py" "$A" "$AE" "real book" "$metrics"
+[ -f "$M" ] && [ -f "$ME" ] && PYTHONPATH=tests python3 "$tmp/check.py" "$M" "$ME" "test book" "$metrics"
 
 # ---- reproducibility -------------------------------------------------------
 build "real book again" "$tmp/b" chapters --pdf
@@ -538,15 +492,11 @@ for i in $(seq -w 1 30); do
 done
 build "a book with a long table of contents" "$tmp/bt" "$big" --pdf
 if [ -f "$tmp/bt/bigtoc.pdf" ]; then
-  qpdf --json "$tmp/bt/bigtoc.pdf" >"$tmp/bt.json" 2>/dev/null
   for p in 3 4 5 6 7 8; do pdftotext -f $p -l $p -layout "$tmp/bt/bigtoc.pdf" "$tmp/bt-$p.txt"; done
-  python3 - "$tmp/bt.json" "$tmp" <<'PY'
-import json, sys, re
-d = json.load(open(sys.argv[1])); tmp = sys.argv[2]
-objs = d.get("objects") or d["qpdf"][1]
-def get(ref):
-    o = objs.get("obj:" + ref, objs.get(ref)); return o.get("value", o) if isinstance(o, dict) else o
-labels = [x["label"].get("/P", "") for x in d.get("pagelabels", [])]
+  PYTHONPATH=tests python3 - "$tmp/bt/bigtoc.pdf" "$tmp" <<'PY'
+import sys, re
+from qpdfjson import Pdf
+P = Pdf(sys.argv[1]); tmp = sys.argv[2]
 def res(name, cond, detail=""):
     print(("ok - " if cond else "not ok - ") + name + (": " + detail if detail and not cond else ""))
 txt = {p: open("%s/bt-%d.txt" % (tmp, p), encoding="utf-8").read() for p in range(3, 9)}
@@ -558,31 +508,14 @@ res("long TOC: the contents fill pages 3..%d, chapter 1 follows on page %s" % ((
     " | ".join(txt[p][:50].replace("\n", " ") for p in range(3, 9)))
 toc1 = re.findall(r"Hoofdstuk (\d\d)", "".join(txt[p] for p in range(3, first or 3)))
 res("long TOC: the contents list the chapters in order", toc1 == ["%02d" % i for i in range(1, 31)], str(toc1))
-# page labels from the number tree
-pl = d.get("pagelabels", [])
-def label_at(i):
-    cur = None
-    for e in pl:
-        if e["index"] <= i: cur = e
-    if not cur: return None
-    lab = cur["label"]; st = lab.get("/St", 1); s = lab.get("/S")
-    n = st + i - cur["index"]
-    if s == "/D": return str(n)
-    if s == "/r":
-        r = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]; return r[n] if n < len(r) else "?"
-    return lab.get("/P", "")[2:] if lab.get("/P", "").startswith("u:") else lab.get("/P")
 roman = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
 want = roman[:ntoc + 1] + ["1", "2"]
-got = [label_at(i) for i in range(1, ntoc + 4)]
+got = P.labels()[0][1:ntoc + 4]
 res("long TOC: page labels i (title), %s (contents), 1, 2" % "-".join(roman[1:ntoc + 1][::max(ntoc - 1, 1)]),
     ntoc > 0 and got == want, "%s, want %s" % (got, want))
-root = None
-for k, v in objs.items():
-    val = v.get("value", v) if isinstance(v, dict) else v
-    if isinstance(val, dict) and val.get("/Type") == "/StructTreeRoot": root = val
-kids = root["/K"] if root else []
-doc = get(kids[0]) if kids else {}
-order = [get(r).get("/S") for r in doc.get("/K", [])] if isinstance(doc, dict) else []
+root = P.obj(P.catalog["/StructTreeRoot"])
+doc = P.deref(root["/K"][0] if isinstance(root["/K"], list) else root["/K"])
+order = [P.obj(r).get("/S") for r in doc.get("/K", [])]
 res("long TOC: structure order Figure, Div, TOC, then 30 Sect", order[:3] == ["/Figure", "/Div", "/TOC"] and order[3:] == ["/Sect"] * 30, str(order[:6]))
 PY
 fi
