@@ -3,12 +3,13 @@
  * A PNG writer tuned for flat artwork. Most rows of a cover repeat the
  * row above: with filter "Up" they are all zeros, and they are written
  * here as fixed-Huffman deflate blocks of runs (a few bytes per row, no
- * per-byte work); the other rows get filter "Sub" and zlib's run-length
- * strategy, flushed to a byte boundary (Z_FULL_FLUSH: no references back
- * across the hand-made blocks) wherever a run of repeated rows begins.
+ * per-byte work); the other rows get filter "Sub" and zlib at level 1
+ * (as fast as its run-length strategy on these rows, and smaller), flushed
+ * to a byte boundary (Z_FULL_FLUSH: no references back across the
+ * hand-made blocks) wherever a run of repeated rows begins.
  * The zlib wrapper and its Adler-32 are written here too (adler32_combine
- * for the repeated rows). On the goodiebag's cover: 18 ms instead of 43 ms
- * for zlib over every byte, 15% larger (fixed codes, more flushes).
+ * for the repeated rows). On the goodiebag's cover: about 15 ms instead of
+ * 43 ms for zlib over every byte, and 208 kB instead of 237 kB.
  */
 #include "pngenc.h"
 
@@ -142,7 +143,7 @@ char *png_encode_rgb24(const unsigned char *px, int w, int h, int stride, size_t
     unsigned char *row = xmalloc(rowlen);
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_RLE) != Z_OK) {
+    if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         free(row);
         return NULL;
     }
