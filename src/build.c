@@ -80,16 +80,23 @@ static void *cover_thread(void *arg)
     return NULL;
 }
 
-static const char *cover_wait(void *ctx, size_t *len)
+/* Waits for the cover thread, if it runs. */
+static void cover_join(cover_job *c)
 {
-    cover_job *c = ctx;
     if (c->started && !c->joined) {
         pthread_join(c->tid, NULL);
         c->joined = 1;
-    } else if (!c->started && !c->joined) {
+    }
+}
+
+static const char *cover_wait(void *ctx, size_t *len)
+{
+    cover_job *c = ctx;
+    if (!c->started && !c->joined) {
         cover_thread(c); /* no thread to be had: here */
         c->joined = 1;
     }
+    cover_join(c);
     *len = c->len;
     return c->png;
 }
@@ -222,10 +229,7 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         else
             epub_thread(&ej); /* no thread to be had: here, after the pages */
         out->t_layout = ej.t_paged;
-        if (cj.started && !cj.joined) {
-            pthread_join(cj.tid, NULL);
-            cj.joined = 1;
-        }
+        cover_join(&cj);
         out->t_cover = cj.t;
         out->t_epub = ej.t_epub;
         diag_merge(d, &ej.d);
@@ -242,8 +246,7 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         out->t_layout = now_seconds() - t0;
     }
 done:
-    if (cj.started && !cj.joined)
-        pthread_join(cj.tid, NULL);
+    cover_join(&cj);
     if (cj.started && cj.png && env != &local) {
         /* keep the new cover for the next build */
         free(env->cover_png);

@@ -726,6 +726,17 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
     cpset_free(cps);
     add_doc(&p, "EPUB/nav.xhtml", make_nav(b, toc, ntoc, x));
     add_doc(&p, "EPUB/toc.ncx", make_ncx(b, toc, ntoc, x));
+    if (cover_entry != (size_t)-1) {
+        /* the cover still being drawn: taken as late as possible */
+        size_t clen = 0;
+        const char *c = x->cover_wait(x->cover_ctx, &clen);
+        if (!c) {
+            diag_error(d, NULL, 0, 0, "cannot draw the cover image");
+            goto done;
+        }
+        p.v[cover_entry].data = xstrndup(c, clen);
+        p.v[cover_entry].len = clen;
+    }
     /* package document last in the list but its position in the zip
      * follows: container, OPF, then the rest (readers do not care; we
      * keep the OPF early for tools that peek). */
@@ -734,19 +745,6 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
         entry opf = p.v[p.n - 1];
         memmove(p.v + 4, p.v + 3, (p.n - 4) * sizeof *p.v);
         p.v[3] = opf;
-    }
-    if (cover_entry != (size_t)-1) {
-        size_t clen = 0;
-        const char *c = x->cover_wait(x->cover_ctx, &clen);
-        if (!c) {
-            diag_error(d, NULL, 0, 0, "cannot draw the cover image");
-            goto done;
-        }
-        /* the entry is found by index: the package document moved in front
-         * of it only if it came before */
-        size_t at = cover_entry >= 3 ? cover_entry + 1 : cover_entry;
-        p.v[at].data = xstrndup(c, clen);
-        p.v[at].len = clen;
     }
     rc = zip_all(&p, b->build_epoch, out, outlen, d);
 done:
