@@ -1,7 +1,7 @@
 /* goodiebag — the command line: parse options, load the book and style,
- * build in memory, publish each output atomically (temporary file, then
- * rename over the old one), print diagnostics; in watch mode, again after
- * every change (inotify). The only module that prints or exits.
+ * build in memory, publish the outputs together (each written in full to
+ * an unnamed file, then all renamed over the old ones), print diagnostics;
+ * in watch mode, again after every change (inotify). The only module that prints or exits.
  *
  * Exit status: 0 success, 1 bad input (errors were printed), 2 bad usage,
  * 3 out of memory.
@@ -53,16 +53,49 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success, 1 errors in the book, 2 bad usage.\n";
 
-/* The temporary file being written, removed if a signal ends the build. */
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_active;
+/* Publishing. Every output of a build is written in full before any is
+ * published: each into an unnamed file in the output folder (O_TMPFILE),
+ * which a build killed even with SIGKILL leaves no trace of. Only when all
+ * are complete are they linked to a short-lived hidden name
+ * (.NAME.tmp-PID) and renamed over the old outputs, one right after the
+ * other, with SIGINT, SIGTERM and SIGHUP held off. If any write fails,
+ * nothing is published and the previous outputs stay as they are.
+ * Where the file system has no O_TMPFILE (or GOODIEBAG_NO_TMPFILE is set,
+ * for the tests), the file is written under its hidden name from the
+ * start, and the signal handler removes it. Rejected: writing and renaming
+ * one output after the other (a full disk while writing the PDF left a
+ * new EPUB beside the old PDF), and a backup of the old outputs to roll
+ * back with (two renames of the same folder do not fail one by one in
+ * practice, and a backup is one more file to leave behind). */
+#define OUT_MAX 2
+
+typedef struct staged {
+    char final[PATH_MAX];
+    int fd;     /* the unnamed file, open until it is linked; or -1 */
+    int linked; /* 1 once the file has its hidden name (tmp_path) */
+} staged;
+
+/* The hidden names on disk, removed if a signal ends the build. */
+static char tmp_path[OUT_MAX][PATH_MAX];
+static volatile sig_atomic_t tmp_active[OUT_MAX];
 
 static void on_signal(int sig)
 {
-    if (tmp_active)
-        unlink(tmp_path);
+    for (int i = 0; i < OUT_MAX; i++)
+        if (tmp_active[i])
+            unlink(tmp_path[i]);
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, old);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -80,51 +113,119 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Writes data to dir/name through a temporary file renamed into place. */
-static int publish(const char *dir, const char *name, const char *data, size_t len)
+/* Writes data as output slot i: dir/name, not yet published. Returns 0, or
+ * an errno value (then nothing of it is left on disk). */
+static int stage(staged *o, int i, const char *dir, const char *name, const char *data, size_t len)
 {
-    char final[PATH_MAX];
-    if (snprintf(final, sizeof final, "%s/%s", dir, name) >= (int)sizeof final ||
-        snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp-%ld", dir, name, (long)getpid()) >= (int)sizeof tmp_path) {
-        fprintf(stderr, "goodiebag: error: output path too long\n");
-        return -1;
+    o->fd = -1;
+    o->linked = 0;
+    if (snprintf(o->final, sizeof o->final, "%s/%s", dir, name) >= (int)sizeof o->final ||
+        snprintf(tmp_path[i], sizeof tmp_path[i], "%s/.%s.tmp-%ld", dir, name, (long)getpid()) >=
+            (int)sizeof tmp_path[i])
+        return ENAMETOOLONG;
+    int fd = -1;
+    if (!getenv("GOODIEBAG_NO_TMPFILE"))
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    int err = 0;
+    if (fd >= 0) {
+        if (write_all(fd, data, len) != 0)
+            err = errno;
+        if (err)
+            close(fd);
+        else
+            o->fd = fd;
+        return err;
     }
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    int fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    /* no unnamed files here: the hidden name from the start */
+    sigset_t old;
+    block_signals(&old);
+    fd = open(tmp_path[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0)
-        tmp_active = 1;
+        tmp_active[i] = 1, o->linked = 1;
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (fd < 0) {
-        fprintf(stderr, "%s: error: cannot create the output: %s\n", final, strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return errno;
     /* No fsync: the rename already makes a failed or interrupted build
      * leave the old file; syncing each output to disk would cost more
      * than building the goodiebag (ext4 also orders a replacing rename
      * after its data). */
-    int err = 0;
     if (write_all(fd, data, len) != 0)
         err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
-    sigprocmask(SIG_BLOCK, &block, &old);
-    if (!err && rename(tmp_path, final) != 0)
-        err = errno;
-    if (err)
-        unlink(tmp_path);
-    tmp_active = 0;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (err) {
-        fprintf(stderr, "%s: error: cannot write the output: %s%s\n", final, strerror(err),
-                err == EFBIG || err == ENOSPC ? " (the previous file is unchanged)" : "");
-        return -1;
+    return err;
+}
+
+/* Gives staged output i its hidden name. Returns 0 or an errno value. */
+static int link_staged(staged *o, int i)
+{
+    if (o->linked)
+        return 0;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+    int rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp_path[i], AT_SYMLINK_FOLLOW);
+    if (rc != 0 && errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
+        rc = linkat(o->fd, "", AT_FDCWD, tmp_path[i], AT_EMPTY_PATH);
+    if (rc != 0)
+        return errno;
+    tmp_active[i] = 1;
+    o->linked = 1;
+    int err = close(o->fd) != 0 ? errno : 0;
+    o->fd = -1;
+    return err;
+}
+
+/* Removes what is left of staged output i. */
+static void drop_staged(staged *o, int i)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    if (o->linked)
+        unlink(tmp_path[i]);
+    o->linked = 0;
+    tmp_active[i] = 0;
+}
+
+/* Publishes the n outputs name[k] with data[k] in dir together: all of
+ * them, or (after an error message) none. Returns 0 or -1. */
+static int publish(const char *dir, int n, char *const *name, char *const *data, const size_t *len)
+{
+    staged st[OUT_MAX];
+    int err = 0, bad = -1;
+    for (int i = 0; i < n && !err; i++)
+        if ((err = stage(&st[i], i, dir, name[i], data[i], len[i])) != 0)
+            bad = i;
+    int staged_n = err ? bad + 1 : n;
+    sigset_t old;
+    block_signals(&old);
+    for (int i = 0; i < n && !err; i++)
+        if ((err = link_staged(&st[i], i)) != 0)
+            bad = i;
+    int renamed = 0;
+    for (int i = 0; i < n && !err; i++) {
+        if (rename(tmp_path[i], st[i].final) != 0) {
+            err = errno;
+            bad = i;
+            break;
+        }
+        tmp_active[i] = 0;
+        st[i].linked = 0;
+        renamed++;
     }
-    return 0;
+    for (int i = 0; i < staged_n; i++)
+        drop_staged(&st[i], i);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!err)
+        return 0;
+    fprintf(stderr, "%s/%s: error: cannot write the output: %s", dir, name[bad], strerror(err));
+    if (renamed)
+        fprintf(stderr, " (%d of the %d outputs were already replaced)\n", renamed, n);
+    else if (n == 1)
+        fprintf(stderr, " (the previous file is unchanged)\n");
+    else
+        fprintf(stderr, "; nothing is published (the previous files are unchanged)\n");
+    return -1;
 }
 
 static int make_dir(const char *dir)
@@ -223,17 +324,18 @@ static int build_once(const cli *c, build_env *env)
         }
     }
     double t_write = now_seconds();
-    if (status == 0 && out.epub) {
-        char *name = xasprintf("%s.epub", b->meta.name);
-        if (publish(c->outdir, name, out.epub, out.epub_len) != 0)
+    if (status == 0) {
+        char *name[OUT_MAX], *data[OUT_MAX];
+        size_t len[OUT_MAX];
+        int n = 0;
+        if (out.epub)
+            name[n] = xasprintf("%s.epub", b->meta.name), data[n] = out.epub, len[n++] = out.epub_len;
+        if (out.pdf)
+            name[n] = xasprintf("%s.pdf", b->meta.name), data[n] = out.pdf, len[n++] = out.pdf_len;
+        if (n && publish(c->outdir, n, name, data, len) != 0)
             status = 1;
-        free(name);
-    }
-    if (status == 0 && out.pdf) {
-        char *name = xasprintf("%s.pdf", b->meta.name);
-        if (publish(c->outdir, name, out.pdf, out.pdf_len) != 0)
-            status = 1;
-        free(name);
+        for (int i = 0; i < n; i++)
+            free(name[i]);
     }
     t_write = now_seconds() - t_write;
     if (c->timings)
