@@ -236,12 +236,26 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
     for (size_t i = 0; i < ntoc; i++)
         if (toc[i].depth + 1 > maxdepth)
             maxdepth = toc[i].depth + 1;
-    char num[32];
+    /* the page counts of the page list (0 without one): how many pages,
+     * and the highest page number among the labels that are numbers */
+    size_t npages = x && x->pages ? x->pages->n : 0;
+    unsigned long maxpage = 0;
+    for (size_t i = 0; i < npages; i++) {
+        const char *l = x->pages->v[i].label;
+        size_t k = strspn(l, "0123456789");
+        if (k && k < 10 && !l[k]) {
+            unsigned long v = strtoul(l, NULL, 10);
+            if (v > maxpage)
+                maxpage = v;
+        }
+    }
+    char num[32], total[32], maxnum[32];
+    snprintf(num, sizeof num, "%d", maxdepth);
+    snprintf(total, sizeof total, "%zu", npages);
+    snprintf(maxnum, sizeof maxnum, "%lu", maxpage);
     struct {
         const char *name, *content;
-    } metas[4] = {{"dtb:uid", b->uuid}, {"dtb:depth", NULL}, {"dtb:totalPageCount", "0"}, {"dtb:maxPageNumber", "0"}};
-    snprintf(num, sizeof num, "%d", maxdepth);
-    metas[1].content = num;
+    } metas[4] = {{"dtb:uid", b->uuid}, {"dtb:depth", num}, {"dtb:totalPageCount", total}, {"dtb:maxPageNumber", maxnum}};
     for (int i = 0; i < 4; i++) {
         xmlNodePtr m = xmlNewChild(head, ns, BAD_CAST "meta", NULL);
         xmlSetProp(m, BAD_CAST "name", BAD_CAST metas[i].name);
