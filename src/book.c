@@ -588,6 +588,30 @@ static const char *lookup_anchor(const book *b, int ci, const char *name)
     return NULL;
 }
 
+/* "{.decorative}" right after an image (pandoc's attribute syntax) marks
+ * an image that only decorates: readers skip it (alt=""), it needs no
+ * alternative text. Removes the mark from the text; returns 1 if it was
+ * there. An empty alt text alone, ![](x.png), is taken for a forgotten
+ * one, not for decoration: most often it is. */
+static int take_decorative(cmark_node *img)
+{
+    static const char mark[] = "{.decorative}";
+    cmark_node *next = cmark_node_next(img);
+    if (!next || cmark_node_get_type(next) != CMARK_NODE_TEXT)
+        return 0;
+    const char *lit = cmark_node_get_literal(next);
+    if (!lit || strncmp(lit, mark, sizeof mark - 1) != 0)
+        return 0;
+    if (!lit[sizeof mark - 1]) {
+        cmark_node_free(next); /* unlinks it; the walk reads the next node later */
+    } else {
+        char *rest = xstrdup(lit + sizeof mark - 1);
+        cmark_node_set_literal(next, rest);
+        free(rest);
+    }
+    return 1;
+}
+
 static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
 {
     strset slugs = {0};
@@ -721,15 +745,18 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 continue;
             }
             a->res = load_image(b, c, n, url, out_names);
+            a->decorative = take_decorative(n);
             buf alt = {0};
             node_plain_text(n, &alt);
             int blank = 1;
             for (size_t k = 0; k < alt.len; k++)
                 if (alt.data[k] != ' ' && alt.data[k] != '\t')
                     blank = 0;
-            if (blank && a->res)
+            if (blank && a->res && !a->decorative)
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
-                             "image '%.200s' has no alternative text: write ![what it shows](%.200s)", url, url);
+                             "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
+                             "![](%.200s){.decorative} if it only decorates",
+                             url, url, url);
             buf_free(&alt);
         }
     }

@@ -42,6 +42,7 @@ typedef struct anno {
     const char *target_id; /* internal link: heading id, or NULL for the chapter start */
     /* image */
     resource *res;
+    int decorative;    /* 1: marked "{.decorative}" (no alternative text needed) */
     /* raw HTML: a block's sanitised content (a <div>, or NULL if nothing
      * remains), or an inline tag's classification */
     struct _xmlNode *html;

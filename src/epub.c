@@ -387,25 +387,126 @@ static void meta_prop(xmlNodePtr md, xmlNsPtr ns, const char *prop, const char *
     xmlSetProp(e, BAD_CAST "property", BAD_CAST prop);
 }
 
-/* EPUB Accessibility 1.1 metadata: only what the book really has. */
-static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_extra *x)
+/* What goodiebag checks before the EPUB claims conformance to EPUB
+ * Accessibility 1.1 (WCAG 2.1 AA): every image has an alternative text or
+ * is marked decorative, headings go down one level at a time in every
+ * chapter (as the warning in book.c says), the language is set, and a
+ * publisher is named to make the claim. The rest of what WCAG asks (the
+ * structure, navigation, language and contrast of what goodiebag writes)
+ * is the compiler's own. Where one check fails the package says nothing
+ * about conformance (no claim is better than a wrong one). */
+typedef struct a11y_facts {
+    int images, images_alt;  /* images; those with alt text or decorative */
+    const char *noalt_file, *noalt_url; /* the first image without alt text */
+    int noalt_line, noalt_col;
+    int gaps;                /* heading level jumps */
+    const char *gap_file;    /* the first one */
+    int gap_line, gap_col, gap_from, gap_to;
+} a11y_facts;
+
+static int node_line_of(cmark_node *n)
 {
-    int images = 0, images_alt = 0;
+    return cmark_node_get_start_line(n);
+}
+
+static int node_col_of(cmark_node *n)
+{
+    int c = cmark_node_get_start_column(n);
+    return c > 0 ? c : 1;
+}
+
+static void a11y_check(const book *b, a11y_facts *f)
+{
+    memset(f, 0, sizeof *f);
     for (int i = 0; i < b->nch; i++) {
-        if (!b->ch[i].doc)
+        const chapter *c = &b->ch[i];
+        if (!c->doc)
             continue;
-        cmark_iter *it = cmark_iter_new(b->ch[i].doc);
+        int prev = 0;
+        cmark_iter *it = cmark_iter_new(c->doc);
         cmark_event_type ev;
         while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
             cmark_node *n = cmark_iter_get_node(it);
-            if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
-                images++;
-                if (cmark_node_first_child(n))
-                    images_alt++;
+            if (ev != CMARK_EVENT_ENTER)
+                continue;
+            cmark_node_type t = cmark_node_get_type(n);
+            if (t == CMARK_NODE_HEADING) {
+                int level = cmark_node_get_heading_level(n);
+                if (prev && level > prev + 1 && f->gaps++ == 0) {
+                    f->gap_file = c->diag_name;
+                    f->gap_line = node_line_of(n);
+                    f->gap_col = node_col_of(n);
+                    f->gap_from = prev;
+                    f->gap_to = level;
+                }
+                prev = level;
+            } else if (t == CMARK_NODE_IMAGE) {
+                const anno *a = node_anno(n);
+                f->images++;
+                buf alt = {0};
+                node_plain_text(n, &alt);
+                int blank = 1;
+                for (size_t k = 0; k < alt.len; k++)
+                    if (alt.data[k] != ' ' && alt.data[k] != '\t')
+                        blank = 0;
+                buf_free(&alt);
+                if (!blank || (a && a->decorative))
+                    f->images_alt++;
+                else if (!f->noalt_file) {
+                    f->noalt_file = c->diag_name;
+                    f->noalt_url = cmark_node_get_url(n);
+                    f->noalt_line = node_line_of(n);
+                    f->noalt_col = node_col_of(n);
+                }
             }
         }
         cmark_iter_free(it);
     }
+}
+
+#define A11Y_CLAIM "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+/* Does the book pass the checks? If not, warns (located at the first
+ * problem of each kind) that the EPUB makes no conformance claim. */
+static int a11y_conforms(const book *b, const a11y_facts *f, diag *d)
+{
+    int ok = 1;
+    int noalt = f->images - f->images_alt;
+    if (noalt) {
+        ok = 0;
+        diag_warning(d, f->noalt_file, f->noalt_line, f->noalt_col,
+                     "the EPUB makes no accessibility conformance claim (" A11Y_CLAIM "): %d image%s no "
+                     "alternative text, the first here ('%.200s'); describe %s, or mark %s {.decorative}",
+                     noalt, noalt == 1 ? " has" : "s have", f->noalt_url ? f->noalt_url : "",
+                     noalt == 1 ? "it" : "them", noalt == 1 ? "it" : "them");
+    }
+    if (f->gaps) {
+        ok = 0;
+        diag_warning(d, f->gap_file, f->gap_line, f->gap_col,
+                     "the EPUB makes no accessibility conformance claim (" A11Y_CLAIM "): the heading levels "
+                     "jump from %d to %d here%s%.0d%s; use every level in between",
+                     f->gap_from, f->gap_to, f->gaps > 1 ? " (and " : "",
+                     f->gaps > 1 ? f->gaps - 1 : 0, f->gaps > 2 ? " more times)" : f->gaps > 1 ? " more time)" : "");
+    }
+    if (!b->meta.lang || !b->meta.lang[0]) {
+        ok = 0;
+        diag_warning(d, NULL, 0, 0,
+                     "the EPUB makes no accessibility conformance claim (" A11Y_CLAIM "): the book has no language");
+    }
+    if (!b->meta.publisher || !b->meta.publisher[0]) {
+        ok = 0;
+        diag_warning(d, NULL, 0, 0,
+                     "the EPUB makes no accessibility conformance claim (" A11Y_CLAIM "): no publisher to make it");
+    }
+    return ok;
+}
+
+/* EPUB Accessibility 1.1 metadata: only what the book really has. */
+static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_extra *x, diag *d)
+{
+    a11y_facts f;
+    a11y_check(b, &f);
+    int images = f.images, images_alt = f.images_alt;
     int with_cover = has_cover(x);
     int all_alt = images_alt == images; /* the cover has generated alt text */
     int visual = images > 0 || with_cover;
@@ -438,6 +539,12 @@ static void a11y_metadata(const book *b, xmlNodePtr md, xmlNsPtr ns, const epub_
     buf_puts(&sum, l10n(lang, L_A11Y_HAZARD));
     meta_prop(md, ns, "schema:accessibilitySummary", sum.data);
     buf_free(&sum);
+    if (a11y_conforms(b, &f, d)) {
+        /* the claim, and who makes it (EPUB Accessibility 1.1, 2.1
+         * "Conformance reporting": dcterms:conformsTo and a11y:certifiedBy) */
+        meta_prop(md, ns, "dcterms:conformsTo", A11Y_CLAIM);
+        meta_prop(md, ns, "a11y:certifiedBy", b->meta.publisher);
+    }
 }
 
 typedef struct item {
@@ -445,7 +552,7 @@ typedef struct item {
 } item;
 
 static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const char *const *spine,
-                          size_t nspine, const epub_extra *x)
+                          size_t nspine, const epub_extra *x, diag *d)
 {
     const meta *m = &b->meta;
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
@@ -497,7 +604,7 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
         xmlSetProp(e, BAD_CAST "refines", BAD_CAST "#print-source");
         xmlSetProp(e, BAD_CAST "property", BAD_CAST "source-of");
     }
-    a11y_metadata(b, md, ns, x);
+    a11y_metadata(b, md, ns, x, d);
     char *mod = iso_time(b->build_epoch);
     e = text_child(md, ns, "meta", mod);
     xmlSetProp(e, BAD_CAST "property", BAD_CAST "dcterms:modified");
@@ -754,7 +861,7 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
     /* package document last in the list but its position in the zip
      * follows: container, OPF, then the rest (readers do not care; we
      * keep the OPF early for tools that peek). */
-    add_doc(&p, "EPUB/package.opf", make_opf(b, items, nitems, spine, nspine, x));
+    add_doc(&p, "EPUB/package.opf", make_opf(b, items, nitems, spine, nspine, x, d));
     {
         entry opf = p.v[p.n - 1];
         memmove(p.v + 4, p.v + 3, (p.n - 4) * sizeof *p.v);
