@@ -766,7 +766,10 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
             [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
             [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
         };
+        /* @namespace must precede every other rule (else it is ignored):
+         * before the fonts, for the style sheet's epub|type selectors */
         buf css = {0};
+        buf_puts(&css, "@namespace epub \"http://www.idpf.org/2007/ops\";\n");
         for (int r = 0; r < FONT_COUNT; r++) {
             int dup = 0;
             for (int q = 0; q < r; q++)
