@@ -66,7 +66,8 @@ if grep -Eq "(^|/)$nf:$nl:[0-9]+: warning: .*vinkje\.svg" "$tmp/o.err"; then
 else
   nok "an image without alt text is a warning at $nf:$nl:COL naming the image"; indent <"$tmp/o.err"
 fi
-n=$(grep -c 'warning' "$tmp/o.err")
+# (besides the EPUB's note that it therefore makes no conformance claim)
+n=$(grep 'warning' "$tmp/o.err" | grep -vc 'makes no accessibility conformance claim')
 [ "$n" -eq 1 ] && ok "no other warnings (images with alt text are fine)" ||
   { nok "exactly one warning (got $n)"; indent <"$tmp/o.err"; }
 grep -q 'error' "$tmp/o.err" && { nok "no errors on stderr"; indent <"$tmp/o.err"; }
