@@ -140,6 +140,8 @@ static int stage(staged *o, int i, const char *dir, const char *name, const char
     sigset_t old;
     block_signals(&old);
     fd = open(tmp_path[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(tmp_path[i]) == 0) /* left by a killed build with our pid */
+        fd = open(tmp_path[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0)
         tmp_active[i] = 1, o->linked = 1;
     sigprocmask(SIG_SETMASK, &old, NULL);
@@ -163,9 +165,15 @@ static int link_staged(staged *o, int i)
         return 0;
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
-    int rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp_path[i], AT_SYMLINK_FOLLOW);
-    if (rc != 0 && errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
-        rc = linkat(o->fd, "", AT_FDCWD, tmp_path[i], AT_EMPTY_PATH);
+    int rc = -1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp_path[i], AT_SYMLINK_FOLLOW);
+        if (rc != 0 && errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
+            rc = linkat(o->fd, "", AT_FDCWD, tmp_path[i], AT_EMPTY_PATH);
+        /* the name left by a build with our pid, killed in between */
+        if (rc == 0 || errno != EEXIST || attempt || unlink(tmp_path[i]) != 0)
+            break;
+    }
     if (rc != 0)
         return errno;
     tmp_active[i] = 1;

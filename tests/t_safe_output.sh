@@ -137,6 +137,26 @@ else
   expect "watch: BOTH previous outputs byte-identical, no other file" only_previous "$o"
 fi
 
+# a hidden name left by a build killed between link and rename, whose pid
+# comes back (a new pid namespace: goodiebag runs as pid 1)
+o=$tmp/stale
+mkdir -p "$o"
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
+   unshare -fp --mount-proc true 2>/dev/null; then
+  for mode in tmpfile named; do
+    rm -rf "$o"; mkdir -p "$o"
+    echo stale >"$o/.goodiebag.epub.tmp-1"; echo stale >"$o/.goodiebag.pdf.tmp-1"
+    if [ $mode = named ]; then export GOODIEBAG_NO_TMPFILE=1; fi
+    timeout 60 unshare -fp --mount-proc "$G" build chapters -o "$o" >/dev/null 2>"$tmp/err"
+    rc=$?
+    unset GOODIEBAG_NO_TMPFILE
+    expect "a stale .NAME.tmp-PID of our pid ($mode) is replaced: exit $rc, only the two outputs" \
+      eval '[ "$rc" -eq 0 ] && [ "$(ls -A "$o" | tr "\n" " ")" = "goodiebag.epub goodiebag.pdf " ]'
+  done
+else
+  ok "# skip: a stale temporary name of our pid (needs root and unshare)"
+fi
+
 # ---- 2. reader-safe EPUB styles, the NCX's page counts --------------------------
 run build chapters -o "$tmp/gb"
 epub=$tmp/gb/goodiebag.epub
