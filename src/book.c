@@ -794,7 +794,13 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
         static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
         for (int i = 0; ok[i]; i++) {
             if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
-                a->href = arena_strdup(&b->arena, url);
+                char *uri = sanitize_uri(url);
+                if (uri)
+                    a->href = arena_strdup(&b->arena, uri);
+                else
+                    diag_warning(b->diag, c->diag_name, line, col,
+                                 "link '%.200s' is not a valid URL (its host): shown as plain text", url);
+                free(uri);
                 return;
             }
         }

@@ -75,17 +75,148 @@ static int is_heading(const char *n)
     return n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2];
 }
 
-int sanitize_url_ok(const char *url)
+static int is_hex(int c)
 {
-    while (*url == ' ' || *url == '\t' || *url == '\n')
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+san_uri sanitize_uri_kind(const char *url)
+{
+    while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r' || *url == '\f')
         url++;
     if (url[0] == '#')
-        return url[1] != 0;
+        return url[1] ? URI_FRAGMENT : URI_UNSAFE;
     static const char *const ok[] = {"http://", "https://", "mailto:", "ftp://", "tel:", NULL};
     for (int i = 0; ok[i]; i++)
         if (!strncasecmp(url, ok[i], strlen(ok[i])))
+            return URI_EXTERNAL;
+    /* data: is an image only if it says so, as a raster format both
+     * outputs draw (an SVG inside could hold scripts) */
+    static const char *const raster[] = {"data:image/png;", "data:image/png,", "data:image/jpeg;",
+                                         "data:image/jpeg,", NULL};
+    for (int i = 0; raster[i]; i++)
+        if (!strncasecmp(url, raster[i], strlen(raster[i])))
+            return URI_DATA_RASTER;
+    /* a scheme (letters, then ':' before any '/', '?' or '#'), or an
+     * absolute path, or a way up: leads outside */
+    const char *p = url;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (*p == ':' || url[0] == '/' || url[0] == '\\' || !*url)
+        return URI_UNSAFE;
+    for (const char *q = url; *q; q++)
+        if (*q == '\\' || (q[0] == '.' && q[1] == '.' && (q == url || q[-1] == '/') && (!q[2] || q[2] == '/')))
+            return URI_UNSAFE;
+    return URI_RELATIVE;
+}
+
+int sanitize_url_ok(const char *url)
+{
+    san_uri k = sanitize_uri_kind(url);
+    return k == URI_EXTERNAL || k == URI_FRAGMENT;
+}
+
+/* May the host of scheme://host be written as it is (after
+ * percent-encoding its non-ASCII bytes)? Letters, digits, '-', '.', '_',
+ * '~', non-ASCII letters (an international name), an IPv6 literal in
+ * brackets, an optional user@ and :port. */
+static int host_ok(const char *a, size_t n)
+{
+    const char *at = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] == '@')
+            at = a + i;
+    if (at) {
+        n -= (size_t)(at + 1 - a);
+        a = at + 1;
+    }
+    if (n && a[0] == '[') {
+        size_t i = 1;
+        while (i < n && (is_hex(a[i]) || a[i] == ':' || a[i] == '.'))
+            i++;
+        if (i >= n || a[i] != ']')
+            return 0;
+        a += i + 1;
+        n -= i + 1;
+        if (n == 0)
             return 1;
-    return 0;
+        if (a[0] != ':')
+            return 0;
+        for (size_t k = 1; k < n; k++)
+            if (!isdigit((unsigned char)a[k]))
+                return 0;
+        return 1;
+    }
+    size_t h = n;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] == ':') {
+            h = i;
+            for (size_t k = i + 1; k < n; k++)
+                if (!isdigit((unsigned char)a[k]))
+                    return 0;
+            break;
+        }
+    if (h == 0)
+        return 0;
+    for (size_t i = 0; i < h; i++) {
+        unsigned char c = (unsigned char)a[i];
+        if (!(isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c >= 0x80))
+            return 0;
+    }
+    return 1;
+}
+
+char *sanitize_uri(const char *url)
+{
+    while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r' || *url == '\f')
+        url++;
+    size_t n = strlen(url);
+    while (n && (url[n - 1] == ' ' || url[n - 1] == '\t' || url[n - 1] == '\n' || url[n - 1] == '\r' ||
+                 url[n - 1] == '\f'))
+        n--;
+    /* the authority of scheme://authority/..., where brackets may stay */
+    size_t auth = 0, auth_end = 0;
+    const char *sep = strstr(url, "://");
+    if (sep && (size_t)(sep - url) < n) {
+        int scheme = sep > url;
+        for (const char *q = url; q < sep; q++)
+            if (!isalnum((unsigned char)*q) && *q != '+' && *q != '-' && *q != '.')
+                scheme = 0;
+        if (scheme) {
+            auth = (size_t)(sep - url) + 3;
+            auth_end = auth;
+            while (auth_end < n && url[auth_end] != '/' && url[auth_end] != '?' && url[auth_end] != '#')
+                auth_end++;
+            if (!host_ok(url + auth, auth_end - auth))
+                return NULL;
+        }
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    buf b = {0};
+    int seen_hash = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+        int keep = isalnum(c) || strchr("-._~:/?@!$&'()*+,;=", c);
+        if (c == 0)
+            keep = 0;
+        if (c == '#')
+            keep = !seen_hash, seen_hash = 1;
+        /* brackets (IPv6) and a name's non-ASCII letters stay in the host:
+         * readers resolve international domain names written as such */
+        if ((c == '[' || c == ']' || c >= 0x80) && i >= auth && i < auth_end)
+            keep = 1;
+        if (c == '%' && i + 2 < n && is_hex(url[i + 1]) && is_hex(url[i + 2]))
+            keep = 1;
+        if (keep) {
+            buf_putc(&b, (char)c);
+        } else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[c >> 4]);
+            buf_putc(&b, hex[c & 15]);
+        }
+    }
+    size_t len;
+    return buf_detach(&b, &len);
 }
 
 typedef struct san {
@@ -113,13 +244,17 @@ static void copy_attrs(san *s, xmlNodePtr src, xmlNodePtr dst, const char *name)
         if (!strncasecmp(an, "on", 2)) {
             warn(s, &s->warned_handler, "raw HTML: event handler attributes (on...) removed");
         } else if (!strcmp(an, "href") && !strcmp(name, "a")) {
-            if (sanitize_url_ok(val) && val[0] != '#')
-                xmlSetProp(dst, BAD_CAST "href", BAD_CAST val);
+            char *uri = sanitize_uri_kind(val) == URI_EXTERNAL ? sanitize_uri(val) : NULL;
+            if (uri)
+                xmlSetProp(dst, BAD_CAST "href", BAD_CAST uri);
+            else if (sanitize_uri_kind(val) == URI_EXTERNAL)
+                warn(s, &s->warned_url, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
             else if (!strncasecmp(val, "javascript:", 11) || !strncasecmp(val, "data:", 5) ||
                      !strncasecmp(val, "vbscript:", 9))
                 warn(s, &s->warned_url, "raw HTML: javascript:/data: link removed (its text is kept)");
             else
                 warn(s, &s->warned_other, "raw HTML: only external links (https://...) are kept in raw HTML; write internal links in Markdown");
+            free(uri);
         } else if (!strcmp(an, "title") || !strcmp(an, "class") || !strcmp(an, "dir")) {
             if (strcmp(an, "dir") || !strcmp(val, "ltr") || !strcmp(val, "rtl") || !strcmp(val, "auto"))
                 xmlSetProp(dst, a->name, BAD_CAST val);
@@ -637,7 +772,13 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
         strcpy(t->lang, lang);
     if (!strcmp(name, "a")) {
         get_attr(attrs, end, "href", t->href, sizeof t->href);
-        if (t->href[0] && (!sanitize_url_ok(t->href) || t->href[0] == '#')) {
+        char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
+        if (uri && strlen(uri) < sizeof t->href) {
+            strcpy(t->href, uri);
+        } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
+            diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
+            t->href[0] = 0;
+        } else if (t->href[0]) {
             if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
                 !strncasecmp(t->href, "vbscript:", 9))
                 diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
@@ -646,6 +787,7 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
                              "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
             t->href[0] = 0;
         }
+        free(uri);
         if (!t->href[0])
             strcpy(t->name, "span");
     }

@@ -38,8 +38,30 @@ typedef struct html_tag {
  * unsafe content (scripts, event handlers, javascript: URLs) at file:line:col. */
 void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, int line, int col);
 
+/* The one rule set for URLs in raw HTML, Markdown and SVG images. */
+typedef enum {
+    URI_EXTERNAL,    /* http, https, ftp, mailto, tel */
+    URI_FRAGMENT,    /* "#name": inside the same document */
+    URI_DATA_RASTER, /* data:image/png or data:image/jpeg */
+    URI_RELATIVE,    /* a relative path that stays below its folder */
+    URI_UNSAFE       /* javascript:, vbscript:, file:, other data:, other
+                        schemes, absolute paths, "..", backslashes, empty */
+} san_uri;
+
+/* Classifies url (leading white space ignored). */
+san_uri sanitize_uri_kind(const char *url);
+
 /* Returns 1 if an URL is safe to keep as a link target (http, https,
  * mailto, ftp, tel, or a fragment "#..."). */
 int sanitize_url_ok(const char *url);
+
+/* The one writer of URIs into the outputs: returns url as a valid URI
+ * reference (a new string, caller frees): surrounding white space
+ * removed, and every byte a URI may not hold (space, quotes, <, >, \,
+ * controls, non-ASCII outside an international host name, a second '#', a
+ * '%' not followed by two hex digits) percent-encoded (UTF-8 bytes as %XX). Returns NULL when no valid URI can
+ * be made of it: its host (scheme://host) holds characters no host may
+ * hold. Does not judge the scheme: see sanitize_uri_kind. */
+char *sanitize_uri(const char *url);
 
 #endif

@@ -10,6 +10,7 @@
 #include "xhtml.h"
 
 #include <libxml/xmlsave.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "l10n.h"
@@ -121,6 +122,14 @@ void xhtml_clean_tree(xmlNodePtr root)
             break;
         n = n->next;
     }
+}
+
+void xhtml_set_uri(xmlNodePtr el, const char *name, const char *uri)
+{
+    char *u = sanitize_uri(uri);
+    if (u)
+        xmlSetProp(el, BAD_CAST name, BAD_CAST u);
+    free(u);
 }
 
 void xhtml_set_xml_lang(xmlNodePtr el, const char *lang)
@@ -348,7 +357,7 @@ static void img_element(walk *w, xmlNodePtr parent, cmark_node *n)
     }
     xmlNodePtr img = xmlNewChild(parent, w->ns, BAD_CAST "img", NULL);
     char *src = xasprintf("../%s", a->res->out_name);
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST src);
+    xhtml_set_uri(img, "src", src);
     free(src);
     xmlNodePtr tmp = xmlNewText(BAD_CAST "");
     xhtml_add_text(tmp, alt.data ? alt.data : "", alt.len);
@@ -393,7 +402,7 @@ static void html_inline(walk *w, cmark_node *n)
             xhtml_set_xml_lang(el, t->lang);
         }
         if (t->href[0])
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST t->href);
+            xhtml_set_uri(el, "href", t->href);
         /* a link inside a link is invalid: demote */
         if (!strcmp(t->name, "a"))
             for (xmlNodePtr p = el->parent; p; p = p->parent)
@@ -433,7 +442,7 @@ static void link_element(walk *w, cmark_node *n)
     if (a && !inside_a && (a->href || a->target_chapter >= 0)) {
         el = child(w, "a");
         if (a->href) {
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST a->href);
+            xhtml_set_uri(el, "href", a->href);
         } else {
             const chapter *t = &w->b->ch[a->target_chapter];
             const char *file = strrchr(t->out_name, '/') + 1;
@@ -441,7 +450,7 @@ static void link_element(walk *w, cmark_node *n)
             char *href = t == w->c && id ? xasprintf("#%s", id)
                          : id            ? xasprintf("%s#%s", file, id)
                                          : xasprintf("%s", file);
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST href);
+            xhtml_set_uri(el, "href", href);
             free(href);
         }
         const char *title = cmark_node_get_title(n);

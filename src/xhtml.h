@@ -38,6 +38,10 @@ void xhtml_clean_tree(xmlNodePtr root);
 /* Adds text to parent, cleaned by xhtml_clean. */
 void xhtml_add_text(xmlNodePtr parent, const char *s, size_t len);
 
+/* Sets attribute `name` of el to uri written as a valid URI (through
+ * sanitize_uri); sets nothing when no valid URI can be made of it. */
+void xhtml_set_uri(xmlNodePtr el, const char *name, const char *uri);
+
 /* Sets an attribute in the XML namespace (xml:lang). */
 void xhtml_set_xml_lang(xmlNodePtr el, const char *lang);
 
