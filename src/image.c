@@ -1,6 +1,7 @@
 /* image — see image.h. */
 #include "image.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -291,61 +292,40 @@ static double svg_length(const char *s)
     return v;
 }
 
-static const char *attr_in(const char *tag, const char *tag_end, const char *name, char *out, size_t outsz)
+/* An SVG is XML: recognised by its first character ('<', after a byte
+ * order mark and white space); sanitize_svg reads it and finds its root,
+ * image_svg_size its size. */
+static const char *probe_svg(const char *s, size_t n, image_info *info)
 {
-    size_t nl = strlen(name);
-    for (const char *p = tag; p + nl + 2 < tag_end; p++) {
-        if ((p == tag || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t' || p[-1] == '\r') &&
-            !strncmp(p, name, nl) && p[nl] == '=' && (p[nl + 1] == '"' || p[nl + 1] == '\'')) {
-            char q = p[nl + 1];
-            const char *v = p + nl + 2, *e = v;
-            while (e < tag_end && *e != q)
-                e++;
-            size_t l = (size_t)(e - v);
-            if (l >= outsz)
-                l = outsz - 1;
-            memcpy(out, v, l);
-            out[l] = 0;
-            return out;
-        }
-    }
+    size_t i = 0;
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n && s[i] == '<')
+        info->media_type = "image/svg+xml";
     return NULL;
 }
 
-static const char *probe_svg(const char *s, size_t n, image_info *info)
+const char *image_svg_size(const char *width, const char *height, const char *viewbox, image_info *info)
 {
-    size_t look = n < 4096 ? n : 4096;
-    const char *tag = NULL;
-    for (size_t i = 0; i + 4 <= look; i++)
-        if (!memcmp(s + i, "<svg", 4) && (i + 4 == n || s[i + 4] == ' ' || s[i + 4] == '>' ||
-                                           s[i + 4] == '\n' || s[i + 4] == '\t' || s[i + 4] == '\r')) {
-            tag = s + i;
-            break;
-        }
-    if (!tag)
-        return NULL;
-    const char *end = memchr(tag, '>', n - (size_t)(tag - s));
-    if (!end)
-        return "the SVG file is truncated (its <svg> tag is not closed)";
-    if (!memmem(tag, n - (size_t)(tag - s), "</svg>", 6) && !(end > tag && end[-1] == '/'))
-        return "the SVG file is truncated (no </svg>)";
-    char v[128];
     double w = 0, h = 0;
-    if (attr_in(tag, end, "width", v, sizeof v))
-        w = svg_length(v);
-    if (attr_in(tag, end, "height", v, sizeof v))
-        h = svg_length(v);
-    if ((w <= 0 || h <= 0) && attr_in(tag, end, "viewBox", v, sizeof v)) {
-        double x, y, vw, vh;
+    if (*width)
+        w = svg_length(width);
+    if (*height)
+        h = svg_length(height);
+    if ((w <= 0 || h <= 0) && *viewbox) {
+        char v[128];
+        snprintf(v, sizeof v, "%s", viewbox);
+        double vw, vh;
         char *p = v;
         for (char *q = v; *q; q++)
             if (*q == ',')
                 *q = ' ';
-        x = strtod(p, &p);
-        y = strtod(p, &p);
+        (void)strtod(p, &p);
+        (void)strtod(p, &p);
         vw = strtod(p, &p);
         vh = strtod(p, &p);
-        (void)x, (void)y;
         if (vw > 0 && vh > 0 && vw < 1e9 && vh < 1e9) {
             if (w > 0)
                 h = w * vh / vw;

@@ -19,8 +19,14 @@ typedef struct image_info {
 } image_info;
 
 /* Looks at the bytes of an image file. Returns NULL and fills *info if it is
- * a PNG, JPEG or SVG of sane dimensions, else a static message saying what
+ * a PNG or JPEG of sane dimensions, or an SVG (any XML: its size is 0 here,
+ * see image_svg_size), else a static message saying what
  * is wrong (unsupported format, truncated, absurd dimensions). */
 const char *image_probe(const char *data, size_t len, image_info *info);
+
+/* The size of an SVG from its root element's width, height and viewBox
+ * attributes ("" when absent): NULL and info filled, or a static message
+ * when no size can be had or it is absurd. */
+const char *image_svg_size(const char *width, const char *height, const char *viewbox, image_info *info);
 
 #endif

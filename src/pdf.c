@@ -151,7 +151,11 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
     cairo_save(cr);
     if (!strcmp(r->media_type, "image/svg+xml")) {
         char why[512];
-        if (svg_draw(cr, r->data, r->len, it->x, it->y, it->w, it->h, why, sizeof why) != 0)
+        /* the sanitised drawing without its links (librsvg would add link
+         * annotations that no link description matches) */
+        const char *svg = r->draw ? r->draw : r->data;
+        size_t svg_len = r->draw ? r->draw_len : r->len;
+        if (svg_draw(cr, svg, svg_len, it->x, it->y, it->w, it->h, why, sizeof why) != 0)
             diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': %s", r->src, why);
     } else {
         cairo_surface_t *img = NULL;

@@ -64,4 +64,26 @@ int sanitize_url_ok(const char *url);
  * hold. Does not judge the scheme: see sanitize_uri_kind. */
 char *sanitize_uri(const char *url);
 
+/* An SVG image, sanitised. */
+#define SAN_SVG_MAX_ELEMENTS 100000L
+typedef struct san_svg {
+    char *epub;           /* for the EPUB (safe links kept); caller frees */
+    size_t epub_len;
+    char *pdf;            /* for librsvg: links unwrapped (their drawing kept) */
+    size_t pdf_len;
+    char width[64], height[64], viewbox[128]; /* the root's, "" if absent */
+} san_svg;
+
+/* Parses the SVG file data[0..len) and writes it again (libxml2) without
+ * scripts, foreignObject, event handlers, animations of references, and
+ * references outside the drawing (href/xlink:href/src other than #name, a
+ * raster data: image or, on <a>, an external link; style sheets and
+ * url(...) values naming outside, @import). Returns NULL and fills *out,
+ * warning at file:line:col about what was removed from image `what`; or a
+ * message (static or thread-local) when the file is not well-formed XML,
+ * its root element is not <svg>, or it has more than SAN_SVG_MAX_ELEMENTS
+ * elements. */
+const char *sanitize_svg(const char *data, size_t len, san_svg *out, diag *d, const char *file, int line,
+                         int col, const char *what);
+
 #endif
