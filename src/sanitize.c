@@ -846,9 +846,24 @@ typedef struct svgc {
     long elements;
 } svgc;
 
+/* Is n an SVG element? Its namespace may be written as an entity
+ * (xmlns="&ns_svg;", as Adobe Illustrator does), which libxml2 leaves as
+ * written when entities are not substituted. */
 static int is_svg_el(xmlNodePtr n)
 {
-    return n->type == XML_ELEMENT_NODE && (!n->ns || xmlStrEqual(n->ns->href, BAD_CAST SVG_NS));
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    if (!n->ns || xmlStrEqual(n->ns->href, BAD_CAST SVG_NS))
+        return 1;
+    const char *h = (const char *)n->ns->href;
+    size_t l = h ? strlen(h) : 0;
+    if (l < 3 || h[0] != '&' || h[l - 1] != ';' || l > 64)
+        return 0;
+    char name[64];
+    memcpy(name, h + 1, l - 2);
+    name[l - 2] = 0;
+    xmlEntityPtr e = xmlGetDocEntity(n->doc, BAD_CAST name);
+    return e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content && xmlStrEqual(e->content, BAD_CAST SVG_NS);
 }
 
 /* An attribute's value without expanding entity references more than one
