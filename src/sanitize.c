@@ -815,7 +815,8 @@ static int css_ok(const char *css)
 {
     if (strchr(css, '\\'))
         return 0;
-    static const char *const bad[] = {"@import", "image-set(", "image(", "src(", "cross-fade(", "element(", NULL};
+    static const char *const bad[] = {"@import", "image-set(", "image(", "src(", "cross-fade(", "element(",
+                                      "expression(", "-moz-binding", "behavior", NULL};
     for (int i = 0; bad[i]; i++)
         if (strcasestr(css, bad[i]))
             return 0;
@@ -917,6 +918,8 @@ static void svg_copy_attrs(svgc *c, xmlNodePtr src, xmlNodePtr dst)
         int xml = a->ns && xmlStrEqual(a->ns->href, XML_XML_NAMESPACE);
         if (a->ns && !xlink && !xml)
             continue; /* editors' private attributes (inkscape:..., sodipodi:...) */
+        if (xml && strcmp(an, "lang") && strcmp(an, "space"))
+            continue; /* xml:base would send #fragment references outside */
         if (!strncasecmp(an, "on", 2)) {
             c->removed_script = 1;
             continue;
@@ -1043,7 +1046,8 @@ static void svg_copy(svgc *c, xmlNodePtr src, xmlNodePtr dst)
         xmlNodePtr el = xmlNewDocNode(c->out, c->svg, n->name, NULL);
         xmlAddChild(dst, el);
         svg_copy_attrs(c, n, el);
-        if ((!strcmp(name, "use") || !strcmp(name, "image")) && !xmlHasProp(el, BAD_CAST "href") &&
+        if ((!strcmp(name, "use") || !strcmp(name, "image") || !strcmp(name, "feImage")) &&
+            !xmlHasProp(el, BAD_CAST "href") &&
             !xmlHasNsProp(el, BAD_CAST "href", BAD_CAST XLINK_NS)) {
             /* what it showed is outside the image: nothing to show */
             xmlUnlinkNode(el);

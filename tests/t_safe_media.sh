@@ -27,6 +27,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-safe.XXXXXX")
 bgpids=()
 trap 'for p in "${bgpids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
+# under LeakSanitizer: fontconfig's caches (librsvg draws SVG text with it)
+# live as long as the process
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp}
 . tests/lib.sh
 require qpdf pdftoppm python3 xmllint unzip
 
@@ -167,6 +170,9 @@ cat >"$B/bad.svg" <<EOF
   <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">fo<script>alert(3)</script></div></foreignObject>
   <a xlink:href="javascript:alert(1)"><text x="5" y="50">js</text></a>
   <set attributeName="xlink:href" to="javascript:alert(1)"/>
+  <g xml:base="http://evil.example/" style="behavior: url(#grad)"><use href="#grad"/></g>
+  <animate attributeName="fill" to="url(http://evil.example/f)"/>
+  <filter id="f"><feImage href="https://evil.example/i.png"/><feImage href="#grad"/></filter>
   <text x="5" y="90">&x;</text>
 </svg>
 EOF
