@@ -1148,8 +1148,12 @@ const char *sanitize_svg(const char *data, size_t len, san_svg *out, diag *d, co
     static __thread char msg[300];
     if (!doc) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
-        snprintf(msg, sizeof msg, "the SVG is not well-formed XML (its line %d: %s)", e ? e->line : 0,
-                 e && e->message ? e->message : "?");
+        if (e && e->message && strstr(e->message, "Excessive depth"))
+            snprintf(msg, sizeof msg, "the SVG nests its elements more than 256 deep (its line %d; goodiebag's "
+                     "limit): simplify the drawing", e->line);
+        else
+            snprintf(msg, sizeof msg, "the SVG is not well-formed XML (its line %d: %s)", e ? e->line : 0,
+                     e && e->message ? e->message : "?");
         size_t ml = strlen(msg);
         if (ml > 2 && msg[ml - 2] == '\n') /* libxml2's messages end in a newline */
             memmove(msg + ml - 2, msg + ml - 1, 2);

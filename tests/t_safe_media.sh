@@ -284,6 +284,10 @@ printf '<html><body><p>x</p><svg xmlns="http://www.w3.org/2000/svg" width="10" h
 build "$M"
 status_ok "an image file whose root is <html> with an <svg> inside" 1
 check "... a located error: its root is not <svg>" eval "grep -q 'a.md:5:1: error: .*m.svg.*root element is <html>' '$tmp/err'"
+python3 -c "import sys; sys.stdout.write('<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">' + '<g>' * 5000 + '</g>' * 5000 + '</svg>')" >"$M/m.svg"
+build "$M"
+status_ok "an SVG nested 5000 deep" 1
+check "... a located error naming the limit" eval "grep -q 'a.md:5:1: error: .*m.svg.*256 deep' '$tmp/err'"
 printf '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/>\n' >"$M/m.svg"
 build "$M"
 status_ok "a truncated SVG" 1
