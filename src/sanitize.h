@@ -8,6 +8,10 @@
  * javascript:/data: URLs are dropped with a warning. Inline HTML (single tags
  * between Markdown text) is classified tag by tag; the XHTML writer pairs
  * the opening and closing tags.
+ *
+ * The same rules serve SVG images (sanitize_svg: parsed, copied without
+ * scripts, handlers and outside references, written again) and every URI
+ * the outputs hold (sanitize_uri_kind judges, sanitize_uri writes).
  */
 #ifndef GB_SANITIZE_H
 #define GB_SANITIZE_H
