@@ -9,11 +9,11 @@ SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
 OPT ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lz -lm -pthread -ldl
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -ljpeg -lz -lm -pthread -ldl
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
 BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
-  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev librsvg2-dev zlib1g-dev
+  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev librsvg2-dev zlib1g-dev libjpeg62-turbo-dev
 TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c))

@@ -435,8 +435,23 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     }
     image_info info;
     const char *err = image_probe(data, len, &info);
+    san_svg svg = {0};
+    if (!err && !strcmp(info.media_type, "image/svg+xml")) {
+        /* both outputs use the sanitised drawing, never the file */
+        err = sanitize_svg(data, len, &svg, b->diag, c->diag_name, line, col, url);
+        if (!err)
+            err = image_svg_size(svg.width, svg.height, svg.viewbox, &info);
+        if (!err) {
+            free(data);
+            data = svg.epub;
+            len = svg.epub_len;
+            svg.epub = NULL;
+        }
+    }
     if (err) {
         diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, err);
+        free(svg.epub);
+        free(svg.pdf);
         free(data);
         free(norm);
         return NULL;
@@ -451,6 +466,8 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     r->height = info.height;
     r->data = data;
     r->len = len;
+    r->draw = svg.pdf;
+    r->draw_len = svg.pdf_len;
     /* EPUB name: images/ + the file's name, ASCII only, unique. */
     const char *base = strrchr(norm, '/') ? strrchr(norm, '/') + 1 : norm;
     buf nm = {0};
@@ -821,7 +838,13 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
         static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
         for (int i = 0; ok[i]; i++) {
             if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
-                a->href = arena_strdup(&b->arena, url);
+                char *uri = sanitize_uri(url);
+                if (uri)
+                    a->href = arena_strdup(&b->arena, uri);
+                else
+                    diag_warning(b->diag, c->diag_name, line, col,
+                                 "link '%.200s' is not a valid URL (its host): shown as plain text", url);
+                free(uri);
                 return;
             }
         }
@@ -1071,8 +1094,10 @@ void book_free(book *b)
             cmark_node_free(b->ch[i].doc);
         free(b->ch[i].text);
     }
-    for (resource *r = b->resources; r; r = r->next)
+    for (resource *r = b->resources; r; r = r->next) {
         free(r->data);
+        free(r->draw);
+    }
     if (b->cover && b->cover != b->resources)
         free(b->cover->data);
     for (size_t i = 0; i < b->nhtml; i++)

@@ -54,8 +54,10 @@ struct resource {
     const char *src;        /* path relative to the book folder */
     const char *out_name;   /* name inside the EPUB, e.g. "images/plan.png" */
     const char *media_type; /* "image/png", "image/jpeg", "image/svg+xml" */
-    char *data;             /* the bytes (owned by the book) */
+    char *data;             /* the bytes (owned by the book); an SVG's sanitised */
     size_t len;
+    char *draw;             /* SVG: what the PDF draws (its links unwrapped), else NULL */
+    size_t draw_len;
     int width, height;      /* pixels (SVG: from its viewBox/size), 0 if unknown */
     const char *use_file;   /* where it is first used, for messages */
     int use_line, use_col;

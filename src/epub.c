@@ -148,7 +148,7 @@ static void nav_list(xmlNodePtr parent, xmlNsPtr ns, const tocent *v, size_t n)
         }
         xmlNodePtr li = xmlNewChild(ol_stack[level], ns, BAD_CAST "li", NULL);
         xmlNodePtr a = text_child(li, ns, "a", v[i].label);
-        xmlSetProp(a, BAD_CAST "href", BAD_CAST v[i].href);
+        xhtml_set_uri(a, "href", v[i].href);
         li_stack[level] = li;
     }
 }
@@ -200,7 +200,7 @@ static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const e
         xmlNodePtr li = xmlNewChild(ol, ns, BAD_CAST "li", NULL);
         xmlNodePtr a = text_child(li, ns, "a", l10n(lang, marks[i].label));
         xmlSetNsProp(a, epub, BAD_CAST "type", BAD_CAST marks[i].type);
-        xmlSetProp(a, BAD_CAST "href", BAD_CAST marks[i].href);
+        xhtml_set_uri(a, "href", marks[i].href);
     }
 
     if (x && x->pages && x->pages->n) {
@@ -215,7 +215,7 @@ static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const e
             xmlNodePtr li = xmlNewChild(pol, ns, BAD_CAST "li", NULL);
             xmlNodePtr a = text_child(li, ns, "a", m->label);
             char *href = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xmlSetProp(a, BAD_CAST "href", BAD_CAST href);
+            xhtml_set_uri(a, "href", href);
             free(href);
         }
     }
@@ -278,7 +278,7 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
         xmlNodePtr nl = xmlNewChild(np, ns, BAD_CAST "navLabel", NULL);
         text_child(nl, ns, "text", toc[i].label);
         xmlNodePtr content = xmlNewChild(np, ns, BAD_CAST "content", NULL);
-        xmlSetProp(content, BAD_CAST "src", BAD_CAST toc[i].href);
+        xhtml_set_uri(content, "src", toc[i].href);
         stack[d + 1] = np;
     }
     if (x && x->pages && x->pages->n) {
@@ -299,7 +299,7 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
             text_child(pnl, ns, "text", m->label);
             xmlNodePtr c = xmlNewChild(pt, ns, BAD_CAST "content", NULL);
             char *src = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xmlSetProp(c, BAD_CAST "src", BAD_CAST src);
+            xhtml_set_uri(c, "src", src);
             free(src);
         }
     }
@@ -619,7 +619,7 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
     for (size_t i = 0; i < nitems; i++) {
         xmlNodePtr it = xmlNewChild(man, ns, BAD_CAST "item", NULL);
         xmlSetProp(it, BAD_CAST "id", BAD_CAST items[i].id);
-        xmlSetProp(it, BAD_CAST "href", BAD_CAST items[i].href);
+        xhtml_set_uri(it, "href", items[i].href);
         xmlSetProp(it, BAD_CAST "media-type", BAD_CAST items[i].media);
         if (items[i].props)
             xmlSetProp(it, BAD_CAST "properties", BAD_CAST items[i].props);

@@ -1,9 +1,15 @@
 /* image — see image.h. */
 #include "image.h"
 
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+
+#include <jpeglib.h>
+
+#include "util.h"
 
 static unsigned be32(const unsigned char *p)
 {
@@ -291,61 +297,40 @@ static double svg_length(const char *s)
     return v;
 }
 
-static const char *attr_in(const char *tag, const char *tag_end, const char *name, char *out, size_t outsz)
+/* An SVG is XML: recognised by its first character ('<', after a byte
+ * order mark and white space); sanitize_svg reads it and finds its root,
+ * image_svg_size its size. */
+static const char *probe_svg(const char *s, size_t n, image_info *info)
 {
-    size_t nl = strlen(name);
-    for (const char *p = tag; p + nl + 2 < tag_end; p++) {
-        if ((p == tag || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t' || p[-1] == '\r') &&
-            !strncmp(p, name, nl) && p[nl] == '=' && (p[nl + 1] == '"' || p[nl + 1] == '\'')) {
-            char q = p[nl + 1];
-            const char *v = p + nl + 2, *e = v;
-            while (e < tag_end && *e != q)
-                e++;
-            size_t l = (size_t)(e - v);
-            if (l >= outsz)
-                l = outsz - 1;
-            memcpy(out, v, l);
-            out[l] = 0;
-            return out;
-        }
-    }
+    size_t i = 0;
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+        i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n && s[i] == '<')
+        info->media_type = "image/svg+xml";
     return NULL;
 }
 
-static const char *probe_svg(const char *s, size_t n, image_info *info)
+const char *image_svg_size(const char *width, const char *height, const char *viewbox, image_info *info)
 {
-    size_t look = n < 4096 ? n : 4096;
-    const char *tag = NULL;
-    for (size_t i = 0; i + 4 <= look; i++)
-        if (!memcmp(s + i, "<svg", 4) && (i + 4 == n || s[i + 4] == ' ' || s[i + 4] == '>' ||
-                                           s[i + 4] == '\n' || s[i + 4] == '\t' || s[i + 4] == '\r')) {
-            tag = s + i;
-            break;
-        }
-    if (!tag)
-        return NULL;
-    const char *end = memchr(tag, '>', n - (size_t)(tag - s));
-    if (!end)
-        return "the SVG file is truncated (its <svg> tag is not closed)";
-    if (!memmem(tag, n - (size_t)(tag - s), "</svg>", 6) && !(end > tag && end[-1] == '/'))
-        return "the SVG file is truncated (no </svg>)";
-    char v[128];
     double w = 0, h = 0;
-    if (attr_in(tag, end, "width", v, sizeof v))
-        w = svg_length(v);
-    if (attr_in(tag, end, "height", v, sizeof v))
-        h = svg_length(v);
-    if ((w <= 0 || h <= 0) && attr_in(tag, end, "viewBox", v, sizeof v)) {
-        double x, y, vw, vh;
+    if (*width)
+        w = svg_length(width);
+    if (*height)
+        h = svg_length(height);
+    if ((w <= 0 || h <= 0) && *viewbox) {
+        char v[128];
+        snprintf(v, sizeof v, "%s", viewbox);
+        double vw, vh;
         char *p = v;
         for (char *q = v; *q; q++)
             if (*q == ',')
                 *q = ' ';
-        x = strtod(p, &p);
-        y = strtod(p, &p);
+        (void)strtod(p, &p);
+        (void)strtod(p, &p);
         vw = strtod(p, &p);
         vh = strtod(p, &p);
-        (void)x, (void)y;
         if (vw > 0 && vh > 0 && vw < 1e9 && vh < 1e9) {
             if (w > 0)
                 h = w * vh / vw;
@@ -387,4 +372,113 @@ const char *image_probe(const char *data, size_t len, image_info *info)
     if (e || info->media_type)
         return e;
     return "not a PNG, JPEG or SVG image";
+}
+
+int image_jpeg_components(const char *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i = 2;
+    while (i + 4 <= len && p[i] == 0xFF) {
+        unsigned char m = p[i + 1];
+        if (m == 0xFF) {
+            i++;
+            continue;
+        }
+        if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+            i += 2;
+            continue;
+        }
+        size_t seglen = (size_t)p[i + 2] << 8 | p[i + 3];
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
+            return i + 9 < len ? p[i + 9] : 0;
+        if (m == 0xDA || m == 0xD9 || seglen < 2)
+            return 0;
+        i += 2 + seglen;
+    }
+    return 0;
+}
+
+/* libjpeg reports errors by calling error_exit, which must not return:
+ * it jumps back to the decoder with the message kept. */
+typedef struct jerr {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+    char msg[JMSG_LENGTH_MAX];
+} jerr;
+
+static void jerr_exit(j_common_ptr ci)
+{
+    jerr *e = (jerr *)ci->err;
+    e->mgr.format_message(ci, e->msg);
+    longjmp(e->jump, 1);
+}
+
+static void jerr_quiet(j_common_ptr ci, int level)
+{
+    (void)ci, (void)level; /* warnings (corrupt data repaired) are not printed */
+}
+
+uint32_t *image_jpeg_decode_rgb(const char *data, size_t len, int *width, int *height, const char **why)
+{
+    static __thread char msg[JMSG_LENGTH_MAX + 40];
+    struct jpeg_decompress_struct ci;
+    jerr e;
+    uint32_t *volatile px = NULL;
+    unsigned char *volatile row = NULL;
+    memset(&ci, 0, sizeof ci);
+    ci.err = jpeg_std_error(&e.mgr);
+    e.mgr.error_exit = jerr_exit;
+    e.mgr.emit_message = jerr_quiet;
+    if (setjmp(e.jump)) {
+        snprintf(msg, sizeof msg, "its JPEG data is corrupt (%s)", e.msg);
+        *why = msg;
+        jpeg_destroy_decompress(&ci);
+        free(px);
+        free(row);
+        return NULL;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, (const unsigned char *)data, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    int cmyk = ci.num_components == 4;
+    ci.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+    /* Adobe's CMYK (Photoshop) stores 255 - ink */
+    int inverted = cmyk && ci.saw_Adobe_marker;
+    jpeg_start_decompress(&ci);
+    unsigned w = ci.output_width, h = ci.output_height, nc = (unsigned)ci.output_components;
+    if (w == 0 || h == 0 || (size_t)w * h > IMAGE_MAX_PIXELS) {
+        *why = "its size is absurd";
+        jpeg_destroy_decompress(&ci);
+        return NULL;
+    }
+    px = xmalloc((size_t)w * h * sizeof *px);
+    row = xmalloc((size_t)w * nc);
+    while (ci.output_scanline < h) {
+        JSAMPROW rp = row;
+        unsigned y = ci.output_scanline;
+        jpeg_read_scanlines(&ci, &rp, 1);
+        uint32_t *o = px + (size_t)y * w;
+        for (unsigned x = 0; x < w; x++) {
+            const unsigned char *s = row + (size_t)x * nc;
+            unsigned r, g, b;
+            if (cmyk) {
+                unsigned c = s[0], m = s[1], yy = s[2], k = s[3];
+                if (!inverted)
+                    c = 255 - c, m = 255 - m, yy = 255 - yy, k = 255 - k;
+                /* now 255 - ink: the light that each ink lets through */
+                r = (c * k + 127) / 255;
+                g = (m * k + 127) / 255;
+                b = (yy * k + 127) / 255;
+            } else {
+                r = s[0], g = s[1], b = s[2];
+            }
+            o[x] = (uint32_t)(r << 16 | g << 8 | b);
+        }
+    }
+    jpeg_finish_decompress(&ci);
+    jpeg_destroy_decompress(&ci);
+    free(row);
+    *width = (int)w;
+    *height = (int)h;
+    return px;
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cover.h"
+#include "image.h"
 #include "l10n.h"
 #include "pdfpost.h"
 #include "svg.h"
@@ -145,30 +146,110 @@ static cairo_status_t read_cb(void *closure, unsigned char *data, unsigned int l
     return CAIRO_STATUS_SUCCESS;
 }
 
-static void draw_image(cairo_t *cr, const pitem *it, diag *d)
+/* A JPEG decoded to RGB as a cairo surface that owns its pixels. */
+static cairo_surface_t *jpeg_surface(const resource *r, const char **why)
+{
+    int w = 0, h = 0;
+    uint32_t *px = image_jpeg_decode_rgb(r->data, r->len, &w, &h, why);
+    if (!px)
+        return NULL;
+    cairo_surface_t *img =
+        cairo_image_surface_create_for_data((unsigned char *)px, CAIRO_FORMAT_RGB24, w, h, w * 4);
+    static const cairo_user_data_key_t key;
+    cairo_surface_set_user_data(img, &key, px, free);
+    return img;
+}
+
+/* Decoded images, kept for their later uses: an image used N times is
+ * decoded once and embedded once (cairo writes one image object per
+ * unique id). What the cache holds is bounded: past PDF_IMAGE_CACHE bytes
+ * of pixels the images decoded before are let go (cairo keeps its own
+ * reference until the page that shows them is written), so a book of many
+ * large images holds about one at a time, not all. */
+#define PDF_IMAGE_CACHE (512u << 20)
+
+typedef struct surf_cache {
+    const resource *res;
+    cairo_surface_t *img;
+    size_t bytes;
+} surf_cache;
+
+static size_t surface_bytes(cairo_surface_t *img, const resource *r)
+{
+    return (size_t)cairo_image_surface_get_stride(img) * (size_t)cairo_image_surface_get_height(img) + r->len;
+}
+
+/* The surface of raster image r (a reference the cache owns), or NULL
+ * after reporting an error. */
+static cairo_surface_t *image_surface(surf_cache **cache, size_t *n, size_t *cap, const resource *r, diag *d)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*cache)[i].res == r)
+            return (*cache)[i].img;
+    cairo_surface_t *img = NULL;
+    const char *why = NULL;
+    if (!strcmp(r->media_type, "image/png")) {
+        memread m = {(const unsigned char *)r->data, r->len};
+        img = cairo_image_surface_create_from_png_stream(read_cb, &m);
+    } else if (image_jpeg_components(r->data, r->len) == 4) {
+        /* CMYK: cairo 1.16 writes a 4-component JPEG without the /Decode
+         * that Adobe's inverted CMYK needs (it prints as a negative), so
+         * it is decoded to RGB here; the EPUB keeps the file */
+        img = jpeg_surface(r, &why);
+    } else {
+        /* JPEG: cairo cannot decode it, but the PDF takes the original
+         * bytes (MIME data) as a DCT image of the declared size. */
+        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+        unsigned char *copy = xmalloc(r->len);
+        memcpy(copy, r->data, r->len);
+        cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, r->len, free, copy);
+    }
+    if (!img || cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot decode it: %s", r->src,
+                   why ? why : "its data is corrupt");
+        if (img)
+            cairo_surface_destroy(img);
+        img = NULL;
+    }
+    if (img) {
+        /* the same image object for every surface of this resource (cairo
+         * writes an image once per unique id) */
+        char *id = xasprintf("goodiebag-image-%p", (const void *)r);
+        cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_UNIQUE_ID, (const unsigned char *)id, strlen(id), free, id);
+    }
+    size_t bytes = img ? surface_bytes(img, r) : 0, held = 0;
+    for (size_t i = 0; i < *n; i++)
+        held += (*cache)[i].bytes;
+    if (held + bytes > PDF_IMAGE_CACHE) {
+        size_t k = 0;
+        for (size_t i = 0; i < *n; i++) {
+            if ((*cache)[i].bytes == 0)
+                (*cache)[k++] = (*cache)[i]; /* failed images: reported once */
+            else if ((*cache)[i].img)
+                cairo_surface_destroy((*cache)[i].img);
+        }
+        *n = k;
+    }
+    GROW(*cache, *cap, *n + 1);
+    (*cache)[(*n)++] = (surf_cache){r, img, bytes};
+    return img;
+}
+
+static void draw_image(cairo_t *cr, const pitem *it, surf_cache **cache, size_t *n, size_t *cap, diag *d)
 {
     const resource *r = it->res;
     cairo_save(cr);
     if (!strcmp(r->media_type, "image/svg+xml")) {
         char why[512];
-        if (svg_draw(cr, r->data, r->len, it->x, it->y, it->w, it->h, why, sizeof why) != 0)
+        /* the sanitised drawing without its links (librsvg would add link
+         * annotations that no link description matches) */
+        const char *svg = r->draw ? r->draw : r->data;
+        size_t svg_len = r->draw ? r->draw_len : r->len;
+        if (svg_draw(cr, svg, svg_len, it->x, it->y, it->w, it->h, why, sizeof why) != 0)
             diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': %s", r->src, why);
     } else {
-        cairo_surface_t *img = NULL;
-        if (!strcmp(r->media_type, "image/png")) {
-            memread m = {(const unsigned char *)r->data, r->len};
-            img = cairo_image_surface_create_from_png_stream(read_cb, &m);
-        } else {
-            /* JPEG: cairo cannot decode it, but the PDF takes the original
-             * bytes (MIME data) as a DCT image of the declared size. */
-            img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-            unsigned char *copy = xmalloc(r->len);
-            memcpy(copy, r->data, r->len);
-            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, copy, r->len, free, copy);
-        }
-        if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-            diag_error(d, r->use_file, r->use_line, r->use_col, "image '%s': cannot decode it: its data is corrupt", r->src);
-        } else {
+        cairo_surface_t *img = image_surface(cache, n, cap, r, d);
+        if (img) {
             double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
             cairo_translate(cr, it->x, it->y);
             cairo_scale(cr, it->w / iw, it->h / ih);
@@ -177,7 +258,6 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
             cairo_rectangle(cr, 0, 0, iw, ih);
             cairo_fill(cr);
         }
-        cairo_surface_destroy(img);
     }
     cairo_restore(cr);
 }
@@ -225,6 +305,8 @@ typedef struct drawer {
      * descriptions, in the order cairo writes the elements */
     const char **figs, **links;
     size_t nfigs, capfigs, nlinks, caplinks;
+    surf_cache *images;   /* decoded raster images, each once */
+    size_t nimages, capimages;
 } drawer;
 
 static const char *keep(drawer *dr, const char *s)
@@ -251,7 +333,7 @@ static void draw_cover_page(drawer *dr)
         im.x = (dr->w - im.w) / 2;
         im.y = (dr->h - im.h) / 2;
         im.res = b->cover;
-        draw_image(cr, &im, dr->d);
+        draw_image(cr, &im, &dr->images, &dr->nimages, &dr->capimages, dr->d);
     } else {
         cover_draw(cr, dr->w, dr->h, b, dr->s, dr->fs);
     }
@@ -285,7 +367,7 @@ static void draw_page(void *ctx, const page *pg)
             draw_mark(cr, it);
             break;
         case PI_IMAGE:
-            draw_image(cr, it, dr->d);
+            draw_image(cr, it, &dr->images, &dr->nimages, &dr->capimages, dr->d);
             break;
         case PI_TAG_OPEN:
             cairo_tag_begin(cr, it->tag, NULL);
@@ -340,6 +422,7 @@ static void draw_page(void *ctx, const page *pg)
     }
     batch_flush(cr, fs, bt);
     cairo_show_page(cr);
+
 }
 
 int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
@@ -396,6 +479,10 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     cairo_surface_finish(surf);
     cairo_status_t st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
+    for (size_t i = 0; i < dr.nimages; i++)
+        if (dr.images[i].img)
+            cairo_surface_destroy(dr.images[i].img);
+    free(dr.images);
     int rc = -1;
     if (d->errors > errors_before)
         goto done;

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/xmlsave.h>
 #include <string.h>
 #include <strings.h>
 
@@ -75,17 +76,148 @@ static int is_heading(const char *n)
     return n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2];
 }
 
-int sanitize_url_ok(const char *url)
+static int is_hex(int c)
 {
-    while (*url == ' ' || *url == '\t' || *url == '\n')
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+san_uri sanitize_uri_kind(const char *url)
+{
+    while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r' || *url == '\f')
         url++;
     if (url[0] == '#')
-        return url[1] != 0;
+        return url[1] ? URI_FRAGMENT : URI_UNSAFE;
     static const char *const ok[] = {"http://", "https://", "mailto:", "ftp://", "tel:", NULL};
     for (int i = 0; ok[i]; i++)
         if (!strncasecmp(url, ok[i], strlen(ok[i])))
+            return URI_EXTERNAL;
+    /* data: is an image only if it says so, as a raster format both
+     * outputs draw (an SVG inside could hold scripts) */
+    static const char *const raster[] = {"data:image/png;", "data:image/png,", "data:image/jpeg;",
+                                         "data:image/jpeg,", NULL};
+    for (int i = 0; raster[i]; i++)
+        if (!strncasecmp(url, raster[i], strlen(raster[i])))
+            return URI_DATA_RASTER;
+    /* a scheme (letters, then ':' before any '/', '?' or '#'), or an
+     * absolute path, or a way up: leads outside */
+    const char *p = url;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (*p == ':' || url[0] == '/' || url[0] == '\\' || !*url)
+        return URI_UNSAFE;
+    for (const char *q = url; *q; q++)
+        if (*q == '\\' || (q[0] == '.' && q[1] == '.' && (q == url || q[-1] == '/') && (!q[2] || q[2] == '/')))
+            return URI_UNSAFE;
+    return URI_RELATIVE;
+}
+
+int sanitize_url_ok(const char *url)
+{
+    san_uri k = sanitize_uri_kind(url);
+    return k == URI_EXTERNAL || k == URI_FRAGMENT;
+}
+
+/* May the host of scheme://host be written as it is (after
+ * percent-encoding its non-ASCII bytes)? Letters, digits, '-', '.', '_',
+ * '~', non-ASCII letters (an international name), an IPv6 literal in
+ * brackets, an optional user@ and :port. */
+static int host_ok(const char *a, size_t n)
+{
+    const char *at = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] == '@')
+            at = a + i;
+    if (at) {
+        n -= (size_t)(at + 1 - a);
+        a = at + 1;
+    }
+    if (n && a[0] == '[') {
+        size_t i = 1;
+        while (i < n && (is_hex(a[i]) || a[i] == ':' || a[i] == '.'))
+            i++;
+        if (i >= n || a[i] != ']')
+            return 0;
+        a += i + 1;
+        n -= i + 1;
+        if (n == 0)
             return 1;
-    return 0;
+        if (a[0] != ':')
+            return 0;
+        for (size_t k = 1; k < n; k++)
+            if (!isdigit((unsigned char)a[k]))
+                return 0;
+        return 1;
+    }
+    size_t h = n;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] == ':') {
+            h = i;
+            for (size_t k = i + 1; k < n; k++)
+                if (!isdigit((unsigned char)a[k]))
+                    return 0;
+            break;
+        }
+    if (h == 0)
+        return 0;
+    for (size_t i = 0; i < h; i++) {
+        unsigned char c = (unsigned char)a[i];
+        if (!(isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c >= 0x80))
+            return 0;
+    }
+    return 1;
+}
+
+char *sanitize_uri(const char *url)
+{
+    while (*url == ' ' || *url == '\t' || *url == '\n' || *url == '\r' || *url == '\f')
+        url++;
+    size_t n = strlen(url);
+    while (n && (url[n - 1] == ' ' || url[n - 1] == '\t' || url[n - 1] == '\n' || url[n - 1] == '\r' ||
+                 url[n - 1] == '\f'))
+        n--;
+    /* the authority of scheme://authority/..., where brackets may stay */
+    size_t auth = 0, auth_end = 0;
+    const char *sep = strstr(url, "://");
+    if (sep && (size_t)(sep - url) < n) {
+        int scheme = sep > url;
+        for (const char *q = url; q < sep; q++)
+            if (!isalnum((unsigned char)*q) && *q != '+' && *q != '-' && *q != '.')
+                scheme = 0;
+        if (scheme) {
+            auth = (size_t)(sep - url) + 3;
+            auth_end = auth;
+            while (auth_end < n && url[auth_end] != '/' && url[auth_end] != '?' && url[auth_end] != '#')
+                auth_end++;
+            if (!host_ok(url + auth, auth_end - auth))
+                return NULL;
+        }
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    buf b = {0};
+    int seen_hash = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+        int keep = isalnum(c) || strchr("-._~:/?@!$&'()*+,;=", c);
+        if (c == 0)
+            keep = 0;
+        if (c == '#')
+            keep = !seen_hash, seen_hash = 1;
+        /* brackets (IPv6) and a name's non-ASCII letters stay in the host:
+         * readers resolve international domain names written as such */
+        if ((c == '[' || c == ']' || c >= 0x80) && i >= auth && i < auth_end)
+            keep = 1;
+        if (c == '%' && i + 2 < n && is_hex(url[i + 1]) && is_hex(url[i + 2]))
+            keep = 1;
+        if (keep) {
+            buf_putc(&b, (char)c);
+        } else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[c >> 4]);
+            buf_putc(&b, hex[c & 15]);
+        }
+    }
+    size_t len;
+    return buf_detach(&b, &len);
 }
 
 typedef struct san {
@@ -113,13 +245,17 @@ static void copy_attrs(san *s, xmlNodePtr src, xmlNodePtr dst, const char *name)
         if (!strncasecmp(an, "on", 2)) {
             warn(s, &s->warned_handler, "raw HTML: event handler attributes (on...) removed");
         } else if (!strcmp(an, "href") && !strcmp(name, "a")) {
-            if (sanitize_url_ok(val) && val[0] != '#')
-                xmlSetProp(dst, BAD_CAST "href", BAD_CAST val);
+            char *uri = sanitize_uri_kind(val) == URI_EXTERNAL ? sanitize_uri(val) : NULL;
+            if (uri)
+                xmlSetProp(dst, BAD_CAST "href", BAD_CAST uri);
+            else if (sanitize_uri_kind(val) == URI_EXTERNAL)
+                warn(s, &s->warned_url, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
             else if (!strncasecmp(val, "javascript:", 11) || !strncasecmp(val, "data:", 5) ||
                      !strncasecmp(val, "vbscript:", 9))
                 warn(s, &s->warned_url, "raw HTML: javascript:/data: link removed (its text is kept)");
             else
                 warn(s, &s->warned_other, "raw HTML: only external links (https://...) are kept in raw HTML; write internal links in Markdown");
+            free(uri);
         } else if (!strcmp(an, "title") || !strcmp(an, "class") || !strcmp(an, "dir")) {
             if (strcmp(an, "dir") || !strcmp(val, "ltr") || !strcmp(val, "rtl") || !strcmp(val, "auto"))
                 xmlSetProp(dst, a->name, BAD_CAST val);
@@ -637,7 +773,13 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
         strcpy(t->lang, lang);
     if (!strcmp(name, "a")) {
         get_attr(attrs, end, "href", t->href, sizeof t->href);
-        if (t->href[0] && (!sanitize_url_ok(t->href) || t->href[0] == '#')) {
+        char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
+        if (uri && strlen(uri) < sizeof t->href) {
+            strcpy(t->href, uri);
+        } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
+            diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
+            t->href[0] = 0;
+        } else if (t->href[0]) {
             if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
                 !strncasecmp(t->href, "vbscript:", 9))
                 diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
@@ -646,7 +788,397 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
                              "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
             t->href[0] = 0;
         }
+        free(uri);
         if (!t->href[0])
             strcpy(t->name, "span");
     }
+}
+
+/* ---- SVG images ---------------------------------------------------------
+ *
+ * The same copy-don't-edit design as raw HTML: the parsed SVG is walked and
+ * a new document is built of what the rules above allow (sanitize_uri_kind
+ * for every reference, the "on..." rule for event handlers, the CSS check
+ * below for style sheets and url(...) values). Rejected choice: an SVG
+ * allow-list of elements and attributes, which would drop legitimate
+ * drawing features of the next SVG version; what can run code or reach
+ * outside the image is a short, closed list. */
+
+#define SVG_NS "http://www.w3.org/2000/svg"
+#define XLINK_NS "http://www.w3.org/1999/xlink"
+
+/* Is this CSS (a style sheet or one property value) free of references
+ * outside the image? @import, escapes (which could spell either), and
+ * url(...) or image functions naming anything but #fragment or a raster
+ * data: image are refused. */
+static int css_ok(const char *css)
+{
+    if (strchr(css, '\\'))
+        return 0;
+    static const char *const bad[] = {"@import", "image-set(", "image(", "src(", "cross-fade(", "element(",
+                                      "expression(", "-moz-binding", "behavior", NULL};
+    for (int i = 0; bad[i]; i++)
+        if (strcasestr(css, bad[i]))
+            return 0;
+    for (const char *p = css; (p = strcasestr(p, "url(")) != NULL;) {
+        p += 4;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+            p++;
+        char q = 0;
+        if (*p == '"' || *p == '\'')
+            q = *p++;
+        const char *e = p;
+        while (*e && (q ? *e != q : *e != ')'))
+            e++;
+        char *target = xstrndup(p, (size_t)(e - p));
+        san_uri k = sanitize_uri_kind(target);
+        free(target);
+        if (k != URI_FRAGMENT && k != URI_DATA_RASTER)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct svgc {
+    xmlDocPtr out;
+    xmlNsPtr svg, xlink;
+    int for_pdf;   /* <a> unwrapped: librsvg would make PDF link annotations */
+    int removed_script, removed_ref;
+    long elements;
+} svgc;
+
+/* Is n an SVG element? Its namespace may be written as an entity
+ * (xmlns="&ns_svg;", as Adobe Illustrator does), which libxml2 leaves as
+ * written when entities are not substituted. */
+static int is_svg_el(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    if (!n->ns || xmlStrEqual(n->ns->href, BAD_CAST SVG_NS))
+        return 1;
+    const char *h = (const char *)n->ns->href;
+    size_t l = h ? strlen(h) : 0;
+    if (l < 3 || h[0] != '&' || h[l - 1] != ';' || l > 64)
+        return 0;
+    char name[64];
+    memcpy(name, h + 1, l - 2);
+    name[l - 2] = 0;
+    xmlEntityPtr e = xmlGetDocEntity(n->doc, BAD_CAST name);
+    return e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content && xmlStrEqual(e->content, BAD_CAST SVG_NS);
+}
+
+/* An attribute's value without expanding entity references more than one
+ * level (no "billion laughs"); NULL when it cannot be had that way. */
+static char *attr_value(xmlDocPtr doc, xmlAttrPtr a)
+{
+    buf b = {0};
+    for (xmlNodePtr t = a->children; t; t = t->next) {
+        if (t->type == XML_TEXT_NODE && t->content) {
+            buf_puts(&b, (const char *)t->content);
+        } else if (t->type == XML_ENTITY_REF_NODE) {
+            xmlEntityPtr e = xmlGetDocEntity(doc, t->name);
+            if (!e || e->etype != XML_INTERNAL_GENERAL_ENTITY || !e->content || strchr((const char *)e->content, '&')) {
+                buf_free(&b);
+                return NULL;
+            }
+            buf_puts(&b, (const char *)e->content);
+        }
+    }
+    size_t len;
+    return buf_detach(&b, &len);
+}
+
+/* Animations that set a reference or a handler can smuggle either in. */
+static int bad_animation(xmlDocPtr doc, xmlNodePtr n)
+{
+    static const char *const anim[] = {"set", "animate", "animateColor", "animateMotion", "animateTransform", NULL};
+    int is_anim = 0;
+    for (int i = 0; anim[i]; i++)
+        if (xmlStrEqual(n->name, BAD_CAST anim[i]))
+            is_anim = 1;
+    if (!is_anim)
+        return 0;
+    xmlAttrPtr a = xmlHasProp(n, BAD_CAST "attributeName");
+    char *v = a ? attr_value(doc, a) : NULL;
+    if (!v)
+        return a != NULL;
+    const char *name = strchr(v, ':') ? strchr(v, ':') + 1 : v;
+    int bad = !strcasecmp(name, "href") || !strcasecmp(name, "src") || !strcasecmp(name, "style") ||
+              !strncasecmp(name, "on", 2);
+    free(v);
+    return bad;
+}
+
+static void svg_copy_attrs(svgc *c, xmlNodePtr src, xmlNodePtr dst)
+{
+    int is_a = xmlStrEqual(src->name, BAD_CAST "a"), is_image = xmlStrEqual(src->name, BAD_CAST "image");
+    for (xmlAttrPtr a = src->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        int xlink = a->ns && xmlStrEqual(a->ns->href, BAD_CAST XLINK_NS);
+        int xml = a->ns && xmlStrEqual(a->ns->href, XML_XML_NAMESPACE);
+        if (a->ns && !xlink && !xml)
+            continue; /* editors' private attributes (inkscape:..., sodipodi:...) */
+        if (xml && strcmp(an, "lang") && strcmp(an, "space"))
+            continue; /* xml:base would send #fragment references outside */
+        if (!strncasecmp(an, "on", 2)) {
+            c->removed_script = 1;
+            continue;
+        }
+        char *v = attr_value(src->doc, a);
+        if (!v)
+            continue;
+        int keep = 1;
+        char *uri = NULL;
+        if (!strcmp(an, "href") || !strcmp(an, "src")) {
+            san_uri k = sanitize_uri_kind(v);
+            keep = k == URI_FRAGMENT || (k == URI_EXTERNAL && is_a) || (k == URI_DATA_RASTER && is_image);
+            uri = keep ? sanitize_uri(v) : NULL;
+            keep = uri != NULL;
+            if (!keep)
+                c->removed_ref = 1;
+        } else if (xlink) {
+            keep = !strcmp(an, "title"); /* xlink:show, xlink:actuate...: dropped */
+        } else if (strcasestr(v, "url(") || !strcmp(an, "style")) {
+            keep = css_ok(v);
+            if (!keep)
+                c->removed_ref = 1;
+        }
+        if (keep) {
+            xmlNsPtr ns = NULL;
+            if (xlink) {
+                if (!c->xlink)
+                    c->xlink = xmlNewNs(xmlDocGetRootElement(c->out), BAD_CAST XLINK_NS, BAD_CAST "xlink");
+                ns = c->xlink;
+            } else if (xml) {
+                ns = xmlSearchNsByHref(c->out, dst, XML_XML_NAMESPACE);
+            }
+            xmlSetNsProp(dst, ns, a->name, BAD_CAST(uri ? uri : v));
+        }
+        free(uri);
+        free(v);
+    }
+}
+
+static xmlNodePtr svg_text_of(xmlNodePtr n, buf *b)
+{
+    for (xmlNodePtr t = n->children; t; t = t->next)
+        if ((t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) && t->content)
+            buf_puts(b, (const char *)t->content);
+    return n;
+}
+
+/* A link whose target was removed is unwrapped (its drawing stays); one
+ * without a human-readable title gets its target as one (EPUB
+ * accessibility asks for it). */
+static void svg_fix_link(svgc *c, xmlNodePtr a)
+{
+    xmlAttrPtr href = xmlHasProp(a, BAD_CAST "href");
+    if (!href)
+        href = xmlHasNsProp(a, BAD_CAST "href", BAD_CAST XLINK_NS);
+    if (!href) {
+        while (a->children) {
+            xmlNodePtr k = a->children;
+            xmlUnlinkNode(k);
+            xmlAddPrevSibling(a, k);
+        }
+        xmlUnlinkNode(a);
+        xmlFreeNode(a);
+        return;
+    }
+    for (xmlNodePtr k = a->children; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST "title"))
+            return;
+    if (xmlHasNsProp(a, BAD_CAST "title", BAD_CAST XLINK_NS))
+        return;
+    xmlChar *v = xmlNodeListGetString(c->out, href->children, 1);
+    xmlNodePtr t = xmlNewDocNode(c->out, c->svg, BAD_CAST "title", NULL);
+    xmlAddChild(t, xmlNewDocText(c->out, v ? v : BAD_CAST ""));
+    xmlFree(v);
+    if (a->children)
+        xmlAddPrevSibling(a->children, t);
+    else
+        xmlAddChild(a, t);
+}
+
+static void svg_copy(svgc *c, xmlNodePtr src, xmlNodePtr dst)
+{
+    for (xmlNodePtr n = src->children; n; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content)
+                xmlAddChild(dst, xmlNewDocText(c->out, n->content));
+            continue;
+        }
+        if (n->type == XML_ENTITY_REF_NODE) {
+            xmlEntityPtr e = xmlGetDocEntity(src->doc, n->name);
+            if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content && !strchr((const char *)e->content, '&') &&
+                !strchr((const char *)e->content, '<'))
+                xmlAddChild(dst, xmlNewDocText(c->out, e->content));
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE || !is_svg_el(n))
+            continue; /* comments, processing instructions, other vocabularies */
+        const char *name = (const char *)n->name;
+        if (!strcmp(name, "script") || !strcmp(name, "handler") || !strcmp(name, "listener") ||
+            !strcmp(name, "foreignObject") || bad_animation(src->doc, n)) {
+            c->removed_script = 1;
+            continue;
+        }
+        if (!strcmp(name, "style")) {
+            buf css = {0};
+            svg_text_of(n, &css);
+            int ok = css_ok(css.data ? css.data : "");
+            if (ok) {
+                xmlNodePtr el = xmlNewDocNode(c->out, c->svg, BAD_CAST "style", NULL);
+                xmlAddChild(dst, el);
+                svg_copy_attrs(c, n, el);
+                if (css.len)
+                    xmlAddChild(el, xmlNewDocText(c->out, BAD_CAST css.data));
+            } else {
+                c->removed_ref = 1;
+            }
+            buf_free(&css);
+            continue;
+        }
+        if (!strcmp(name, "a") && c->for_pdf) {
+            svg_copy(c, n, dst); /* unwrapped: its drawing stays */
+            continue;
+        }
+        xmlNodePtr el = xmlNewDocNode(c->out, c->svg, n->name, NULL);
+        xmlAddChild(dst, el);
+        svg_copy_attrs(c, n, el);
+        if ((!strcmp(name, "use") || !strcmp(name, "image") || !strcmp(name, "feImage")) &&
+            !xmlHasProp(el, BAD_CAST "href") &&
+            !xmlHasNsProp(el, BAD_CAST "href", BAD_CAST XLINK_NS)) {
+            /* what it showed is outside the image: nothing to show */
+            xmlUnlinkNode(el);
+            xmlFreeNode(el);
+            continue;
+        }
+        svg_copy(c, n, el);
+        if (!strcmp(name, "a"))
+            svg_fix_link(c, el);
+    }
+}
+
+/* Counts the elements of an XML text without parsing it (start tags
+ * outside comments, CDATA sections and processing instructions): the
+ * limit is checked before libxml2 builds a tree. */
+static long count_elements(const char *s, size_t n, long stop)
+{
+    long count = 0;
+    const char *end = s + n;
+    for (const char *p = s; p < end && count <= stop; p++) {
+        p = memchr(p, '<', (size_t)(end - p));
+        if (!p || p + 1 >= end)
+            break;
+        const char *close = NULL;
+        if (end - p >= 4 && !memcmp(p, "<!--", 4))
+            close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
+        else if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9))
+            close = memmem(p + 9, (size_t)(end - p - 9), "]]>", 3);
+        else if (p[1] == '?')
+            close = memmem(p + 2, (size_t)(end - p - 2), "?>", 2);
+        else if (isalpha((unsigned char)p[1]) || p[1] == '_' || p[1] == ':' || (unsigned char)p[1] >= 0x80)
+            count++;
+        else
+            continue;
+        if (p[1] == '!' || p[1] == '?') {
+            if (!close)
+                break;
+            p = close;
+        }
+    }
+    return count;
+}
+
+static char *svg_serialize(xmlDocPtr doc, size_t *len)
+{
+    xmlBufferPtr xb = xmlBufferCreate();
+    xmlSaveCtxtPtr ctx = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_AS_XML);
+    xmlSaveDoc(ctx, doc);
+    xmlSaveClose(ctx);
+    *len = (size_t)xmlBufferLength(xb);
+    char *s = xstrndup((const char *)xmlBufferContent(xb), *len);
+    xmlBufferFree(xb);
+    return s;
+}
+
+static char *svg_build(xmlNodePtr root, int for_pdf, size_t *len, int *script, int *ref)
+{
+    svgc c = {.for_pdf = for_pdf};
+    c.out = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr el = xmlNewDocNode(c.out, NULL, BAD_CAST "svg", NULL);
+    xmlDocSetRootElement(c.out, el);
+    c.svg = xmlNewNs(el, BAD_CAST SVG_NS, NULL);
+    xmlSetNs(el, c.svg);
+    svg_copy_attrs(&c, root, el);
+    svg_copy(&c, root, el);
+    char *s = svg_serialize(c.out, len);
+    xmlFreeDoc(c.out);
+    *script |= c.removed_script;
+    *ref |= c.removed_ref;
+    return s;
+}
+
+static void copy_root_attr(xmlNodePtr root, const char *name, char *out, size_t n)
+{
+    out[0] = 0;
+    xmlAttrPtr a = xmlHasProp(root, BAD_CAST name);
+    char *v = a ? attr_value(root->doc, a) : NULL;
+    if (v)
+        snprintf(out, n, "%s", v);
+    free(v);
+}
+
+const char *sanitize_svg(const char *data, size_t len, san_svg *out, diag *d, const char *file, int line,
+                         int col, const char *what)
+{
+    memset(out, 0, sizeof *out);
+    if (len > 0x7FFFFFFF)
+        return "the SVG file is too large";
+    if (count_elements(data, len, SAN_SVG_MAX_ELEMENTS) > SAN_SVG_MAX_ELEMENTS)
+        return "the SVG has more than 100000 elements (goodiebag's limit): simplify the drawing or use a PNG";
+    /* no network, no DTD or external entities loaded, entities not
+     * substituted (libxml2's default depth limit of 256 stays) */
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return "cannot read the SVG (out of memory)";
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    static __thread char msg[300];
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        if (e && e->message && strstr(e->message, "Excessive depth"))
+            snprintf(msg, sizeof msg, "the SVG nests its elements more than 256 deep (its line %d; goodiebag's "
+                     "limit): simplify the drawing", e->line);
+        else
+            snprintf(msg, sizeof msg, "the SVG is not well-formed XML (its line %d: %s)", e ? e->line : 0,
+                     e && e->message ? e->message : "?");
+        size_t ml = strlen(msg);
+        if (ml > 2 && msg[ml - 2] == '\n') /* libxml2's messages end in a newline */
+            memmove(msg + ml - 2, msg + ml - 1, 2);
+        xmlFreeParserCtxt(ctxt);
+        return msg;
+    }
+    xmlFreeParserCtxt(ctxt);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root || !is_svg_el(root) || !xmlStrEqual(root->name, BAD_CAST "svg")) {
+        snprintf(msg, sizeof msg, "its root element is <%.40s>, not <svg>: it is not an SVG image",
+                 root ? (const char *)root->name : "");
+        xmlFreeDoc(doc);
+        return msg;
+    }
+    copy_root_attr(root, "width", out->width, sizeof out->width);
+    copy_root_attr(root, "height", out->height, sizeof out->height);
+    copy_root_attr(root, "viewBox", out->viewbox, sizeof out->viewbox);
+    int script = 0, ref = 0;
+    out->epub = svg_build(root, 0, &out->epub_len, &script, &ref);
+    out->pdf = svg_build(root, 1, &out->pdf_len, &script, &ref);
+    xmlFreeDoc(doc);
+    if (script)
+        diag_warning(d, file, line, col, "image '%.200s': its scripts and event handlers were removed (the drawing is shown without them)", what);
+    if (ref)
+        diag_warning(d, file, line, col,
+                     "image '%.200s': its references to files outside the drawing were removed (what they showed is not shown)", what);
+    return NULL;
 }

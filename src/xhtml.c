@@ -10,6 +10,7 @@
 #include "xhtml.h"
 
 #include <libxml/xmlsave.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "l10n.h"
@@ -19,35 +20,116 @@
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
 #define EPUB_NS "http://www.idpf.org/2007/ops"
 
-void xhtml_add_text(xmlNodePtr parent, const char *s, size_t len)
+/* Is s[0..len) text XML 1.0 allows, in valid UTF-8? The fast path: plain
+ * ASCII without control characters. */
+static int xml_text_ok(const char *s, size_t len)
 {
-    /* Filter characters XML 1.0 does not allow (C0 controls but tab, LF,
-     * CR; U+FFFE/U+FFFF). cmark has already replaced NUL. */
-    size_t start = 0, i = 0;
+    size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        int bad = 0, l = 1;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            bad = 1;
-        } else if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
-                   ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
-            bad = 1, l = 3;
+        if (c >= 0x20 && c < 0x80) {
+            i++;
+            continue;
         }
-        if (bad) {
-            if (i > start)
-                xmlNodeAddContentLen(parent, BAD_CAST(s + start), (int)(i - start));
-            start = i + (size_t)l;
+        if (c < 0x20) {
+            if (c != '\t' && c != '\n' && c != '\r')
+                return 0;
+            i++;
+            continue;
         }
+        int l;
+        uint32_t cp = utf8_decode(s + i, len - i, &l);
+        if ((cp == 0xFFFD && l == 1) || cp == 0xFFFE || cp == 0xFFFF)
+            return 0;
         i += (size_t)l;
     }
-    if (len > start) {
+    return 1;
+}
+
+int xhtml_clean(const char *s, size_t len, buf *out)
+{
+    if (xml_text_ok(s, len))
+        return 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+                buf_putc(out, (char)c);
+            i++;
+            continue;
+        }
+        int l;
+        uint32_t cp = utf8_decode(s + i, len - i, &l);
+        if (cp == 0xFFFD && l == 1)
+            buf_puts(out, "\xEF\xBF\xBD"); /* an invalid byte: U+FFFD */
+        else if (cp != 0xFFFE && cp != 0xFFFF)
+            buf_add(out, s + i, (size_t)l);
+        i += (size_t)l;
+    }
+    return 1;
+}
+
+void xhtml_add_text(xmlNodePtr parent, const char *s, size_t len)
+{
+    buf clean = {0};
+    if (xhtml_clean(s, len, &clean)) {
+        s = clean.data ? clean.data : "";
+        len = clean.len;
+    }
+    if (len > 0) {
         /* xmlNodeAddContentLen merges with a trailing text child. */
         xmlNodePtr last = parent->last;
         if (last && last->type == XML_TEXT_NODE)
-            xmlNodeAddContentLen(last, BAD_CAST(s + start), (int)(len - start));
+            xmlNodeAddContentLen(last, BAD_CAST s, (int)len);
         else
-            xmlAddChild(parent, xmlNewTextLen(BAD_CAST(s + start), (int)(len - start)));
+            xmlAddChild(parent, xmlNewTextLen(BAD_CAST s, (int)len));
     }
+    buf_free(&clean);
+}
+
+/* Cleans one node's content in place (text, CDATA, comment, an
+ * attribute's text). */
+static void clean_content(xmlNodePtr n)
+{
+    if (!n->content)
+        return;
+    buf clean = {0};
+    if (xhtml_clean((const char *)n->content, strlen((const char *)n->content), &clean))
+        xmlNodeSetContent(n, BAD_CAST(clean.data ? clean.data : ""));
+    buf_free(&clean);
+}
+
+void xhtml_clean_tree(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root; n;) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE || n->type == XML_COMMENT_NODE ||
+            n->type == XML_PI_NODE)
+            clean_content(n);
+        if (n->type == XML_ELEMENT_NODE)
+            for (xmlAttrPtr a = n->properties; a; a = a->next)
+                for (xmlNodePtr t = a->children; t; t = t->next)
+                    if (t->type == XML_TEXT_NODE)
+                        clean_content(t);
+        /* next node in document order, without recursion */
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+}
+
+void xhtml_set_uri(xmlNodePtr el, const char *name, const char *uri)
+{
+    char *u = sanitize_uri(uri);
+    if (u)
+        xmlSetProp(el, BAD_CAST name, BAD_CAST u);
+    free(u);
 }
 
 void xhtml_set_xml_lang(xmlNodePtr el, const char *lang)
@@ -142,6 +224,9 @@ static void keep_inline_whitespace(xmlNodePtr root)
 
 char *xhtml_serialize(xmlDocPtr doc, size_t *len)
 {
+    /* whatever the writers put in the tree, only what XML 1.0 allows is
+     * written */
+    xhtml_clean_tree(xmlDocGetRootElement(doc));
     keep_inline_whitespace(xmlDocGetRootElement(doc));
     xmlBufferPtr xb = xmlBufferCreate();
     xmlSaveCtxtPtr ctx = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_AS_XML);
@@ -272,7 +357,7 @@ static void img_element(walk *w, xmlNodePtr parent, cmark_node *n)
     }
     xmlNodePtr img = xmlNewChild(parent, w->ns, BAD_CAST "img", NULL);
     char *src = xasprintf("../%s", a->res->out_name);
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST src);
+    xhtml_set_uri(img, "src", src);
     free(src);
     xmlNodePtr tmp = xmlNewText(BAD_CAST "");
     xhtml_add_text(tmp, alt.data ? alt.data : "", alt.len);
@@ -317,7 +402,7 @@ static void html_inline(walk *w, cmark_node *n)
             xhtml_set_xml_lang(el, t->lang);
         }
         if (t->href[0])
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST t->href);
+            xhtml_set_uri(el, "href", t->href);
         /* a link inside a link is invalid: demote */
         if (!strcmp(t->name, "a"))
             for (xmlNodePtr p = el->parent; p; p = p->parent)
@@ -357,7 +442,7 @@ static void link_element(walk *w, cmark_node *n)
     if (a && !inside_a && (a->href || a->target_chapter >= 0)) {
         el = child(w, "a");
         if (a->href) {
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST a->href);
+            xhtml_set_uri(el, "href", a->href);
         } else {
             const chapter *t = &w->b->ch[a->target_chapter];
             const char *file = strrchr(t->out_name, '/') + 1;
@@ -365,7 +450,7 @@ static void link_element(walk *w, cmark_node *n)
             char *href = t == w->c && id ? xasprintf("#%s", id)
                          : id            ? xasprintf("%s#%s", file, id)
                                          : xasprintf("%s", file);
-            xmlSetProp(el, BAD_CAST "href", BAD_CAST href);
+            xhtml_set_uri(el, "href", href);
             free(href);
         }
         const char *title = cmark_node_get_title(n);

@@ -24,8 +24,23 @@ xmlDocPtr xhtml_chapter(const book *b, int i, const pagemap *pm);
  * (caller frees); *len receives its length. */
 char *xhtml_serialize(xmlDocPtr doc, size_t *len);
 
-/* Adds text to parent, dropping characters XML 1.0 forbids. */
+/* The one text-to-XML rule of every writer: if s[0..len) holds what XML
+ * 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF) or is not
+ * valid UTF-8 (lone surrogates, stray bytes), appends the text without the
+ * forbidden characters (invalid bytes as U+FFFD) to out and returns 1;
+ * returns 0 (out untouched) when the text is fine as it is. */
+int xhtml_clean(const char *s, size_t len, buf *out);
+
+/* Applies xhtml_clean to every text, comment and attribute value under
+ * root (xhtml_serialize does this, so no writer can emit such text). */
+void xhtml_clean_tree(xmlNodePtr root);
+
+/* Adds text to parent, cleaned by xhtml_clean. */
 void xhtml_add_text(xmlNodePtr parent, const char *s, size_t len);
+
+/* Sets attribute `name` of el to uri written as a valid URI (through
+ * sanitize_uri); sets nothing when no valid URI can be made of it. */
+void xhtml_set_uri(xmlNodePtr el, const char *name, const char *uri);
 
 /* Sets an attribute in the XML namespace (xml:lang). */
 void xhtml_set_xml_lang(xmlNodePtr el, const char *lang);
