@@ -33,9 +33,11 @@
 #endif
 #if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 18, 0)
 #define PDF_MARK_PICTURES 1
+#define PDF_ARTIFACT_TAGS 1
 #define PDF_VERSION CAIRO_PDF_VERSION_1_7 /* 1.18 declares it itself */
 #else
 #define PDF_MARK_PICTURES 0
+#define PDF_ARTIFACT_TAGS 0
 #define PDF_VERSION CAIRO_PDF_VERSION_1_5
 #endif
 
@@ -264,7 +266,33 @@ typedef struct drawer {
     const char **figs, **links;
     size_t nfigs, capfigs, nlinks, caplinks;
     int page_open; /* PDF_LATE_SHOW_PAGE: a drawn page not shown yet */
+    int depth;     /* structure tags open (besides Document) */
+    int artifact;  /* PDF_ARTIFACT_TAGS: an Artifact tag is open */
+    int in_link;   /* a Link tag is open */
 } drawer;
+
+#if PDF_ARTIFACT_TAGS
+/* cairo 1.18 makes text drawn in any open element that element's content
+ * (1.16 marked only text before the element's first child), so the running
+ * foot, drawn last while a chapter's Sect is open, would be read as part of
+ * it. Items the layout marks as artifacts, and what is drawn outside every
+ * element, go in Artifact tags instead (cairo writes /Artifact BMC ... EMC
+ * itself; pdfpost wraps what is left outside marked content). Not inside a
+ * link: the dot leaders of a contents entry stay in its Link (text mapped
+ * to nothing, as with 1.16), since cairo 1.18 would list the annotation
+ * once more for each piece of the Link's content. */
+static void artifact(drawer *dr, int open)
+{
+    if (open == dr->artifact)
+        return;
+    batch_flush(dr->cr, dr->fs, &dr->bt);
+    if (open)
+        cairo_tag_begin(dr->cr, "Artifact", NULL);
+    else
+        cairo_tag_end(dr->cr, "Artifact");
+    dr->artifact = open;
+}
+#endif
 
 static const char *keep(drawer *dr, const char *s)
 {
@@ -314,6 +342,10 @@ static void draw_page(void *ctx, const page *pg)
         draw_cover_page(dr);
     for (size_t i = 0; i < pg->n; i++) {
         const pitem *it = &pg->items[i];
+#if PDF_ARTIFACT_TAGS
+        int painted = it->kind == PI_GLYPHS || it->kind == PI_RULE || it->kind == PI_MARK || it->kind == PI_IMAGE;
+        artifact(dr, painted && !dr->in_link && (it->artifact || dr->depth == 0));
+#endif
         if (it->kind != PI_GLYPHS)
             batch_flush(cr, fs, bt);
         switch (it->kind) {
@@ -335,6 +367,7 @@ static void draw_page(void *ctx, const page *pg)
 #endif
             break;
         case PI_TAG_OPEN:
+            dr->depth++;
             cairo_tag_begin(cr, it->tag, NULL);
             if (!strcmp(it->tag, "Figure")) {
                 GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
@@ -342,6 +375,7 @@ static void draw_page(void *ctx, const page *pg)
             }
             break;
         case PI_TAG_CLOSE:
+            dr->depth--;
             cairo_tag_end(cr, it->tag);
             break;
         case PI_DEST:
@@ -358,6 +392,7 @@ static void draw_page(void *ctx, const page *pg)
         case PI_LINK:
             if (it->link_mode == 2) {
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
+                dr->in_link = 0;
                 break;
             }
             attr->len = 0;
@@ -380,12 +415,17 @@ static void draw_page(void *ctx, const page *pg)
             cairo_tag_begin(cr, CAIRO_TAG_LINK, attr->data);
             if (it->link_mode == 0)
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
+            else
+                dr->in_link = 1;
             GROW(dr->links, dr->caplinks, dr->nlinks + 1);
             dr->links[dr->nlinks++] = keep(dr, it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest);
             break;
         }
     }
     batch_flush(cr, fs, bt);
+#if PDF_ARTIFACT_TAGS
+    artifact(dr, 0);
+#endif
 #if !PDF_LATE_SHOW_PAGE
     cairo_show_page(cr);
 #endif

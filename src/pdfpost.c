@@ -198,7 +198,7 @@ static int tok_uint(const tok *t, size_t limit, size_t *v)
 /* ---- context and errors ------------------------------------------------- */
 
 typedef struct upd {
-    size_t num, gen, off;
+    size_t num, gen, off; /* off 0: the object is free from now on, gen its next generation */
 } upd;
 
 typedef struct opi {
@@ -996,10 +996,20 @@ static void read_xrefs(ctx *c)
             fail(c, "bad trailer /Prev");
     }
     memset(c->flag, 0, c->size);
-    /* Every object in use must be where the xref says. */
+    /* Every object in use must be where the xref says; except that an
+     * entry pointing at another object that has that offset as its own
+     * entry is an object never written, left out (cairo 1.18.4 reserves an
+     * object for each Artifact tag and lists it with a stale offset): a
+     * reference to it is then an error. */
     for (size_t i = 1; i < c->size; i++)
         if (c->off[i]) {
-            size_t g;
+            size_t g, x;
+            if (obj_header_at(c, c->off[i], c->size, &x, &g) && x != i && c->off[x] == c->off[i]) {
+                c->off[i] = 0; /* and the update lists it as free */
+                GROW(c->upd, c->capupd, c->nupd + 1);
+                c->upd[c->nupd++] = (upd){i, c->gen[i] < 65535 ? c->gen[i] + 1 : 65535, 0};
+                continue;
+            }
             obj_header(c, i, &g);
             if (g != c->gen[i])
                 fail(c, "xref generation does not match its object");
@@ -2130,7 +2140,7 @@ static void write_xref(ctx *c)
         c->xout.len = 0;
         for (size_t i = 0; i < c->nupd; i++) {
             unsigned char row[11];
-            row[0] = 1;
+            row[0] = c->upd[i].off ? 1 : 0;
             for (size_t k = 0; k < w; k++)
                 row[1 + k] = (unsigned char)(c->upd[i].off >> (8 * (w - 1 - k)));
             row[1 + w] = (unsigned char)(c->upd[i].gen >> 8);
@@ -2161,7 +2171,7 @@ static void write_xref(ctx *c)
             j++;
         buf_printf(&c->out, "%zu %zu\n", c->upd[i].num, j - i);
         for (; i < j; i++)
-            buf_printf(&c->out, "%010zu %05zu n\r\n", c->upd[i].off, c->upd[i].gen);
+            buf_printf(&c->out, "%010zu %05zu %c\r\n", c->upd[i].off, c->upd[i].gen, c->upd[i].off ? 'n' : 'f');
     }
     buf_puts(&c->out, "trailer\n<< ");
     put_trailer_keys(c, hex);
