@@ -100,7 +100,7 @@ build/cairo118/obj/%.o: src/%.c $(wildcard src/*.h) | deps
 build/cairo118/goodiebag: build/cairo118/obj/main.o $(C118_OBJS)
 	$(CC) $(C118_CFLAGS) -o $@ $^ $(C118_LDLIBS)
 cairo118:
-	sh tests/cairo118.sh $(patsubst %/prefix,%,$(CAIRO118_PREFIX))
+	sh tests/cairo118.sh $(CAIRO118_PREFIX)
 
 test: all test-deps $(TESTS) asan build/fuzz/fuzz_build
 	@bash tests/run

@@ -208,7 +208,9 @@ static void draw_image(cairo_t *cr, const pitem *it, diag *d)
  * marked content is opened only when text follows before the next tag), so
  * a Figure's picture would fall outside the Figure. An invisible glyph (the
  * body font's space, mapped to no text: an empty /ActualText) drawn after
- * the picture makes cairo mark the picture as the Figure's content. */
+ * the picture makes cairo mark the picture as the Figure's content. (Not
+ * .notdef: poppler's structure text, which ignores /ActualText, shows it
+ * as U+FFFD; the space it shows as a space.) */
 static void mark_picture(cairo_t *cr, const fontset *fs, const pitem *it)
 {
     hb_codepoint_t gid;

@@ -10,6 +10,13 @@
  * Work is linear: one pass over the xref, one inflate + tokenize + deflate
  * per content stream, one visit per page, annotation and structure
  * element.
+ *
+ * Object streams: every one that holds an object in use is inflated once,
+ * and the decoded data are appended to a copy of the input (ctx.all), so
+ * that every span lies in one buffer and the lexer keeps one end; while an
+ * object of an object stream is parsed, the end is that stream's data. The
+ * alternative, a lexer bound per span, would touch every function that
+ * reads a value.
  */
 #include "pdfpost.h"
 
@@ -576,10 +583,10 @@ static void unpredict_png(ctx *c, buf *dst, size_t base, size_t cols)
         dst->data[dst->len] = 0;
 }
 
-/* Applies the /DecodeParms of stream o to the data it decoded into
+/* Applies the /DecodeParms dp of a stream to the data it decoded into
  * dst->data[base..): only the PNG predictors on 8-bit, one-colour rows
  * (what xref streams use) are understood. */
-static void decode_parms(ctx *c, const pobj *o, span dp, buf *dst, size_t base)
+static void decode_parms(ctx *c, span dp, buf *dst, size_t base)
 {
     span v;
     size_t pred = 1, cols = 1, x;
@@ -603,7 +610,6 @@ static void decode_parms(ctx *c, const pobj *o, span dp, buf *dst, size_t base)
         fail(c, "stream: /Colors other than 1 is not supported");
     if (dict_get(c, dp, "/BitsPerComponent", &v) && (val_uint(v, 9, &x) < 0 || x != 8))
         fail(c, "stream: /BitsPerComponent other than 8 is not supported");
-    (void)o;
     if (pred == 1)
         return;
     if (pred < 10)
@@ -678,7 +684,7 @@ static void decode_stream(ctx *c, const pobj *o, buf *dst, int parms)
             fail(c, MSG("corrupt Flate data"));
     }
     if (has_dp)
-        decode_parms(c, o, dp, dst, base);
+        decode_parms(c, dp, dst, base);
 #undef MSG
 }
 
@@ -901,7 +907,9 @@ static void read_object_streams(ctx *c)
         size_t s = c->stm[i] ? c->stm[i] - 1 : 0, nobj, first;
         if (!c->stm[i] || c->off[i])
             continue; /* not compressed, or its stream is read already */
-        if (s >= c->size || !c->off[s] || c->stm[s] || (c->flag[s] & F_OBJSTM))
+        if (s < c->size && (c->flag[s] & F_OBJSTM))
+            fail(c, "object stream does not hold the object its xref entry says");
+        if (s >= c->size || !c->off[s] || c->stm[s])
             fail(c, "compressed object in a missing object stream");
         c->flag[s] |= F_OBJSTM;
         pobj o;

@@ -2,7 +2,8 @@
 # t_cairo118.sh — the PDF post-step (src/pdfpost.c) on what cairo 1.18
 # (Debian 13, Ubuntu 24.04, Fedora) writes: cross-reference streams and
 # object streams instead of a classic xref table (issue 17).
-#  1. Without cairo 1.18: the real book and tests/books/commonmark are built
+#  1. Without cairo 1.18: the real book, tests/books/commonmark and
+#     tests/books/images (PNG, JPEG and SVG figures) are built
 #     twice, normally and with cairo's output rewritten by
 #     `qpdf --object-streams=generate` before the post-step (test hook
 #     GOODIEBAG_PDFPOST_INPUT_FILTER). The rewritten build must exit 0, pass
@@ -115,9 +116,30 @@ print("\n".join(out))
 EOF
 }
 
+# struct_text: `pdfinfo -struct-text` without object numbers, each element's pieces of text
+# joined, a Figure's " " as ""
+struct_text() {
+  python3 -c '
+import re, sys
+out = []
+for line in sys.stdin.read().splitlines():
+    if re.fullmatch(r" *Object \d+ \d+", line): continue
+    m = re.fullmatch(r"( *)\"(.*)\"", line)
+    if m and out and out[-1][0] == "s" and out[-1][1] == m.group(1):
+        out[-1] = ("s", m.group(1), out[-1][2] + m.group(2))
+    elif m:
+        t = m.group(2)
+        if t == " " and out and out[-1][0] == "e" and out[-1][2].strip() == "Figure": t = ""
+        out.append(("s", m.group(1), t))
+    else:
+        out.append(("e", "", line))
+for k, ind, t in out: print(ind + "\"" + t + "\"" if k == "s" else t)
+'
+}
+
 # ---- 1. xref and object streams made by qpdf ---------------------------------
 filter="qpdf --object-streams=generate --compress-streams=y"
-for book in chapters tests/books/commonmark; do
+for book in chapters tests/books/commonmark tests/books/images; do
   name=$(basename "$book"); [ "$name" = chapters ] && name=goodiebag
   build "$GB" "$name (normal)" "$tmp/n-$name" "$book"
   GOODIEBAG_PDFPOST_INPUT_FILTER="$filter" build "$GB" "$name (input with xref and object streams)" "$tmp/s-$name" "$book"
@@ -180,7 +202,7 @@ else nok "$G118 runs with cairo 1.18 from $prefix (pkg-config says ${v:-nothing}
 for t in t_pdf t_a11y; do
   GOODIEBAG=$G118 bash tests/$t.sh 2>&1 | sed -n 's/^\(not ok\|ok\) - /\1 - cairo 1.18: /p; /^#/p'
 done
-for book in chapters tests/books/commonmark; do
+for book in chapters tests/books/commonmark tests/books/images; do
   name=$(basename "$book"); [ "$name" = chapters ] && name=goodiebag
   build "$G118" "$name with cairo 1.18" "$tmp/c-$name" "$book"
   N=$tmp/n-$name/$name.pdf C=$tmp/c-$name/$name.pdf
@@ -191,9 +213,13 @@ for book in chapters tests/books/commonmark; do
   if [ -s "$tmp/dn" ] && cmp -s "$tmp/dn" "$tmp/dc"; then
     ok "$name with cairo 1.18: same structure tree, links, outline, labels, catalog as with cairo 1.16"
   else nok "$name with cairo 1.18: same accessibility structure as with cairo 1.16"; diff "$tmp/dn" "$tmp/dc" | indent; fi
-  # the text of every structure element: running feet are artifacts, not part of a chapter's Sect
-  pdfinfo -struct-text "$N" 2>&1 | grep -v '^ *Object [0-9]* [0-9]*$' >"$tmp/pn"
-  pdfinfo -struct-text "$C" 2>&1 | grep -v '^ *Object [0-9]* [0-9]*$' >"$tmp/pc"
+  # the text of every structure element: running feet are artifacts, not part of a chapter's Sect.
+  # Compared with the pieces of one element's text joined (1.18 puts a code block's wrap arrows in
+  # Artifact tags, which cut its text in two) and a Figure's own text " " taken for "" (with 1.18
+  # the invisible space glyph that makes cairo mark the picture, src/pdf.c; its empty /ActualText
+  # is ignored by poppler's structure text)
+  pdfinfo -struct-text "$N" 2>&1 | struct_text >"$tmp/pn"
+  pdfinfo -struct-text "$C" 2>&1 | struct_text >"$tmp/pc"
   if [ -s "$tmp/pn" ] && cmp -s "$tmp/pn" "$tmp/pc"; then ok "$name with cairo 1.18: same pdfinfo -struct-text as with cairo 1.16"
   else nok "$name with cairo 1.18: same pdfinfo -struct-text as with cairo 1.16"; diff "$tmp/pn" "$tmp/pc" | indent; fi
 done
