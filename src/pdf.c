@@ -8,6 +8,11 @@
  * percent-encoded so parentheses and backslashes cannot break the PDF
  * string (#526); the creation date is set explicitly in UTC (cairo ignores
  * SOURCE_DATE_EPOCH).
+ *
+ * cairo 1.18 (CAIRO_VERSION checks below) gives the same structure with:
+ * PDF 1.7 declared by cairo; pages shown late (no empty last page); the
+ * running foot and what is drawn outside every element in Artifact tags;
+ * a Figure's picture followed by an invisible glyph so that cairo marks it.
  */
 #include "pdf.h"
 
