@@ -1231,7 +1231,7 @@ static void test_streams(void)
     /* an entry with the stale offset of another object (cairo 1.18.4 and
      * Artifact tags): left out and listed as free; referenced: an error */
     {
-        static const char *const stale[] = {
+        const char *const stale[] = {
             objs[0], objs[1], objs[2], objs[3], objs[4], objs[5], objs[6],
             /* 8 */ "<< /Never (written) >>",
         };
