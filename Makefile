@@ -20,7 +20,7 @@ SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=build/obj/%.o)
 BOOK_SRC := $(wildcard chapters/*) $(wildcard styles/*) $(wildcard fonts/*)
 
-.PHONY: all deps test-deps test bench fuzz clean book asan
+.PHONY: all deps test-deps test bench fuzz clean book asan cairo118
 all: deps goodiebag book
 
 # Install what is missing: as root directly, else through sudo, else print
@@ -81,6 +81,26 @@ build/asan/tests/%: tests/%.c $(ASAN_OBJS) tests/harness.h
 	@mkdir -p build/asan/tests
 	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -Isrc -o $@ $< $(ASAN_OBJS) $(LDLIBS_ALL)
 asan: build/asan/goodiebag $(ASAN_TESTS)
+
+# The same program against cairo 1.18 (Debian 13's, what current distributions
+# ship): `make cairo118` fetches and builds it into CAIRO118_PREFIX
+# (tests/cairo118.sh), `make build/cairo118/goodiebag` links against it (rpath);
+# tests/t_cairo118.sh then runs the PDF and accessibility tests with it.
+CAIRO118_PREFIX ?= /work/cairo118/prefix
+C118_PC = PKG_CONFIG_PATH=$(CAIRO118_PREFIX)/lib/pkgconfig pkg-config
+C118_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) -I$(CAIRO118_PREFIX)/include/cairo \
+  $(shell $(C118_PC) --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
+C118_LDLIBS = -L$(CAIRO118_PREFIX)/lib -Wl,-rpath,$(CAIRO118_PREFIX)/lib $(shell $(C118_PC) --libs $(PKGS) 2>/dev/null) \
+  -lhyphen -lz -lm -pthread -ldl
+C118_OBJS := $(SRCS:src/%.c=build/cairo118/obj/%.o)
+build/cairo118/obj/%.o: src/%.c $(wildcard src/*.h) | deps
+	@test -f $(CAIRO118_PREFIX)/lib/pkgconfig/cairo.pc || { echo "no cairo 1.18 in $(CAIRO118_PREFIX): make cairo118"; exit 1; }
+	@mkdir -p build/cairo118/obj
+	$(CC) $(C118_CFLAGS) -c $< -o $@
+build/cairo118/goodiebag: build/cairo118/obj/main.o $(C118_OBJS)
+	$(CC) $(C118_CFLAGS) -o $@ $^ $(C118_LDLIBS)
+cairo118:
+	sh tests/cairo118.sh $(CAIRO118_PREFIX)
 
 test: all test-deps $(TESTS) asan build/fuzz/fuzz_build
 	@bash tests/run

@@ -8,19 +8,44 @@
  * percent-encoded so parentheses and backslashes cannot break the PDF
  * string (#526); the creation date is set explicitly in UTC (cairo ignores
  * SOURCE_DATE_EPOCH).
+ *
+ * cairo 1.18 (CAIRO_VERSION checks below) gives the same structure with:
+ * PDF 1.7 declared by cairo; pages shown late (no empty last page); the
+ * running foot and what is drawn outside every element in Artifact tags;
+ * a Figure's picture followed by an invisible glyph so that cairo marks it.
  */
 #include "pdf.h"
 
 #include <cairo-pdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cover.h"
 #include "image.h"
 #include "l10n.h"
 #include "pdfpost.h"
 #include "svg.h"
+
+#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 17, 2)
+/* cairo 1.18: a tag marks the page as drawn (#357), so the Document end tag
+ * after the last cairo_show_page would add an empty page: each page is
+ * shown when the next one begins, the last one after that tag. */
+#define PDF_LATE_SHOW_PAGE 1
+#else
+#define PDF_LATE_SHOW_PAGE 0
+#endif
+#if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 18, 0)
+#define PDF_MARK_PICTURES 1
+#define PDF_ARTIFACT_TAGS 1
+#define PDF_VERSION CAIRO_PDF_VERSION_1_7 /* 1.18 declares it itself */
+#else
+#define PDF_MARK_PICTURES 0
+#define PDF_ARTIFACT_TAGS 0
+#define PDF_VERSION CAIRO_PDF_VERSION_1_5
+#endif
 
 /* cairo writes the PDF through here. cairo 1.16 can only declare PDF 1.5
  * in the header; the document is PDF 1.7 (the post-processing adds what
@@ -262,6 +287,28 @@ static void draw_image(cairo_t *cr, const pitem *it, surf_cache **cache, size_t 
     cairo_restore(cr);
 }
 
+#if PDF_MARK_PICTURES
+/* cairo 1.18 counts only text as a structure element's content
+ * (cairo-pdf-interchange.c: only show_text_glyphs adds content; a tag's
+ * marked content is opened only when text follows before the next tag), so
+ * a Figure's picture would fall outside the Figure. An invisible glyph (the
+ * body font's space, mapped to no text: an empty /ActualText) drawn after
+ * the picture makes cairo mark the picture as the Figure's content. (Not
+ * .notdef: poppler's structure text, which ignores /ActualText, shows it
+ * as U+FFFD; the space it shows as a space.) */
+static void mark_picture(cairo_t *cr, const fontset *fs, const pitem *it)
+{
+    hb_codepoint_t gid;
+    if (!hb_font_get_nominal_glyph(fs->f[FONT_BODY].hb, ' ', &gid))
+        return;
+    cairo_glyph_t g = {gid, it->x, it->y + it->h};
+    cairo_text_cluster_t cl = {0, 1};
+    cairo_set_font_face(cr, fs->f[FONT_BODY].cairo);
+    cairo_set_font_size(cr, 1);
+    cairo_show_text_glyphs(cr, "", 0, &g, 1, &cl, 1, 0);
+}
+#endif
+
 static void draw_mark(cairo_t *cr, const pitem *it)
 {
     /* a small hooked arrow: the wrapped code line continues here */
@@ -307,7 +354,34 @@ typedef struct drawer {
     size_t nfigs, capfigs, nlinks, caplinks;
     surf_cache *images;   /* decoded raster images, each once */
     size_t nimages, capimages;
+    int page_open; /* PDF_LATE_SHOW_PAGE: a drawn page not shown yet */
+    int depth;     /* structure tags open (besides Document) */
+    int artifact;  /* PDF_ARTIFACT_TAGS: an Artifact tag is open */
+    int in_link;   /* a Link tag is open */
 } drawer;
+
+#if PDF_ARTIFACT_TAGS
+/* cairo 1.18 makes text drawn in any open element that element's content
+ * (1.16 marked only text before the element's first child), so the running
+ * foot, drawn last while a chapter's Sect is open, would be read as part of
+ * it. Items the layout marks as artifacts, and what is drawn outside every
+ * element, go in Artifact tags instead (cairo writes /Artifact BMC ... EMC
+ * itself; pdfpost wraps what is left outside marked content). Not inside a
+ * link: the dot leaders of a contents entry stay in its Link (text mapped
+ * to nothing, as with 1.16), since cairo 1.18 would list the annotation
+ * once more for each piece of the Link's content. */
+static void artifact(drawer *dr, int open)
+{
+    if (open == dr->artifact)
+        return;
+    batch_flush(dr->cr, dr->fs, &dr->bt);
+    if (open)
+        cairo_tag_begin(dr->cr, "Artifact", NULL);
+    else
+        cairo_tag_end(dr->cr, "Artifact");
+    dr->artifact = open;
+}
+#endif
 
 static const char *keep(drawer *dr, const char *s)
 {
@@ -348,10 +422,19 @@ static void draw_page(void *ctx, const page *pg)
     const fontset *fs = dr->fs;
     batch *bt = &dr->bt;
     buf *attr = &dr->attr;
+#if PDF_LATE_SHOW_PAGE
+    if (dr->page_open)
+        cairo_show_page(cr);
+    dr->page_open = 1;
+#endif
     if (pg->kind == PAGE_COVER)
         draw_cover_page(dr);
     for (size_t i = 0; i < pg->n; i++) {
         const pitem *it = &pg->items[i];
+#if PDF_ARTIFACT_TAGS
+        int painted = it->kind == PI_GLYPHS || it->kind == PI_RULE || it->kind == PI_MARK || it->kind == PI_IMAGE;
+        artifact(dr, painted && !dr->in_link && (it->artifact || dr->depth == 0));
+#endif
         if (it->kind != PI_GLYPHS)
             batch_flush(cr, fs, bt);
         switch (it->kind) {
@@ -368,8 +451,12 @@ static void draw_page(void *ctx, const page *pg)
             break;
         case PI_IMAGE:
             draw_image(cr, it, &dr->images, &dr->nimages, &dr->capimages, dr->d);
+#if PDF_MARK_PICTURES
+            mark_picture(cr, fs, it);
+#endif
             break;
         case PI_TAG_OPEN:
+            dr->depth++;
             cairo_tag_begin(cr, it->tag, NULL);
             if (!strcmp(it->tag, "Figure")) {
                 GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
@@ -377,6 +464,7 @@ static void draw_page(void *ctx, const page *pg)
             }
             break;
         case PI_TAG_CLOSE:
+            dr->depth--;
             cairo_tag_end(cr, it->tag);
             break;
         case PI_DEST:
@@ -393,6 +481,7 @@ static void draw_page(void *ctx, const page *pg)
         case PI_LINK:
             if (it->link_mode == 2) {
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
+                dr->in_link = 0;
                 break;
             }
             attr->len = 0;
@@ -415,14 +504,57 @@ static void draw_page(void *ctx, const page *pg)
             cairo_tag_begin(cr, CAIRO_TAG_LINK, attr->data);
             if (it->link_mode == 0)
                 cairo_tag_end(cr, CAIRO_TAG_LINK);
+            else
+                dr->in_link = 1;
             GROW(dr->links, dr->caplinks, dr->nlinks + 1);
             dr->links[dr->nlinks++] = keep(dr, it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest);
             break;
         }
     }
     batch_flush(cr, fs, bt);
+#if PDF_ARTIFACT_TAGS
+    artifact(dr, 0);
+#endif
+#if !PDF_LATE_SHOW_PAGE
     cairo_show_page(cr);
+#endif
+}
 
+/* Test hook, not for users: with GOODIEBAG_PDFPOST_INPUT_FILTER set to a
+ * command, `command IN OUT` rewrites cairo's PDF before the post-step
+ * (tests/t_cairo118.sh runs `qpdf --object-streams=generate` so that the
+ * post-step meets the xref and object streams cairo 1.18 writes). Returns
+ * 0, or -1 after reporting to d. */
+static int input_filter(buf *pdf, diag *d)
+{
+    const char *cmd = getenv("GOODIEBAG_PDFPOST_INPUT_FILTER");
+    if (!cmd || !*cmd)
+        return 0;
+    char in[] = "/tmp/goodiebag-filter-XXXXXX", out[sizeof in + 4];
+    int fd = mkstemp(in), rc = -1;
+    if (fd < 0) {
+        diag_error(d, NULL, 0, 0, "GOODIEBAG_PDFPOST_INPUT_FILTER: cannot make a temporary file");
+        return -1;
+    }
+    snprintf(out, sizeof out, "%s.out", in);
+    size_t len = 0;
+    char *data = NULL;
+    int wrote = write(fd, pdf->data, pdf->len) == (ssize_t)pdf->len;
+    close(fd);
+    buf line = {0};
+    buf_printf(&line, "%s '%s' '%s'", cmd, in, out);
+    if (wrote && system(line.data) == 0 && (data = read_file(out, (size_t)1 << 31, &len))) {
+        pdf->len = 0;
+        buf_add(pdf, data, len);
+        rc = 0;
+    } else {
+        diag_error(d, NULL, 0, 0, "GOODIEBAG_PDFPOST_INPUT_FILTER: `%s` failed", cmd);
+    }
+    free(data);
+    buf_free(&line);
+    unlink(in);
+    unlink(out);
+    return rc;
 }
 
 int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
@@ -431,7 +563,7 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     buf pdf = {0};
     int errors_before = d->errors;
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, s->page_w, s->page_h);
-    cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
+    cairo_pdf_surface_restrict_to_version(surf, PDF_VERSION);
     const meta *m = &b->meta;
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
     buf authors = {0};
@@ -475,6 +607,10 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     }
     buf_free(&da);
     cairo_tag_end(dr.cr, "Document");
+#if PDF_LATE_SHOW_PAGE
+    if (dr.page_open)
+        cairo_show_page(dr.cr);
+#endif
     cairo_destroy(dr.cr);
     cairo_surface_finish(surf);
     cairo_status_t st = cairo_surface_status(surf);
@@ -490,6 +626,8 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
         diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
         goto done;
     }
+    if (input_filter(&pdf, d) < 0)
+        goto done;
     /* what cairo 1.16 cannot write: catalog language, XMP with the PDF/UA
      * identification, artifacts, link descriptions, figure alternatives;
      * and the table of contents, drawn last, moved to its place */

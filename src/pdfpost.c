@@ -10,6 +10,13 @@
  * Work is linear: one pass over the xref, one inflate + tokenize + deflate
  * per content stream, one visit per page, annotation and structure
  * element.
+ *
+ * Object streams: every one that holds an object in use is inflated once,
+ * and the decoded data are appended to a copy of the input (ctx.all), so
+ * that every span lies in one buffer and the lexer keeps one end; while an
+ * object of an object stream is parsed, the end is that stream's data. The
+ * alternative, a lexer bound per span, would touch every function that
+ * reads a value.
  */
 #include "pdfpost.h"
 
@@ -198,7 +205,7 @@ static int tok_uint(const tok *t, size_t limit, size_t *v)
 /* ---- context and errors ------------------------------------------------- */
 
 typedef struct upd {
-    size_t num, gen, off;
+    size_t num, gen, off; /* off 0: the object is free from now on, gen its next generation */
 } upd;
 
 typedef struct opi {
@@ -208,15 +215,18 @@ typedef struct opi {
 
 enum { OP_OTHER, OP_PAINT, OP_Q, OP_QEND, OP_BT, OP_ET, OP_SPLIT = 0x80 };
 
-enum { F_DONE = 1, F_PAGE = 2, F_STRUCT = 4, F_LOADING = 8, F_ANNOT = 16, F_CONTENT = 32 };
+enum { F_DONE = 1, F_PAGE = 2, F_STRUCT = 4, F_LOADING = 8, F_ANNOT = 16, F_CONTENT = 32, F_OBJSTM = 64 };
 
 typedef struct ctx {
-    const char *d, *end; /* the input */
-    size_t n;
+    const char *d, *end; /* the input (then all); end: where lexing stops */
+    size_t n;            /* the input's length */
     size_t size;      /* trailer /Size */
     size_t next;      /* next free object number */
-    size_t *off;      /* offset of each object, 0 = not in use */
+    size_t *off;      /* offset of each object in d, 0 = not in use; >= n: in an object stream */
     size_t *gen;
+    size_t *stm, *lim; /* compressed objects: object stream + 1; end of its data in d */
+    buf all;          /* with object streams: the input, then their decoded data */
+    int xrefstm;      /* the newest xref section is a stream: so is the update's */
     unsigned char *flag;
     span root, info, id; /* trailer values (id: first /ID string or empty) */
     size_t lastxref;
@@ -438,17 +448,79 @@ typedef struct pobj {
     size_t len;
 } pobj;
 
+/* Parses "num gen obj" at offset `at` of the input (num below limit);
+ * returns the position after "obj", or NULL. */
+static const char *obj_header_at(ctx *c, size_t at, size_t limit, size_t *num, size_t *gen)
+{
+    const char *p = c->d + at, *e = c->d + c->n;
+    tok a, b, k;
+    if (lex(&p, e, &a) < 0 || lex(&p, e, &b) < 0 || lex(&p, e, &k) < 0 || a.s != c->d + at ||
+        tok_uint(&a, limit, num) < 0 || tok_uint(&b, 65536, gen) < 0 || k.k != T_KW || !tok_is(&k, "obj"))
+        return NULL;
+    return p;
+}
+
 /* Parses "num gen obj" at the xref offset of num; p is left after "obj". */
 static const char *obj_header(ctx *c, size_t num, size_t *gen)
 {
-    const char *p = c->d + c->off[num];
-    tok a, b, k;
     size_t x;
-    if (lex(&p, c->end, &a) < 0 || lex(&p, c->end, &b) < 0 || lex(&p, c->end, &k) < 0 ||
-        tok_uint(&a, c->size, &x) < 0 || x != num || tok_uint(&b, 65536, gen) < 0 || k.k != T_KW ||
-        !tok_is(&k, "obj") || a.s != c->d + c->off[num])
+    const char *p = obj_header_at(c, c->off[num], c->size, &x, gen);
+    if (!p || x != num)
         fail(c, "xref offset does not point at its object");
     return p;
+}
+
+static void load(ctx *c, size_t num, pobj *o);
+
+/* Reads the value of an object of the input after its "obj" at p and, for
+ * a stream, locates its data. lenref: /Length may be a reference (not in
+ * an xref stream, which is read before the xref is known). */
+static void obj_body(ctx *c, const char *p, pobj *o, int lenref)
+{
+    const char *saved = c->end, *e = c->d + c->n;
+    c->end = e; /* an object of the input lies within the input */
+    o->stream = 0;
+    o->data = NULL;
+    o->len = 0;
+    skip_value(c, &p, 0, &o->v);
+    tok t;
+    next(c, &p, &t);
+    if (t.k == T_KW && tok_is(&t, "endobj")) {
+        c->end = saved;
+        return;
+    }
+    if (t.k != T_KW || !tok_is(&t, "stream") || !is_dict(o->v))
+        fail(c, "PDF syntax error: endobj expected");
+    p = t.e;
+    if (p < e && *p == '\r')
+        p++;
+    if (p >= e || *p != '\n')
+        fail(c, "PDF syntax error: end of line expected after stream");
+    p++;
+    span lv;
+    size_t len, lnum;
+    if (!dict_get(c, o->v, "/Length", &lv))
+        fail(c, "stream without /Length");
+    if (lenref && val_ref(c, lv, &lnum, NULL)) {
+        pobj lo;
+        c->flag[o->num] |= F_LOADING;
+        load(c, lnum, &lo);
+        c->flag[o->num] &= (unsigned char)~F_LOADING;
+        if (lo.stream)
+            fail(c, "stream /Length is not a number");
+        lv = lo.v;
+    }
+    if (val_uint(lv, (size_t)(e - p) + 1, &len) < 0)
+        fail(c, "stream /Length is not a number within the file");
+    o->stream = 1;
+    o->data = p;
+    o->len = len;
+    p += len;
+    while (p < e && CLS(*p) == CL_WS)
+        p++;
+    if ((size_t)(e - p) < 9 || memcmp(p, "endstream", 9) != 0)
+        fail(c, "stream /Length does not end at endstream");
+    c->end = saved;
 }
 
 static void load(ctx *c, size_t num, pobj *o)
@@ -457,54 +529,172 @@ static void load(ctx *c, size_t num, pobj *o)
         fail(c, "reference to a missing object");
     if (c->flag[num] & F_LOADING)
         fail(c, "object refers to itself");
-    const char *p = obj_header(c, num, &o->gen);
     o->num = num;
-    o->stream = 0;
-    o->data = NULL;
-    o->len = 0;
-    skip_value(c, &p, 0, &o->v);
-    tok t;
-    next(c, &p, &t);
-    if (t.k == T_KW && tok_is(&t, "endobj"))
+    if (c->off[num] >= c->n) { /* in an object stream: a value, never a stream */
+        if (c->d != c->all.data)
+            fail(c, "object stream dictionary refers to a compressed object");
+        const char *p = c->d + c->off[num], *saved = c->end;
+        c->end = c->d + c->lim[num];
+        o->gen = 0;
+        o->stream = 0;
+        o->data = NULL;
+        o->len = 0;
+        skip_value(c, &p, 0, &o->v);
+        c->end = saved;
         return;
-    if (t.k != T_KW || !tok_is(&t, "stream") || !is_dict(o->v))
-        fail(c, "PDF syntax error: endobj expected");
-    p = t.e;
-    if (p < c->end && *p == '\r')
-        p++;
-    if (p >= c->end || *p != '\n')
-        fail(c, "PDF syntax error: end of line expected after stream");
-    p++;
-    span lv;
-    size_t len, lnum;
-    if (!dict_get(c, o->v, "/Length", &lv))
-        fail(c, "stream without /Length");
-    if (val_ref(c, lv, &lnum, NULL)) {
-        pobj lo;
-        c->flag[num] |= F_LOADING;
-        load(c, lnum, &lo);
-        c->flag[num] &= (unsigned char)~F_LOADING;
-        if (lo.stream)
-            fail(c, "stream /Length is not a number");
-        lv = lo.v;
     }
-    if (val_uint(lv, (size_t)(c->end - p) + 1, &len) < 0)
-        fail(c, "stream /Length is not a number within the file");
-    o->stream = 1;
-    o->data = p;
-    o->len = len;
-    p += len;
-    while (p < c->end && CLS(*p) == CL_WS)
-        p++;
-    if ((size_t)(c->end - p) < 9 || memcmp(p, "endstream", 9) != 0)
-        fail(c, "stream /Length does not end at endstream");
+    obj_body(c, obj_header(c, num, &o->gen), o, 1);
+}
+
+/* ---- stream data -------------------------------------------------------- */
+
+/* Undoes a PNG predictor (ISO 32000-1 §7.4.4.4; RFC 2083 §6) in place on
+ * the rows dst->data[base..): each row is a filter-type byte and `cols`
+ * bytes of 1-byte samples. */
+static void unpredict_png(ctx *c, buf *dst, size_t base, size_t cols)
+{
+    size_t n = dst->len - base, rows = n / (cols + 1);
+    unsigned char *d = (unsigned char *)dst->data + base;
+    if (n % (cols + 1))
+        fail(c, "stream: predictor rows do not fill the data");
+    for (size_t r = 0; r < rows; r++) {
+        const unsigned char *in = d + r * (cols + 1) + 1;
+        unsigned char *out = d + r * cols, *up = r ? d + (r - 1) * cols : NULL;
+        unsigned type = in[-1];
+        if (type > 4)
+            fail(c, "stream: unknown PNG predictor type");
+        for (size_t i = 0; i < cols; i++) {
+            unsigned a = i ? out[i - 1] : 0, b = up ? up[i] : 0, cc = up && i ? up[i - 1] : 0, x = in[i];
+            switch (type) {
+            case 1: x += a; break;
+            case 2: x += b; break;
+            case 3: x += (a + b) / 2; break;
+            case 4: {
+                int pa = abs((int)b - (int)cc), pb = abs((int)a - (int)cc), pc = abs((int)a + (int)b - 2 * (int)cc);
+                x += pa <= pb && pa <= pc ? a : pb <= pc ? b : cc;
+                break;
+            }
+            }
+            out[i] = (unsigned char)x;
+        }
+    }
+    dst->len = base + rows * cols;
+    if (dst->data)
+        dst->data[dst->len] = 0;
+}
+
+/* Applies the /DecodeParms dp of a stream to the data it decoded into
+ * dst->data[base..): only the PNG predictors on 8-bit, one-colour rows
+ * (what xref streams use) are understood. */
+static void decode_parms(ctx *c, span dp, buf *dst, size_t base)
+{
+    span v;
+    size_t pred = 1, cols = 1, x;
+    if (is_array(dp)) { /* one filter: one parameter dictionary */
+        dictit it;
+        span e;
+        array_begin(c, dp, &it);
+        if (!array_next(c, &it, &e) || array_next(c, &it, &v))
+            fail(c, "stream: /DecodeParms does not match /Filter");
+        dp = e;
+    }
+    if (span_is(dp, "null"))
+        return;
+    if (!is_dict(dp))
+        fail(c, "stream: /DecodeParms is not a dictionary");
+    if (dict_get(c, dp, "/Predictor", &v) && val_uint(v, 16, &pred) < 0)
+        fail(c, "stream: unsupported /Predictor");
+    if (dict_get(c, dp, "/Columns", &v) && (val_uint(v, (size_t)1 << 20, &cols) < 0 || !cols))
+        fail(c, "stream: bad /Columns");
+    if (dict_get(c, dp, "/Colors", &v) && (val_uint(v, 2, &x) < 0 || x != 1))
+        fail(c, "stream: /Colors other than 1 is not supported");
+    if (dict_get(c, dp, "/BitsPerComponent", &v) && (val_uint(v, 9, &x) < 0 || x != 8))
+        fail(c, "stream: /BitsPerComponent other than 8 is not supported");
+    if (pred == 1)
+        return;
+    if (pred < 10)
+        fail(c, "stream: unsupported /Predictor");
+    unpredict_png(c, dst, base, cols);
+}
+
+/* Appends the decoded data of stream o to dst. parms: o is an xref or
+ * object stream, whose /DecodeParms (PNG predictors) are applied; a
+ * content stream with /DecodeParms is an error. */
+static void decode_stream(ctx *c, const pobj *o, buf *dst, int parms)
+{
+#define MSG(s) (parms ? "xref or object stream: " s : "content stream: " s)
+    span f, dp;
+    int flate = 0;
+    size_t base = dst->len;
+    if (dict_get(c, o->v, "/Filter", &f)) {
+        if (val_name(f, "/FlateDecode")) {
+            flate = 1;
+        } else if (is_array(f)) {
+            dictit it;
+            span x;
+            int k = 0;
+            array_begin(c, f, &it);
+            while (array_next(c, &it, &x)) {
+                if (k++ || !val_name(x, "/FlateDecode"))
+                    fail(c, MSG("filter other than /FlateDecode"));
+            }
+            flate = k == 1;
+        } else {
+            fail(c, MSG("filter other than /FlateDecode"));
+        }
+    }
+    int has_dp = dict_get(c, o->v, "/DecodeParms", &dp) && !span_is(dp, "null");
+    if (has_dp && (!parms || !flate))
+        fail(c, MSG("/DecodeParms are not supported"));
+    if (!flate) {
+        if (dst->len + o->len > MAX_STREAM)
+            fail(c, MSG("too large"));
+        buf_add(dst, o->data, o->len);
+        return;
+    }
+    if (!c->zi_ok) {
+        memset(&c->zi, 0, sizeof c->zi);
+        if (inflateInit(&c->zi) != Z_OK)
+            fail(c, "zlib inflateInit failed");
+        c->zi_ok = 1;
+    } else if (inflateReset(&c->zi) != Z_OK) {
+        fail(c, "zlib inflateReset failed");
+    }
+    if (o->len > UINT32_MAX)
+        fail(c, MSG("too large"));
+    c->zi.next_in = (Bytef *)(uintptr_t)o->data;
+    c->zi.avail_in = (uInt)o->len;
+    for (;;) {
+        buf_reserve(dst, o->len * 4 + 4096);
+        size_t room = dst->cap - dst->len - 1;
+        if (room > UINT32_MAX)
+            room = UINT32_MAX;
+        c->zi.next_out = (Bytef *)dst->data + dst->len;
+        c->zi.avail_out = (uInt)room;
+        int r = inflate(&c->zi, Z_NO_FLUSH);
+        dst->len += room - c->zi.avail_out;
+        dst->data[dst->len] = 0;
+        if (dst->len > MAX_STREAM)
+            fail(c, MSG("too large"));
+        if (r == Z_STREAM_END)
+            break;
+        if (r == Z_BUF_ERROR || (r == Z_OK && c->zi.avail_in == 0 && c->zi.avail_out != 0))
+            fail(c, MSG("truncated Flate data"));
+        if (r != Z_OK)
+            fail(c, MSG("corrupt Flate data"));
+    }
+    if (has_dp)
+        decode_parms(c, dp, dst, base);
+#undef MSG
 }
 
 /* ---- xref --------------------------------------------------------------- */
 
+/* One entry of an xref section: type 0 free, 1 at offset `off` with
+ * generation `gen`, 2 in object stream `off` at index `gen`. */
 typedef struct xent {
     size_t num, off, gen;
-    int used;
+    int type;
 } xent;
 
 static const char *find_startxref(const char *d, size_t n)
@@ -516,55 +706,136 @@ static const char *find_startxref(const char *d, size_t n)
     return NULL;
 }
 
-/* Reads the xref section at offset `at` (entries of newer sections win),
- * its trailer into *trailer. */
-static void read_xref(ctx *c, size_t at, span *trailer)
+static void add_ent(ctx *c, size_t *ne, size_t num, size_t off, size_t gen, int type)
 {
-    const char *p = c->d + at;
+    GROW(c->ents, c->capents, *ne + 1);
+    c->ents[*ne] = (xent){num, off, gen, type};
+    (*ne)++;
+}
+
+/* Reads the entries of the classic xref table at p (after "xref") into
+ * c->ents; p is left after "trailer". Returns their count. */
+static size_t read_xref_table(ctx *c, const char **p)
+{
     tok t;
     size_t ne = 0;
-    next(c, &p, &t);
-    if (t.k != T_KW || !tok_is(&t, "xref"))
-        fail(c, "startxref does not point at an xref table (xref streams are not supported)");
     for (;;) {
         size_t start, count;
-        next(c, &p, &t);
+        next(c, p, &t);
         if (t.k == T_KW && tok_is(&t, "trailer"))
-            break;
+            return ne;
         if (tok_uint(&t, MAX_OBJECTS + 1, &start) < 0)
             fail(c, "bad xref subsection");
-        next(c, &p, &t);
+        next(c, p, &t);
         if (tok_uint(&t, MAX_OBJECTS + 1, &count) < 0 || start + count > MAX_OBJECTS + 1)
             fail(c, "bad xref subsection");
         for (size_t i = 0; i < count; i++) {
             tok a, b, k;
             size_t off, gen;
-            next(c, &p, &a);
-            next(c, &p, &b);
-            next(c, &p, &k);
+            next(c, p, &a);
+            next(c, p, &b);
+            next(c, p, &k);
             if (tok_uint(&a, c->n, &off) < 0 || tok_uint(&b, 65536, &gen) < 0 || k.k != T_KW ||
                 (!tok_is(&k, "n") && !tok_is(&k, "f")))
                 fail(c, "bad xref entry");
-            GROW(c->ents, c->capents, ne + 1);
-            c->ents[ne].num = start + i;
-            c->ents[ne].off = off;
-            c->ents[ne].gen = gen;
-            c->ents[ne].used = tok_is(&k, "n");
-            ne++;
+            add_ent(c, &ne, start + i, off, gen, tok_is(&k, "n"));
         }
     }
-    skip_value(c, &p, 0, trailer);
-    if (!is_dict(*trailer))
-        fail(c, "trailer is not a dictionary");
-    if (!c->size) { /* the newest trailer sets /Size */
-        span sv;
-        if (!dict_get(c, *trailer, "/Size", &sv) || val_uint(sv, MAX_OBJECTS + 1, &c->size) < 0 ||
-            c->size < 1 || c->size > c->n)
-            fail(c, "trailer /Size missing or out of range");
-        c->off = xcalloc(c->size, sizeof *c->off);
-        c->gen = xcalloc(c->size, sizeof *c->gen);
-        c->flag = xcalloc(c->size, 1);
+}
+
+/* A big-endian field of w bytes (0: def). */
+static uint64_t field(const unsigned char *p, size_t w, uint64_t def)
+{
+    uint64_t x = 0;
+    if (!w)
+        return def;
+    for (size_t i = 0; i < w; i++)
+        x = x << 8 | p[i];
+    return x;
+}
+
+/* Reads the xref stream (ISO 32000-1 §7.5.8) whose object starts at offset
+ * `at` into c->ents and its dictionary, which is also the trailer, into
+ * *dict. Returns the number of entries. */
+static size_t read_xref_stream(ctx *c, size_t at, span *dict)
+{
+    size_t num, gen, w[3], nw = 0, rowlen, size, ne = 0, rows = 0;
+    const char *p = obj_header_at(c, at, MAX_OBJECTS + 1, &num, &gen);
+    pobj o = {0};
+    span v, x;
+    dictit it;
+    if (!p)
+        fail(c, "startxref or /Prev points at neither an xref table nor an xref stream");
+    o.num = num;
+    o.gen = gen;
+    obj_body(c, p, &o, 0);
+    if (!o.stream || !dict_get(c, o.v, "/Type", &v) || !val_name(v, "/XRef"))
+        fail(c, "startxref or /Prev points at neither an xref table nor an xref stream");
+    *dict = o.v;
+    if (!dict_get(c, o.v, "/Size", &v) || val_uint(v, MAX_OBJECTS + 1, &size) < 0)
+        fail(c, "xref stream without a valid /Size");
+    if (!dict_get(c, o.v, "/W", &v) || !is_array(v))
+        fail(c, "xref stream without /W");
+    array_begin(c, v, &it);
+    while (array_next(c, &it, &x))
+        if (nw == 3 || val_uint(x, 9, &w[nw++]) < 0)
+            fail(c, "xref stream /W is not three widths of at most 8 bytes");
+    if (nw != 3 || !(rowlen = w[0] + w[1] + w[2]))
+        fail(c, "xref stream /W is not three widths of at most 8 bytes");
+    c->raw.len = 0;
+    decode_stream(c, &o, &c->raw, 1);
+    const unsigned char *d = (const unsigned char *)(c->raw.data ? c->raw.data : "");
+    int has_index = dict_get(c, o.v, "/Index", &v);
+    if (has_index) {
+        if (!is_array(v))
+            fail(c, "xref stream /Index is not an array");
+        array_begin(c, v, &it);
     }
+    for (;;) {
+        size_t start = 0, count = size;
+        if (has_index) {
+            if (!array_next(c, &it, &x))
+                break;
+            if (val_uint(x, MAX_OBJECTS + 1, &start) < 0 || !array_next(c, &it, &x) ||
+                val_uint(x, MAX_OBJECTS + 1, &count) < 0 || start + count > MAX_OBJECTS + 1)
+                fail(c, "xref stream /Index is not pairs of object numbers and counts");
+        }
+        if (count > (c->raw.len / rowlen) - rows)
+            fail(c, "xref stream data shorter than its /Index says");
+        for (size_t i = 0; i < count; i++, rows++) {
+            const unsigned char *r = d + rows * rowlen;
+            uint64_t type = field(r, w[0], 1), f2 = field(r + w[0], w[1], 0),
+                     f3 = field(r + w[0] + w[1], w[2], 0);
+            if (type == 1 && (f2 >= c->n || f3 >= 65536))
+                fail(c, "bad xref stream entry");
+            if (type == 2 && (f2 > MAX_OBJECTS || f3 > MAX_OBJECTS))
+                fail(c, "bad xref stream entry");
+            /* other types are references to the null object: free */
+            add_ent(c, &ne, start + i, (size_t)f2, (size_t)f3, type == 1 || type == 2 ? (int)type : 0);
+        }
+        if (!has_index)
+            break;
+    }
+    return ne;
+}
+
+/* The newest trailer sets /Size and with it the object arrays. */
+static void set_size(ctx *c, span trailer)
+{
+    span sv;
+    if (!dict_get(c, trailer, "/Size", &sv) || val_uint(sv, MAX_OBJECTS + 1, &c->size) < 0 || c->size < 1 ||
+        c->size > c->n)
+        fail(c, "trailer /Size missing or out of range");
+    c->off = xcalloc(c->size, sizeof *c->off);
+    c->gen = xcalloc(c->size, sizeof *c->gen);
+    c->stm = xcalloc(c->size, sizeof *c->stm);
+    c->lim = xcalloc(c->size, sizeof *c->lim);
+    c->flag = xcalloc(c->size, 1);
+}
+
+/* Records the ne entries in c->ents where no newer section did. */
+static void apply_ents(ctx *c, size_t ne)
+{
     for (size_t i = 0; i < ne; i++) {
         xent *x = &c->ents[i];
         if (x->num >= c->size)
@@ -572,13 +843,121 @@ static void read_xref(ctx *c, size_t at, span *trailer)
         if (c->flag[x->num] & F_DONE) /* already set by a newer section */
             continue;
         c->flag[x->num] |= F_DONE;
-        if (x->used && x->num) {
+        if (!x->num)
+            continue;
+        if (x->type == 1) {
             if (x->off == 0)
                 fail(c, "bad xref entry");
             c->off[x->num] = x->off;
             c->gen[x->num] = x->gen;
+        } else if (x->type == 2) {
+            c->stm[x->num] = x->off + 1;
+            c->lim[x->num] = x->gen; /* the index, until the stream is read */
         }
     }
+}
+
+/* Reads the xref section at offset `at` (a table, with the entries of a
+ * hybrid file's /XRefStm, or a stream; entries of newer sections win), its
+ * trailer into *trailer. */
+static void read_xref(ctx *c, size_t at, span *trailer)
+{
+    const char *p = c->d + at;
+    tok t;
+    size_t ne;
+    int stream;
+    next(c, &p, &t);
+    stream = !(t.k == T_KW && tok_is(&t, "xref"));
+    if (stream) {
+        ne = read_xref_stream(c, at, trailer);
+    } else {
+        ne = read_xref_table(c, &p);
+        skip_value(c, &p, 0, trailer);
+        if (!is_dict(*trailer))
+            fail(c, "trailer is not a dictionary");
+    }
+    if (!c->size) {
+        set_size(c, *trailer);
+        c->xrefstm = stream;
+    }
+    apply_ents(c, ne);
+    span v, dummy;
+    size_t sat;
+    if (!stream && dict_get(c, *trailer, "/XRefStm", &v)) { /* hybrid file, §7.5.8.4 */
+        if (val_uint(v, c->n, &sat) < 0)
+            fail(c, "bad trailer /XRefStm");
+        apply_ents(c, read_xref_stream(c, sat, &dummy));
+    }
+}
+
+/* Reads every object stream that holds an object in use and points the
+ * xref of those objects into their decoded data, which is appended to a
+ * copy of the input (so every span stays in one buffer). */
+static void read_object_streams(ctx *c)
+{
+    size_t total = 0, i;
+    for (i = 1; i < c->size && !c->stm[i]; i++)
+        ;
+    if (i == c->size)
+        return;
+    buf *all = &c->all;
+    buf_reserve(all, c->n + 1);
+    buf_add(all, c->d, c->n);
+    for (i = 1; i < c->size; i++) {
+        size_t s = c->stm[i] ? c->stm[i] - 1 : 0, nobj, first;
+        if (!c->stm[i] || c->off[i])
+            continue; /* not compressed, or its stream is read already */
+        if (s < c->size && (c->flag[s] & F_OBJSTM))
+            fail(c, "object stream does not hold the object its xref entry says");
+        if (s >= c->size || !c->off[s] || c->stm[s])
+            fail(c, "compressed object in a missing object stream");
+        c->flag[s] |= F_OBJSTM;
+        pobj o;
+        span v;
+        load(c, s, &o);
+        if (!o.stream || !dict_get(c, o.v, "/Type", &v) || !val_name(v, "/ObjStm"))
+            fail(c, "compressed object in something that is not an object stream");
+        if (!dict_get(c, o.v, "/N", &v) || val_uint(v, MAX_OBJECTS + 1, &nobj) < 0)
+            fail(c, "object stream without a valid /N");
+        if (!dict_get(c, o.v, "/First", &v) || val_uint(v, MAX_STREAM, &first) < 0)
+            fail(c, "object stream without a valid /First");
+        if (dict_get(c, o.v, "/Extends", &v))
+            fail(c, "object streams with /Extends are not supported");
+        c->raw.len = 0;
+        decode_stream(c, &o, &c->raw, 1);
+        if (first > c->raw.len)
+            fail(c, "object stream /First beyond its data");
+        total += c->raw.len;
+        if (total > MAX_STREAM)
+            fail(c, "object streams too large");
+        size_t base = all->len;
+        buf_add(all, c->raw.data ? c->raw.data : "", c->raw.len);
+        const char *h = c->raw.data ? c->raw.data : "", *he = h + first;
+        for (size_t k = 0; k < nobj; k++) {
+            tok a, b;
+            size_t objnum, off;
+            if (lex(&h, he, &a) < 0 || lex(&h, he, &b) < 0 || tok_uint(&a, MAX_OBJECTS + 1, &objnum) < 0 ||
+                tok_uint(&b, c->raw.len - first, &off) < 0)
+                fail(c, "object stream header is not /N pairs of numbers and offsets");
+            if (objnum < c->size && c->stm[objnum] == s + 1 && c->lim[objnum] == k && !c->off[objnum]) {
+                c->off[objnum] = base + first + off;
+                c->lim[objnum] = base + c->raw.len;
+            }
+        }
+    }
+    for (i = 1; i < c->size; i++)
+        if (c->stm[i] && !c->off[i])
+            fail(c, "object stream does not hold the object its xref entry says");
+    /* the spans taken from the trailer move with the input */
+    const char *old = c->d;
+    span *sp[] = {&c->root, &c->info, &c->id};
+    c->d = all->data;
+    c->end = all->data + all->len;
+    for (size_t k = 0; k < sizeof sp / sizeof sp[0]; k++)
+        if (sp[k]->s) {
+            sp[k]->s = c->d + (sp[k]->s - old);
+            sp[k]->e = c->d + (sp[k]->e - old);
+        }
 }
 
 static void read_xrefs(ctx *c)
@@ -625,14 +1004,26 @@ static void read_xrefs(ctx *c)
             fail(c, "bad trailer /Prev");
     }
     memset(c->flag, 0, c->size);
-    /* Every object in use must be where the xref says. */
+    /* Every object in use must be where the xref says; except that an
+     * entry pointing at another object that has that offset as its own
+     * entry is an object never written, left out (cairo 1.18.4 reserves an
+     * object for each Artifact tag and lists it with a stale offset): a
+     * reference to it is then an error. */
     for (size_t i = 1; i < c->size; i++)
         if (c->off[i]) {
-            size_t g;
+            size_t g, x;
+            if (obj_header_at(c, c->off[i], c->size, &x, &g) && x != i && c->off[x] == c->off[i]) {
+                c->off[i] = 0; /* and the update lists it as free */
+                GROW(c->upd, c->capupd, c->nupd + 1);
+                c->upd[c->nupd++] = (upd){i, c->gen[i] < 65535 ? c->gen[i] + 1 : 65535, 0};
+                continue;
+            }
             obj_header(c, i, &g);
             if (g != c->gen[i])
                 fail(c, "xref generation does not match its object");
         }
+    read_object_streams(c);
+    memset(c->flag, 0, c->size);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -1079,94 +1470,14 @@ static void transform(ctx *c, const char *s, size_t n, buf *out)
     buf_add(out, s + copied, n - copied);
 }
 
-/* Appends the decoded data of stream o to dst. */
-static void decode_stream(ctx *c, const pobj *o, buf *dst)
-{
-    span f, dp;
-    int flate = 0;
-    if (dict_get(c, o->v, "/Filter", &f)) {
-        if (val_name(f, "/FlateDecode")) {
-            flate = 1;
-        } else if (is_array(f)) {
-            dictit it;
-            span x;
-            int k = 0;
-            array_begin(c, f, &it);
-            while (array_next(c, &it, &x)) {
-                if (k++ || !val_name(x, "/FlateDecode"))
-                    fail(c, "content stream filter other than /FlateDecode");
-            }
-            flate = k == 1;
-        } else {
-            fail(c, "content stream filter other than /FlateDecode");
-        }
-    }
-    if (dict_get(c, o->v, "/DecodeParms", &dp) && !span_is(dp, "null"))
-        fail(c, "content stream with /DecodeParms");
-    if (!flate) {
-        if (dst->len + o->len > MAX_STREAM)
-            fail(c, "content stream too large");
-        buf_add(dst, o->data, o->len);
-        return;
-    }
-    if (!c->zi_ok) {
-        memset(&c->zi, 0, sizeof c->zi);
-        if (inflateInit(&c->zi) != Z_OK)
-            fail(c, "zlib inflateInit failed");
-        c->zi_ok = 1;
-    } else if (inflateReset(&c->zi) != Z_OK) {
-        fail(c, "zlib inflateReset failed");
-    }
-    c->zi.next_in = (Bytef *)(uintptr_t)o->data;
-    c->zi.avail_in = (uInt)(o->len > UINT32_MAX ? UINT32_MAX : o->len);
-    if (o->len > UINT32_MAX)
-        fail(c, "content stream too large");
-    for (;;) {
-        buf_reserve(dst, o->len * 4 + 4096);
-        size_t room = dst->cap - dst->len - 1;
-        if (room > UINT32_MAX)
-            room = UINT32_MAX;
-        c->zi.next_out = (Bytef *)dst->data + dst->len;
-        c->zi.avail_out = (uInt)room;
-        int r = inflate(&c->zi, Z_NO_FLUSH);
-        dst->len += room - c->zi.avail_out;
-        dst->data[dst->len] = 0;
-        if (dst->len > MAX_STREAM)
-            fail(c, "content stream too large");
-        if (r == Z_STREAM_END)
-            break;
-        if (r == Z_BUF_ERROR || (r == Z_OK && c->zi.avail_in == 0 && c->zi.avail_out != 0))
-            fail(c, "content stream: truncated Flate data");
-        if (r != Z_OK)
-            fail(c, "content stream: corrupt Flate data");
-    }
-}
+static size_t deflate_tmp(ctx *c, const char *data, size_t n);
 
 /* Writes a new version of object num holding `data` Flate-compressed;
  * keeps the other entries of the old stream dictionary `old` (if any). */
 static void write_stream(ctx *c, size_t num, size_t gen, const span *old, const char *data, size_t n)
 {
     static const char *const drop[] = {"/Length", "/Filter", "/DecodeParms", "/DL", NULL};
-    if (!c->zd_ok) {
-        memset(&c->zd, 0, sizeof c->zd);
-        if (deflateInit(&c->zd, 3) != Z_OK)
-            fail(c, "zlib deflateInit failed");
-        c->zd_ok = 1;
-    } else if (deflateReset(&c->zd) != Z_OK) {
-        fail(c, "zlib deflateReset failed");
-    }
-    if (n > UINT32_MAX)
-        fail(c, "content stream too large");
-    uLong bound = deflateBound(&c->zd, (uLong)n);
-    c->tmp.len = 0;
-    buf_reserve(&c->tmp, bound);
-    c->zd.next_in = (Bytef *)(uintptr_t)data;
-    c->zd.avail_in = (uInt)n;
-    c->zd.next_out = (Bytef *)c->tmp.data;
-    c->zd.avail_out = (uInt)bound;
-    if (deflate(&c->zd, Z_FINISH) != Z_STREAM_END)
-        fail(c, "zlib deflate failed");
-    size_t zlen = bound - c->zd.avail_out;
+    size_t zlen = deflate_tmp(c, data, n);
     begin_obj(c, num, gen);
     if (old) {
         dict_copy(c, *old, drop);
@@ -1213,7 +1524,7 @@ static int do_contents(ctx *c, span page, size_t *newnum)
                 return 0;
             c->flag[num] |= F_CONTENT;
             c->raw.len = c->xout.len = 0;
-            decode_stream(c, &o, &c->raw);
+            decode_stream(c, &o, &c->raw, 0);
             transform(c, c->raw.data ? c->raw.data : "", c->raw.len, &c->xout);
             if (c->wraps) /* else nothing to change */
                 write_stream(c, num, o.gen, &o.v, c->xout.data, c->xout.len);
@@ -1236,7 +1547,7 @@ static int do_contents(ctx *c, span page, size_t *newnum)
             fail(c, "page /Contents array element is not a stream");
         if (k++)
             buf_putc(&c->raw, '\n');
-        decode_stream(c, &o, &c->raw);
+        decode_stream(c, &o, &c->raw, 0);
     }
     if (!k)
         return 0;
@@ -1774,25 +2085,35 @@ static int cmp_upd(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void write_xref(ctx *c)
+/* Compresses data[0..n) into c->tmp; returns the compressed length. */
+static size_t deflate_tmp(ctx *c, const char *data, size_t n)
 {
-    unsigned char id[16];
-    char hex[33];
-    size_t xref = c->out.len;
-    qsort(c->upd, c->nupd, sizeof *c->upd, cmp_upd);
-    buf_puts(&c->out, "xref\n");
-    for (size_t i = 0; i < c->nupd;) {
-        size_t j = i + 1;
-        while (j < c->nupd && c->upd[j].num == c->upd[j - 1].num + 1)
-            j++;
-        buf_printf(&c->out, "%zu %zu\n", c->upd[i].num, j - i);
-        for (; i < j; i++)
-            buf_printf(&c->out, "%010zu %05zu n\r\n", c->upd[i].off, c->upd[i].gen);
+    if (!c->zd_ok) {
+        memset(&c->zd, 0, sizeof c->zd);
+        if (deflateInit(&c->zd, 3) != Z_OK)
+            fail(c, "zlib deflateInit failed");
+        c->zd_ok = 1;
+    } else if (deflateReset(&c->zd) != Z_OK) {
+        fail(c, "zlib deflateReset failed");
     }
-    hash128((const unsigned char *)c->d, c->n, id);
-    for (int i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02X", id[i]);
-    buf_printf(&c->out, "trailer\n<< /Size %zu\n/Root ", c->next);
+    if (n > UINT32_MAX)
+        fail(c, "content stream too large");
+    uLong bound = deflateBound(&c->zd, (uLong)n);
+    c->tmp.len = 0;
+    buf_reserve(&c->tmp, bound);
+    c->zd.next_in = (Bytef *)(uintptr_t)data;
+    c->zd.avail_in = (uInt)n;
+    c->zd.next_out = (Bytef *)c->tmp.data;
+    c->zd.avail_out = (uInt)bound;
+    if (deflate(&c->zd, Z_FINISH) != Z_STREAM_END)
+        fail(c, "zlib deflate failed");
+    return bound - c->zd.avail_out;
+}
+
+/* The trailer entries shared by both kinds of xref section. */
+static void put_trailer_keys(ctx *c, const char *hex)
+{
+    buf_printf(&c->out, "/Size %zu\n/Root ", c->next);
     buf_add(&c->out, c->root.s, (size_t)(c->root.e - c->root.s));
     if (c->info.s) {
         buf_puts(&c->out, "\n/Info ");
@@ -1803,7 +2124,66 @@ static void write_xref(ctx *c)
         buf_add(&c->out, c->id.s, (size_t)(c->id.e - c->id.s));
     else
         buf_printf(&c->out, "<%s>", hex);
-    buf_printf(&c->out, " <%s>]\n/Prev %zu\n>>\nstartxref\n%zu\n%%%%EOF\n", hex, c->lastxref, xref);
+    buf_printf(&c->out, " <%s>]\n/Prev %zu\n", hex, c->lastxref);
+}
+
+/* The update's xref section: a classic table, or (when the input's newest
+ * section is an xref stream: §7.5.8.4 says an update keeps the kind) an
+ * xref stream, Flate-compressed, /W [1 w 2], that lists itself. */
+static void write_xref(ctx *c)
+{
+    unsigned char id[16];
+    char hex[33];
+    size_t xref = c->out.len;
+    hash128((const unsigned char *)c->d, c->n, id);
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02X", id[i]);
+    if (c->xrefstm) {
+        size_t num = c->next++, w = 1;
+        GROW(c->upd, c->capupd, c->nupd + 1);
+        c->upd[c->nupd++] = (upd){num, 0, xref};
+        while (w < 8 && xref >> (8 * w))
+            w++;
+        qsort(c->upd, c->nupd, sizeof *c->upd, cmp_upd);
+        c->xout.len = 0;
+        for (size_t i = 0; i < c->nupd; i++) {
+            unsigned char row[11];
+            row[0] = c->upd[i].off ? 1 : 0;
+            for (size_t k = 0; k < w; k++)
+                row[1 + k] = (unsigned char)(c->upd[i].off >> (8 * (w - 1 - k)));
+            row[1 + w] = (unsigned char)(c->upd[i].gen >> 8);
+            row[2 + w] = (unsigned char)c->upd[i].gen;
+            buf_add(&c->xout, (const char *)row, w + 3);
+        }
+        size_t zlen = deflate_tmp(c, c->xout.data, c->xout.len);
+        buf_printf(&c->out, "%zu 0 obj\n<< /Type /XRef\n", num);
+        put_trailer_keys(c, hex);
+        buf_printf(&c->out, "/W [1 %zu 2]\n/Index [", w);
+        for (size_t i = 0; i < c->nupd;) {
+            size_t j = i + 1;
+            while (j < c->nupd && c->upd[j].num == c->upd[j - 1].num + 1)
+                j++;
+            buf_printf(&c->out, "%s%zu %zu", i ? " " : "", c->upd[i].num, j - i);
+            i = j;
+        }
+        buf_printf(&c->out, "]\n/Filter /FlateDecode\n/Length %zu\n>>\nstream\n", zlen);
+        buf_add(&c->out, c->tmp.data, zlen);
+        buf_printf(&c->out, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref);
+        return;
+    }
+    qsort(c->upd, c->nupd, sizeof *c->upd, cmp_upd);
+    buf_puts(&c->out, "xref\n");
+    for (size_t i = 0; i < c->nupd;) {
+        size_t j = i + 1;
+        while (j < c->nupd && c->upd[j].num == c->upd[j - 1].num + 1)
+            j++;
+        buf_printf(&c->out, "%zu %zu\n", c->upd[i].num, j - i);
+        for (; i < j; i++)
+            buf_printf(&c->out, "%010zu %05zu %c\r\n", c->upd[i].off, c->upd[i].gen, c->upd[i].off ? 'n' : 'f');
+    }
+    buf_puts(&c->out, "trailer\n<< ");
+    put_trailer_keys(c, hex);
+    buf_printf(&c->out, ">>\nstartxref\n%zu\n%%%%EOF\n", xref);
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -1812,7 +2192,10 @@ static void ctx_free(ctx *c)
 {
     free(c->off);
     free(c->gen);
+    free(c->stm);
+    free(c->lim);
     free(c->flag);
+    buf_free(&c->all);
     free(c->upd);
     free(c->ops);
     free(c->stack);

@@ -1,4 +1,4 @@
-/* pdfpost — adds what cairo 1.16 cannot write for PDF/UA-1 to the PDF it
+/* pdfpost — adds what cairo (1.16, 1.18) cannot write for PDF/UA-1 to the PDF it
  * wrote, as an incremental update: the original bytes are kept unchanged
  * and new versions of the changed objects, a new xref section and a
  * trailer with /Prev are appended (ISO 32000-1 §7.5.6).
@@ -19,11 +19,17 @@
  *   (cairo draws pages in order; the table of contents is drawn last);
  * - trailer: /ID (derived from a hash of the input: byte-reproducible).
  *
- * Input: the regular PDF cairo 1.16 writes (classic xref table, objects
- * "N G obj", Flate or unfiltered content streams, no object streams);
- * earlier incremental updates with classic xref sections (/Prev) are
- * followed, so an output can be processed again. Anything else, and any
- * malformed input, gives an error; the input is never read out of bounds.
+ * Input: the PDF cairo writes: 1.16's classic xref table, or 1.18's
+ * cross-reference stream (§7.5.8: /W, /Index, Flate with the PNG
+ * predictors) with objects in object streams (§7.5.7: /N, /First; no
+ * /Extends); hybrid files (/XRefStm); Flate or unfiltered content streams.
+ * Earlier updates (/Prev) are followed, so an output can be processed
+ * again; the update is an xref stream when the newest section is one, a
+ * classic section otherwise. An xref entry that points at another object
+ * listed at the same offset is taken for an object never written (cairo
+ * 1.18.4 writes one for each Artifact tag) and listed as free. Anything
+ * else, and any malformed input, gives an error; the input is never read
+ * out of bounds.
  * Strings in pdfpost_info are UTF-8 (invalid bytes become U+FFFD). */
 #ifndef GB_PDFPOST_H
 #define GB_PDFPOST_H

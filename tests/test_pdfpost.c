@@ -12,6 +12,11 @@
  * 4. Robustness: NULL, garbage, every truncation near the end, wrong xref
  *    offsets, thousands of single-byte mutations (no crash; run under
  *    ASan/UBSan to make that meaningful), deep nesting, self-references.
+ * 5. Xref streams and object streams (what cairo 1.18 and qpdf write):
+ *    hand-built ones (predictor, /Index, objects in an object stream, a
+ *    hybrid file, stale entries) and what is broken in them; qpdf's
+ *    rewrite of a cairo PDF, its truncations and mutations; the update is
+ *    an xref stream, passes qpdf --check and can be processed again.
  */
 #include "harness.h"
 #include "pdfpost.h"
@@ -26,6 +31,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static char tmpdir[64];
 
@@ -971,6 +977,408 @@ static void test_reorder(void)
     buf_free(&pdf);
 }
 
+/* ---- 5. xref streams and object streams (cairo 1.18, qpdf) ------------------ */
+
+/* How build_xs lays out a PDF. */
+typedef struct xs_opts {
+    unsigned instm;    /* bit i: object i+1 lives in the object stream */
+    int predictor;     /* rows PNG-"Up"-encoded (/Predictor 12) */
+    int split;         /* /Index in two subsections (and object 0 left out) */
+    const char *xdict; /* extra xref stream dictionary entries, or NULL */
+    const char *sdict; /* extra object stream dictionary entries, or NULL */
+    int bad_index;     /* the object stream lists object 1 where object 2 should be */
+} xs_opts;
+
+static void put_row(buf *r, unsigned type, size_t f2, size_t f3)
+{
+    unsigned char row[6] = {(unsigned char)type, (unsigned char)(f2 >> 16), (unsigned char)(f2 >> 8),
+                            (unsigned char)f2, (unsigned char)(f3 >> 8), (unsigned char)f3};
+    buf_add(r, (const char *)row, 6);
+}
+
+static void put_flate(buf *b, const char *d, size_t n)
+{
+    uLongf zn = compressBound((uLong)n);
+    unsigned char *z = xmalloc(zn);
+    compress(z, &zn, (const unsigned char *)d, (uLong)n);
+    buf_printf(b, "/Length %lu /Filter /FlateDecode", (unsigned long)zn);
+    buf_puts(b, " >>\nstream\n");
+    buf_add(b, (const char *)z, zn);
+    buf_puts(b, "\nendstream\nendobj\n");
+    free(z);
+}
+
+/* A PDF like build_pdf's but found through an xref stream (/W [1 3 2],
+ * object nobj + 2), the objects chosen by o->instm in an object stream
+ * (object nobj + 1). */
+static void build_xs(buf *b, const char *const *objs, size_t nobj, const xs_opts *o)
+{
+    size_t S = nobj + 1, X = nobj + 2, *off = xcalloc(X + 1, sizeof *off), k = 0;
+    buf head = {0}, body = {0}, rows = {0}, enc = {0};
+    b->len = 0;
+    buf_puts(b, "%PDF-1.5\n");
+    for (size_t i = 0; i < nobj; i++) {
+        if (o->instm >> i & 1) {
+            buf_printf(&head, "%zu %zu ", o->bad_index && i == 1 ? (size_t)1 : i + 1, body.len);
+            buf_printf(&body, "%s\n", objs[i]);
+            continue;
+        }
+        off[i + 1] = b->len;
+        buf_printf(b, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+    }
+    if (o->instm) {
+        off[S] = b->len;
+        /* extra entries first: the first of two equal keys is the one read */
+        buf_printf(b, "%zu 0 obj\n<< %s /Type /ObjStm /N %zu /First %zu ", S, o->sdict ? o->sdict : "",
+                   (size_t)__builtin_popcount(o->instm), head.len);
+        buf_add(&head, body.data, body.len);
+        put_flate(b, head.data, head.len);
+    }
+    off[X] = b->len;
+    for (size_t i = o->split ? 1 : 0; i <= X; i++) {
+        if (i == 0)
+            put_row(&rows, 0, 0, 65535);
+        else if (i <= nobj && (o->instm >> (i - 1) & 1))
+            put_row(&rows, 2, S, k++);
+        else if (i == S && !o->instm)
+            put_row(&rows, 0, 0, 0);
+        else
+            put_row(&rows, 1, off[i], 0);
+    }
+    const char *r = rows.data;
+    if (o->predictor) {
+        for (size_t i = 0; i < rows.len; i += 6) {
+            buf_putc(&enc, 2);
+            for (size_t j = 0; j < 6; j++)
+                buf_putc(&enc, (char)(unsigned char)(r[i + j] - (i ? r[i + j - 6] : 0)));
+        }
+        r = enc.data;
+    }
+    buf_printf(b, "%zu 0 obj\n<< %s /Type /XRef /Size %zu /W [1 3 2] /Root 1 0 R ", X, o->xdict ? o->xdict : "",
+               X + 1);
+    if (o->split)
+        buf_printf(b, "/Index [1 3 4 %zu] ", X - 3);
+    if (o->predictor)
+        buf_puts(b, "/DecodeParms << /Predictor 12 /Columns 6 >> ");
+    put_flate(b, r, o->predictor ? enc.len : rows.len);
+    buf_printf(b, "startxref\n%zu\n%%%%EOF\n", off[X]);
+    free(off);
+    buf_free(&head);
+    buf_free(&body);
+    buf_free(&rows);
+    buf_free(&enc);
+}
+
+static int qpdf_check(const char *d, size_t n, const char *name, buf *o)
+{
+    char *f = path_in_tmp(name);
+    write_bytes(f, d, n);
+    char *cmd = xasprintf("qpdf --check '%s'", f);
+    o->len = 0;
+    int rc = sh(cmd, o);
+    free(cmd);
+    unlink(f);
+    free(f);
+    return rc;
+}
+
+/* The newest xref section of d is an xref stream (startxref -> "N 0 obj
+ * << /Type /XRef"). */
+static int ends_in_xref_stream(const char *d, size_t n)
+{
+    const char *sx = NULL;
+    for (const char *p = d; (p = memmem(p, n - (size_t)(p - d), "startxref", 9)); p++)
+        sx = p;
+    if (!sx)
+        return 0;
+    size_t at = strtoul(sx + 9, NULL, 10);
+    return at < n && has(d + at, n - at < 80 ? n - at : 80, "obj\n<< /Type /XRef");
+}
+
+static void test_streams(void)
+{
+    static const char *const objs[] = {
+        /* 1 */ "<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 6 0 R >>",
+        /* 2 */ "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        /* 3 */ "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [7 0 R] >>",
+        /* 4 */ "<< /Length 50 >>\nstream\n/Figure <</MCID 0>> BDC 0 0 5 5 re f EMC\n(foot) Tj\nendstream",
+        /* 5 */ "<< /Type /StructElem /S /Figure /P 6 0 R /K 0 /Pg 3 0 R >>",
+        /* 6 */ "<< /Type /StructTreeRoot /K 5 0 R >>",
+        /* 7 */ "<< /Type /Annot /Subtype /Link /Rect [0 0 1 1] >>",
+    };
+    static const char *const alts[] = {"een figuur"};
+    static const char *const links[] = {"een link"};
+    pdfpost_info in = {0};
+    in.figure_alt = alts;
+    in.nfigures = 1;
+    in.link_desc = links;
+    in.nlinks = 1;
+    in.lang = "nl";
+    buf b = {0}, o = {0};
+    char *out = NULL, *out2 = NULL;
+    size_t outlen = 0, outlen2 = 0, n;
+    const char *why = "";
+    int qpdf = have_tool("qpdf"), rc;
+    /* 0x37: objects 1, 2, 3, 5, 6 in the object stream (not the content stream 4, annotation 7) */
+    static const struct {
+        const char *name;
+        xs_opts o;
+    } good[] = {
+        {"xref stream, no object stream", {0, 0, 0, NULL, NULL, 0}},
+        {"xref stream with PNG predictor", {0, 1, 0, NULL, NULL, 0}},
+        {"object stream, /Index in two subsections", {0x37, 0, 1, NULL, NULL, 0}},
+        {"object stream and predictor", {0x37, 1, 0, NULL, NULL, 0}},
+    };
+    for (size_t t = 0; t < sizeof good / sizeof good[0]; t++) {
+        build_xs(&b, objs, 7, &good[t].o);
+        rc = pdfpost_apply(b.data, b.len, &in, &out, &outlen, &why);
+        CHECK(rc == 0, "streams: %s: processed (%s)", good[t].name, rc ? why : "ok");
+        if (rc)
+            continue;
+        const char *o5 = obj_in_update(out, outlen, b.len, 5, &n);
+        const char *o7 = obj_in_update(out, outlen, b.len, 7, &n);
+        const char *o1 = obj_in_update(out, outlen, b.len, 1, &n);
+        CHECK(o5 && has(o5, 200, "/Alt (een figuur)") && o7 && has(o7, 200, "/Contents (een link)") && o1 &&
+                  has(o1, n, "/Lang (nl)"),
+              "streams: %s: /Alt, link /Contents, /Lang land on the objects", good[t].name);
+        CHECK(ends_in_xref_stream(out, outlen), "streams: %s: the update ends in an xref stream", good[t].name);
+        if (qpdf) {
+            rc = qpdf_check(out, outlen, "xs.pdf", &o);
+            CHECK(rc == 0, "streams: %s: qpdf --check passes%s%s", good[t].name, rc ? "\n# " : "", rc ? o.data : "");
+        }
+        rc = pdfpost_apply(out, outlen, &in, &out2, &outlen2, &why);
+        CHECK(rc == 0 && ends_in_xref_stream(out2, outlen2),
+              "streams: %s: the output processed again (two xref streams, /Prev) (%s)", good[t].name,
+              rc ? why : "ok");
+        if (rc == 0 && qpdf) {
+            rc = qpdf_check(out2, outlen2, "xs2.pdf", &o);
+            CHECK(rc == 0, "streams: %s: twice processed passes qpdf --check", good[t].name);
+        }
+        free(out2);
+        out2 = NULL;
+        free(out);
+        out = NULL;
+    }
+
+    /* what it does not understand, or what is broken: an error, never a crash */
+    static const struct {
+        const char *name;
+        xs_opts o;
+    } bad[] = {
+        {"/W with a 9-byte field", {0, 0, 0, "/W [1 9 2]", NULL, 0}},
+        {"/W with two fields", {0, 0, 0, "/W [1 3]", NULL, 0}},
+        {"/W of zero width", {0, 0, 0, "/W [0 0 0]", NULL, 0}},
+        {"/Index beyond the data", {0, 0, 0, "/Index [0 99]", NULL, 0}},
+        {"/Index with an odd count", {0, 0, 0, "/Index [0 10 3]", NULL, 0}},
+        {"/Index not an array", {0, 0, 0, "/Index 5", NULL, 0}},
+        {"/Size beyond the limit", {0, 0, 0, "/Size 99999999999", NULL, 0}},
+        {"/Size of more objects than its data", {0, 0, 0, "/Size 8000000", NULL, 0}},
+        {"/Size smaller than the entries", {0, 0, 0, "/Size 3", NULL, 0}},
+        {"xref stream of /Type /X", {0, 0, 0, "/Type /X", NULL, 0}},
+        {"TIFF predictor", {0, 0, 0, "/DecodeParms << /Predictor 2 >>", NULL, 0}},
+        {"predictor rows not filling the data", {0, 0, 0, "/DecodeParms << /Predictor 12 /Columns 7 >>", NULL, 0}},
+        {"predictor with 3 colours", {0, 1, 0, "/DecodeParms << /Predictor 12 /Columns 2 /Colors 3 >>", NULL, 0}},
+        {"unknown PNG row type", {0, 0, 0, "/DecodeParms << /Predictor 12 /Columns 2 >>", NULL, 0}},
+        {"/Prev at garbage", {0, 0, 0, "/Prev 3", NULL, 0}},
+        {"/Prev at itself", {0, 0, 0, "/Prev 0000000", NULL, 0}},
+        {"object stream /N too large", {0x37, 0, 0, NULL, "/N 99", 0}},
+        {"object stream /First beyond its data", {0x37, 0, 0, NULL, "/First 99999", 0}},
+        {"object stream /First inside its header", {0x37, 0, 0, NULL, "/First 3", 0}},
+        {"object stream /N negative", {0x37, 0, 0, NULL, "/N -1", 0}},
+        {"object stream with /Extends", {0x37, 0, 0, NULL, "/Extends 4 0 R", 0}},
+        {"object stream with another object at the xref's index", {0x37, 0, 0, NULL, NULL, 1}},
+        {"object stream not of /Type /ObjStm", {0x37, 0, 0, NULL, "/Type /XObject", 0}},
+        {"object stream /DecodeParms", {0x37, 0, 0, NULL, "/DecodeParms << /Predictor 99 >>", 0}},
+        {"encrypted", {0, 0, 0, "/Encrypt 4 0 R", NULL, 0}},
+    };
+    for (size_t t = 0; t < sizeof bad / sizeof bad[0]; t++) {
+        build_xs(&b, objs, 7, &bad[t].o);
+        if (!strcmp(bad[t].name, "/Prev at itself")) {
+            char *p = memmem(b.data, b.len, "/Prev 0000000", 13);
+            const char *sx = NULL;
+            for (const char *q = b.data; (q = memmem(q, b.len - (size_t)(q - b.data), "startxref", 9)); q++)
+                sx = q;
+            char num[8];
+            snprintf(num, sizeof num, "%-7zu", sx ? (size_t)strtoul(sx + 9, NULL, 10) : (size_t)0);
+            if (p)
+                memcpy(p + 6, num, 7);
+        }
+        rc = pdfpost_apply(b.data, b.len, &in, &out, &outlen, &why);
+        CHECK(rc == -1 && why, "streams: %s is an error (%s)", bad[t].name, rc ? why : "accepted");
+        if (rc == 0)
+            free(out);
+        out = NULL;
+    }
+    {
+        /* a later entry of /W: the xref stream keyword /Type /XRef missing */
+        build_xs(&b, objs, 7, &good[0].o);
+        char *p = memmem(b.data, b.len, "/Type /XRef", 11);
+        if (p)
+            memcpy(p, "/Type /XXef", 11);
+        CHECK(apply_quiet(b.data, b.len, &in) == -1, "streams: startxref at a stream that is not /Type /XRef");
+        build_xs(&b, objs, 7, &good[0].o);
+        p = memmem(b.data, b.len, "/Length", 7);
+        char *q = p ? memmem(p + 7, b.len - (size_t)(p + 7 - b.data), "/Length", 7) : NULL;
+        while (q) { /* the xref stream's (last) /Length */
+            p = q;
+            q = memmem(p + 7, b.len - (size_t)(p + 7 - b.data), "/Length", 7);
+        }
+        if (p)
+            memcpy(p, "/Length 4 0 R ", 14); /* overwrites a number and part of /Filter */
+        CHECK(apply_quiet(b.data, b.len, &in) == -1, "streams: xref stream /Length not a direct number");
+    }
+
+    /* an entry with the stale offset of another object (cairo 1.18.4 and
+     * Artifact tags): left out and listed as free; referenced: an error */
+    {
+        const char *const stale[] = {
+            objs[0], objs[1], objs[2], objs[3], objs[4], objs[5], objs[6],
+            /* 8 */ "<< /Never (written) >>",
+        };
+        build_xs(&b, stale, 8, &good[0].o);
+        /* the xref stream's row 8 gets object 7's offset: rewrite and re-encode */
+        buf rows = {0};
+        const char *sx = NULL;
+        for (const char *q = b.data; (q = memmem(q, b.len - (size_t)(q - b.data), "startxref", 9)); q++)
+            sx = q;
+        size_t at = strtoul(sx + 9, NULL, 10);
+        char *s = memmem(b.data + at, b.len - at, "stream\n", 7);
+        size_t zlen = strtoul(strstr(b.data + at, "/Length ") + 8, NULL, 10);
+        uLongf rn = 6 * 16;
+        unsigned char r[96];
+        int zr = uncompress(r, &rn, (const unsigned char *)s + 7, zlen);
+        memcpy(r + 8 * 6, r + 7 * 6, 6);
+        buf_add(&rows, (const char *)r, rn);
+        b.len = at;
+        buf_printf(&b, "%zu 0 obj\n<< /Type /XRef /Size 11 /W [1 3 2] /Root 1 0 R ", (size_t)10);
+        put_flate(&b, rows.data, rows.len);
+        buf_printf(&b, "startxref\n%zu\n%%%%EOF\n", at);
+        rc = pdfpost_apply(b.data, b.len, &in, &out, &outlen, &why);
+        CHECK(zr == Z_OK && rc == 0, "streams: an unreferenced entry pointing at another object is left out (%s)",
+              rc ? why : "ok");
+        if (rc == 0 && qpdf) {
+            rc = qpdf_check(out, outlen, "stale.pdf", &o);
+            CHECK(rc == 0, "streams: ... and listed as free: qpdf --check passes%s%s", rc ? "\n# " : "",
+                  rc ? o.data : "");
+        }
+        if (out)
+            free(out);
+        out = NULL;
+        /* now referenced (as the annotation): an error */
+        char *a = memmem(b.data, b.len, "/Annots [7 0 R]", 15);
+        if (a)
+            a[9] = '8';
+        CHECK(a && apply_quiet(b.data, b.len, &in) == -1, "streams: a reference to that object is an error");
+        buf_free(&rows);
+    }
+
+    /* a hybrid file: classic table + /XRefStm with the compressed objects */
+    {
+        xs_opts ho = {0x37, 0, 0, NULL, NULL, 0};
+        build_xs(&b, objs, 7, &ho);
+        const char *sx = NULL;
+        for (const char *q = b.data; (q = memmem(q, b.len - (size_t)(q - b.data), "startxref", 9)); q++)
+            sx = q;
+        size_t xs = strtoul(sx + 9, NULL, 10), end = (size_t)(sx - b.data);
+        b.len = end;
+        /* a classic section with the direct objects 4 and 7 only; the rest via /XRefStm */
+        const char *p4 = memmem(b.data, b.len, "\n4 0 obj", 8), *p7 = memmem(b.data, b.len, "\n7 0 obj", 8);
+        size_t x = b.len;
+        buf_printf(&b, "xref\n0 1\n0000000000 65535 f \n4 1\n%010zu 00000 n \n7 1\n%010zu 00000 n \n",
+                   (size_t)(p4 - b.data) + 1, (size_t)(p7 - b.data) + 1);
+        buf_printf(&b, "trailer\n<< /Size 10 /Root 1 0 R /XRefStm %zu >>\nstartxref\n%zu\n%%%%EOF\n", xs, x);
+        rc = pdfpost_apply(b.data, b.len, &in, &out, &outlen, &why);
+        CHECK(rc == 0 && !ends_in_xref_stream(out, outlen),
+              "streams: hybrid file (classic table + /XRefStm) processed, updated with a classic table (%s)",
+              rc ? why : "ok");
+        if (rc == 0 && qpdf) {
+            rc = qpdf_check(out, outlen, "hybrid.pdf", &o);
+            CHECK(rc == 0, "streams: hybrid update passes qpdf --check%s%s", rc ? "\n# " : "", rc ? o.data : "");
+        }
+        free(out);
+        out = NULL;
+    }
+
+    /* qpdf's own xref and object streams of a cairo PDF; then its every
+     * truncation near the end and thousands of mutations */
+    if (qpdf) {
+        buf pdf = {0};
+        make_pdf(&pdf, 2, 3);
+        char *f = path_in_tmp("c.pdf"), *fs = path_in_tmp("cs.pdf");
+        write_bytes(f, pdf.data, pdf.len);
+        char *cmd = xasprintf("qpdf --object-streams=generate --compress-streams=y '%s' '%s'", f, fs);
+        rc = sh(cmd, &o);
+        free(cmd);
+        size_t sn = 0;
+        char *s = rc == 0 ? read_file(fs, 1 << 26, &sn) : NULL;
+        CHECK(s && has(s, sn, "/Type /ObjStm") && has(s, sn, "/Predictor 12"),
+              "streams: qpdf wrote object streams and a predicted xref stream");
+        pdfpost_info ti = test_info();
+        rc = s ? pdfpost_apply(s, sn, &ti, &out, &outlen, &why) : -1;
+        CHECK(rc == 0, "streams: qpdf's rewrite of a cairo PDF processed (%s)", rc ? why : "ok");
+        if (rc == 0) {
+            CHECK(ends_in_xref_stream(out, outlen), "streams: ... its update is an xref stream");
+            rc = qpdf_check(out, outlen, "cs-out.pdf", &o);
+            CHECK(rc == 0, "streams: ... and passes qpdf --check%s%s", rc ? "\n# " : "", rc ? o.data : "");
+            char *fo = path_in_tmp("cs-out.pdf"), *fq = path_in_tmp("cs-qdf.pdf");
+            write_bytes(fo, out, outlen);
+            cmd = xasprintf("qpdf --qdf --object-streams=disable '%s' '%s'", fo, fq);
+            sh(cmd, &o);
+            free(cmd);
+            size_t qn = 0, untagged = 9, artifacts = 0, pages = 0;
+            char *q = read_file(fq, 1 << 26, &qn);
+            if (q)
+                check_qdf(q, qn, &untagged, &artifacts, &pages);
+            CHECK(q && pages == 2 && untagged == 0 && artifacts >= 2,
+                  "streams: ... every painting operator in marked content, the feet artifacts (%zu)", artifacts);
+            free(q);
+            unlink(fo);
+            unlink(fq);
+            free(fo);
+            free(fq);
+            free(out);
+            out = NULL;
+        }
+        if (s) {
+            size_t tried = 0, badrc = 0;
+            for (size_t len = sn > 600 ? sn - 600 : 0; len < sn; len++, tried++)
+                if (apply_quiet(s, len, &ti) == -2)
+                    badrc++;
+            CHECK(badrc == 0, "streams: %zu truncations near the end: none crash, every error says why", tried);
+            size_t ok = 0, err = 0, nowhy = 0;
+            char *m = xmalloc(sn);
+            for (int i = 0; i < 3000; i++) {
+                memcpy(m, s, sn);
+                int k = 1 + (int)(rnd() % 3);
+                for (int j = 0; j < k; j++) {
+                    /* half of them in the last 300 bytes: the xref stream */
+                    size_t at = rnd() & 1 && sn > 300 ? sn - 300 + rnd() % 300 : rnd() % sn;
+                    uint64_t r = rnd();
+                    static const char interesting[] = "()<>[]/\\%0 9\nRobjendstream";
+                    m[at] = r & 1 ? interesting[(r >> 8) % (sizeof interesting - 1)] : (char)(r >> 16);
+                }
+                int r2 = apply_quiet(m, sn, &ti);
+                ok += r2 == 0;
+                err += r2 == -1;
+                nowhy += r2 == -2;
+            }
+            free(m);
+            CHECK(nowhy == 0 && ok + err == 3000, "streams: 3000 mutated qpdf PDFs: %zu processed, %zu rejected, no crash",
+                  ok, err);
+        }
+        free(s);
+        unlink(f);
+        unlink(fs);
+        free(f);
+        free(fs);
+        buf_free(&pdf);
+    } else {
+        printf("ok - # SKIP qpdf not installed (make test-deps)\n");
+    }
+    buf_free(&b);
+    buf_free(&o);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_pdfpost.XXXXXX");
@@ -983,6 +1391,7 @@ int main(void)
     test_reorder();
     test_built();
     test_robust();
+    test_streams();
     test_timing();
     rmdir(tmpdir);
     HARNESS_EXIT();
