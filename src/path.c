@@ -94,8 +94,7 @@ char *path_dirname(const char *rel)
     return slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
 }
 
-/* Is real (a real path) root_real or inside it? */
-static int inside(const char *root_real, const char *real)
+int path_is_inside(const char *root_real, const char *real)
 {
     size_t rl = strlen(root_real);
     while (rl > 1 && root_real[rl - 1] == '/')
@@ -115,7 +114,7 @@ char *path_real_inside(const char *book_real, const char *book_dir, const char *
         *why = errno == ENOENT || errno == ENOTDIR ? "no such file" : strerror(errno);
         return NULL;
     }
-    if (!inside(book_real, real)) {
+    if (!path_is_inside(book_real, real)) {
         free(real);
         *why = "the path leads outside the book folder (through a symbolic link)";
         return NULL;
@@ -137,7 +136,7 @@ char *path_read(const char *root_real, const char *root, const char *rel, size_t
                                              : strerror(e));
         goto done;
     }
-    if (root_real && !inside(root_real, real)) {
+    if (root_real && !path_is_inside(root_real, real)) {
         snprintf(why, PATH_WHY, "a symbolic link leads out of the folder %.60s (to %.60s)",
                  root && *root ? root : ".", real);
         goto done;

@@ -42,6 +42,9 @@ char *path_real_inside(const char *book_real, const char *book_dir, const char *
 char *path_read(const char *root_real, const char *root, const char *rel, size_t limit, size_t *len,
                 char *why);
 
+/* Returns 1 if the real path `real` is root_real or lies inside it. */
+int path_is_inside(const char *root_real, const char *real);
+
 /* Decodes %XX escapes of a URL path into a new string; NULL if the result
  * would contain a NUL byte. */
 char *path_unescape(const char *s);
