@@ -165,7 +165,7 @@ static char *book_read(book *b, const char *rel, size_t *len, const char **why)
         return NULL;
     }
     char w[PATH_WHY];
-    char *data = path_read(b->dir_real, b->dir, rel, BOOK_MAX_FILE, len, w);
+    char *data = path_read(b->dir_real, b->dir, "book folder", rel, BOOK_MAX_FILE, len, w);
     if (!data)
         *why = arena_strdup(&b->arena, w);
     return data;

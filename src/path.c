@@ -122,8 +122,8 @@ char *path_real_inside(const char *book_real, const char *book_dir, const char *
     return real;
 }
 
-char *path_read(const char *root_real, const char *root, const char *rel, size_t limit, size_t *len,
-                char *why)
+char *path_read(const char *root_real, const char *root, const char *folder, const char *rel, size_t limit,
+                size_t *len, char *why)
 {
     char *full = xasprintf("%s/%s", root && *root ? root : ".", rel);
     char *real = realpath(full, NULL);
@@ -137,8 +137,7 @@ char *path_read(const char *root_real, const char *root, const char *rel, size_t
         goto done;
     }
     if (root_real && !path_is_inside(root_real, real)) {
-        snprintf(why, PATH_WHY, "a symbolic link leads out of the folder %.60s (to %.60s)",
-                 root && *root ? root : ".", real);
+        snprintf(why, PATH_WHY, "the path leads outside the %s (through a symbolic link)", folder);
         goto done;
     }
     /* O_NONBLOCK: a named pipe opens at once instead of waiting for a

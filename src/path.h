@@ -35,12 +35,13 @@ char *path_real_inside(const char *book_real, const char *book_dir, const char *
  * regular file (a named pipe, a device or a folder is refused without
  * being opened for reading: the open does not block) of at most `limit`
  * bytes. Returns its bytes, NUL-terminated (caller frees), and their
- * length; or NULL with a reason in why[0..PATH_WHY). root_real NULL: only
+ * length; or NULL with a reason in why[0..PATH_WHY); `folder` names root
+ * in it ("book folder", "style folder"). root_real NULL: only
  * the file checks, no folder (a folder the user named on the command
  * line). */
 #define PATH_WHY 200
-char *path_read(const char *root_real, const char *root, const char *rel, size_t limit, size_t *len,
-                char *why);
+char *path_read(const char *root_real, const char *root, const char *folder, const char *rel, size_t limit,
+                size_t *len, char *why);
 
 /* Returns 1 if the real path `real` is root_real or lies inside it. */
 int path_is_inside(const char *root_real, const char *real);

@@ -282,7 +282,7 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
         }
         char whyr[PATH_WHY];
         size_t flen = 0;
-        char *data = path_read(w->fonts_real, w->fonts_dir, val, FONT_MAX_FILE, &flen, whyr);
+        char *data = path_read(w->fonts_real, w->fonts_dir, "fonts folder", val, FONT_MAX_FILE, &flen, whyr);
         if (!data) {
             if (!strcmp(whyr, "no such file"))
                 diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
@@ -431,7 +431,7 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
     }
     size_t len;
     char why[PATH_WHY];
-    char *text = path_read(dir_real, dir, "style.yaml", STYLE_MAX_FILE, &len, why);
+    char *text = path_read(dir_real, dir, "style folder", "style.yaml", STYLE_MAX_FILE, &len, why);
     if (!text) {
         diag_error(d, file, 0, 0, "cannot read the style: %s", why);
         free(dir_real);
@@ -533,7 +533,7 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
     s->var_values = values;
     s->nvars = nv;
     const char *cssfile = arena_printf(a, "%s/epub.css", dir);
-    char *tmpl = path_read(dir_real, dir, "epub.css", STYLE_MAX_FILE, &len, why);
+    char *tmpl = path_read(dir_real, dir, "style folder", "epub.css", STYLE_MAX_FILE, &len, why);
     free(dir_real);
     if (!tmpl) {
         diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", why);
