@@ -132,6 +132,19 @@ build "$B"
 expect_error "the cover linked out of the book: error at 'cover'" "book.yaml:7:8: error: image 'cover.png': the path leads outside the book folder \\(through a symbolic link\\)"
 no_outside "cover linked out"
 
+# an SVG image that names files outside (librsvg has no base to load from:
+# the PDF is the same as when the named file does not exist)
+mkbook "$B"; sed -i '/^cover:/d' "$B/book.yaml"
+svg() {
+  printf '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="100" viewBox="0 0 200 100"><rect width="200" height="100" fill="#ccc"/><image width="200" height="100" xlink:href="%s"/></svg>\n' "$1" >"$B/img/f.svg"
+}
+sed -i 's|img/plan.png|img/f.svg|' "$B/b.md"
+svg "nergens.png"; build "$B" --pdf; cp "$out/t.pdf" "$tmp/missing.pdf" 2>/dev/null
+svg "$O/plan.png"; build "$B" --pdf
+if [ "$rc" -eq 0 ] && cmp -s "$out/t.pdf" "$tmp/missing.pdf"; then ok "an SVG naming an outside file: drawn as if the file were missing"; else nok "an SVG naming an outside file: drawn as if the file were missing (exit $rc)"; indent <"$tmp/err"; fi
+svg "file://$O/plan.png"; build "$B" --pdf
+if [ "$rc" -eq 0 ] && cmp -s "$out/t.pdf" "$tmp/missing.pdf"; then ok "an SVG naming a file:// URL: drawn as if the file were missing"; else nok "an SVG naming a file:// URL: drawn as if the file were missing (exit $rc)"; fi
+
 # a book's own styles or fonts folder that is itself a link out
 mkdir -p "$O/styles" "$O/fonts"
 cp "$O/style.yaml" "$O/epub.css" "$O/styles/"
