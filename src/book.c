@@ -164,20 +164,10 @@ static char *book_read(book *b, const char *rel, size_t *len, const char **why)
         *why = "no such file";
         return NULL;
     }
-    char *real = path_real_inside(b->dir_real, b->dir, rel, why);
-    if (!real)
-        return NULL;
-    struct stat st;
-    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-        free(real);
-        *why = "it is a folder, not a file";
-        return NULL;
-    }
-    char *data = read_file(real, BOOK_MAX_FILE, len);
-    int e = errno;
-    free(real);
+    char w[PATH_WHY];
+    char *data = path_read(b->dir_real, b->dir, "book folder", rel, BOOK_MAX_FILE, len, w);
     if (!data)
-        *why = e == EFBIG ? "the file is larger than the limit of 64 MB" : strerror(e);
+        *why = arena_strdup(&b->arena, w);
     return data;
 }
 
@@ -227,6 +217,8 @@ static void list_chapters(book *b, const char *yaml_name)
             while ((e = readdir(d))) {
                 if (e->d_name[0] == '.' || !ends_with(e->d_name, ".md"))
                     continue;
+                if (n > BOOK_MAX_CHAPTERS)
+                    break; /* one past the limit is enough to know */
                 GROW(names, cap, n + 1);
                 names[n++] = arena_strdup(&b->arena, e->d_name);
             }
@@ -237,8 +229,13 @@ static void list_chapters(book *b, const char *yaml_name)
     if (n == 0)
         diag_error(b->diag, yaml_name, 1, 1,
                    "no chapters: the folder has no *.md files and book.yaml has no 'chapters' list");
-    if (n > BOOK_MAX_CHAPTERS)
-        n = BOOK_MAX_CHAPTERS;
+    if (n > BOOK_MAX_CHAPTERS) {
+        diag_error(b->diag, *b->dir ? b->dir : yaml_name, 0, 0,
+                   "the folder has more than %d chapter files (*.md), the limit of chapters in a book",
+                   BOOK_MAX_CHAPTERS);
+        free(names);
+        return;
+    }
     b->meta.chapters = arena_alloc(&b->arena, (n + 1) * sizeof *b->meta.chapters);
     for (size_t i = 0; i < n; i++) {
         b->meta.chapters[i].file = names[i];
@@ -247,6 +244,25 @@ static void list_chapters(book *b, const char *yaml_name)
     }
     b->meta.nchapters = (int)n;
     free(names);
+}
+
+/* Where the search for a free numbered name ("base-2", "base-3", ...) of
+ * base continues: names are only ever added, so every number below it is
+ * taken, and n names of one base cost n tries in all, not n * n / 2.
+ * `set` and `scope` (a chapter, for names unique in one) tell the name sets
+ * apart; `first` is the first number tried. */
+static int *name_counter(book *b, char set, int scope, const char *base, int first)
+{
+    buf key = {0};
+    buf_printf(&key, "%c%d\t%s", set, scope, base);
+    int *k = strmap_get(&b->counters, key.data);
+    if (!k) {
+        k = arena_alloc(&b->arena, sizeof *k);
+        *k = first;
+        strmap_put(&b->counters, key.data, k);
+    }
+    buf_free(&key);
+    return k;
 }
 
 static const char *out_name_for(book *b, const char *src, strset *used)
@@ -266,8 +282,9 @@ static const char *out_name_for(book *b, const char *src, strset *used)
         buf_puts(&nm, "chapter");
     const char *base = arena_strdup(&b->arena, nm.data);
     const char *name = arena_printf(&b->arena, "%s.xhtml", base);
-    for (int k = 2; !strset_add(used, name); k++)
-        name = arena_printf(&b->arena, "%s-%d.xhtml", base, k);
+    if (!strset_add(used, name))
+        for (int *k = name_counter(b, 'c', 0, base, 2); !strset_add(used, name); ++*k)
+            name = arena_printf(&b->arena, "%s-%d.xhtml", base, *k);
     buf_free(&nm);
     return name;
 }
@@ -307,15 +324,14 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     }
     /* "a.md" and "./a.md" name the same file (meta.c catches the same
      * spelling twice) */
-    for (int i = 0; i < c->index; i++) {
-        if (b->ch[i].src && !strcmp(b->ch[i].src, norm)) {
-            diag_error(b->diag, yaml_name, cs->line, cs->col,
-                       "chapter '%s' is listed twice (first on line %d, as '%s')", cs->file,
-                       b->meta.chapters[i].line, b->meta.chapters[i].file);
-            free(norm);
-            return;
-        }
+    const chapter *first = strmap_get(&b->chapter_of, norm);
+    if (first) {
+        diag_error(b->diag, yaml_name, cs->line, cs->col, "chapter '%s' is listed twice (first on line %d, as '%s')",
+                   cs->file, b->meta.chapters[first->index].line, b->meta.chapters[first->index].file);
+        free(norm);
+        return;
     }
+    strmap_put(&b->chapter_of, norm, c);
     c->src = arena_strdup(&b->arena, norm);
     free(norm);
     c->diag_name = diag_path(b, c->src);
@@ -370,16 +386,8 @@ static int node_col(cmark_node *n)
     return c > 0 ? c : 1;
 }
 
-static resource *find_resource(book *b, const char *src)
-{
-    for (resource *r = b->resources; r; r = r->next)
-        if (!strcmp(r->src, src))
-            return r;
-    return NULL;
-}
-
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names);
+                               const char *url, strset *out_names, int listed);
 
 /* A path written in file `from` (URL-escaped, relative to that file),
  * normalised relative to the book folder; NULL with *why when it is
@@ -400,12 +408,14 @@ static char *resolve_path(const char *from, const char *url_path, const char **w
 
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
-    return load_image_at(b, c->diag_name, node_line(n), node_col(n), c->src, url, out_names);
+    return load_image_at(b, c->diag_name, node_line(n), node_col(n), c->src, url, out_names, 1);
 }
 
-/* Loads an image named in file `from` (relative to the book folder). */
+/* Loads an image named in file `from` (relative to the book folder);
+ * listed: one of the chapters' images, kept in b->resources (the cover is
+ * not). */
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names)
+                               const char *url, strset *out_names, int listed)
 {
     const char *why = NULL;
     struct {
@@ -421,7 +431,7 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
         diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
         return NULL;
     }
-    resource *r = find_resource(b, norm);
+    resource *r = listed ? strmap_get(&b->resource_of, norm) : NULL;
     if (r) {
         free(norm);
         return r;
@@ -479,16 +489,21 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
         buf_putc(&nm, ok ? ch : '-');
     }
     const char *name = arena_strdup(&b->arena, nm.data);
-    for (int k = 2; !strset_add(out_names, name); k++)
-        name = arena_printf(&b->arena, "images/%d-%s", k, nm.data + 7);
+    if (!strset_add(out_names, name))
+        for (int *k = name_counter(b, 'm', 0, nm.data, 2); !strset_add(out_names, name); ++*k)
+            name = arena_printf(&b->arena, "images/%d-%s", *k, nm.data + 7);
     buf_free(&nm);
     r->out_name = name;
     free(norm);
-    /* append in order of first use */
-    resource **tail = &b->resources;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = r;
+    if (listed) {
+        /* in order of first use */
+        strmap_put(&b->resource_of, r->src, r);
+        if (b->last_resource)
+            b->last_resource->next = r;
+        else
+            b->resources = r;
+        b->last_resource = r;
+    }
     return r;
 }
 
@@ -666,8 +681,9 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             a->text = node_text(b, n);
             char *slug = make_slug(a->text);
             const char *s = arena_strdup(&b->arena, slug);
-            for (int k = 2; !strset_add(&slugs, s); k++)
-                s = arena_printf(&b->arena, "%s-%d", slug, k);
+            if (!strset_add(&slugs, s))
+                for (int *k = name_counter(b, 's', c->index, slug, 2); !strset_add(&slugs, s); ++*k)
+                    s = arena_printf(&b->arena, "%s-%d", slug, *k);
             a->slug = s;
             const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
             int explicit_ok = 0;
@@ -688,8 +704,9 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                                  explicit_id, idbase);
             }
             const char *id = idbase;
-            for (int k = 2; !strset_add(ids, id); k++)
-                id = arena_printf(&b->arena, "%s-%d", idbase, k);
+            if (!strset_add(ids, id))
+                for (int *k = name_counter(b, 'd', 0, idbase, 2); !strset_add(ids, id); ++*k)
+                    id = arena_printf(&b->arena, "%s-%d", idbase, *k);
             if (explicit_ok && id != idbase)
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
                              "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
@@ -706,10 +723,13 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *ps = other_slug(a->text, 1);
             const char *pid = ps;
             char *tmp = NULL;
-            for (int k = 1; strmap_get(&b->pandoc_ids, pid); k++) {
-                free(tmp);
-                tmp = xasprintf("%s-%d", ps, k);
-                pid = tmp;
+            if (strmap_get(&b->pandoc_ids, pid)) {
+                int *k = name_counter(b, 'p', 0, ps, 1); /* pandoc numbers from 1 */
+                for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
+                    free(tmp);
+                    tmp = xasprintf("%s-%d", ps, *k);
+                    pid = tmp;
+                }
             }
             strmap_put(&b->pandoc_ids, pid, (void *)id);
             add_anchor(b, c->index, 'a', pid, id);
@@ -869,10 +889,8 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
             diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
             goto out;
         }
-        target = -1;
-        for (int i = 0; i < b->nch; i++)
-            if (b->ch[i].src && !strcmp(b->ch[i].src, norm))
-                target = i;
+        const chapter *tc = strmap_get(&b->chapter_of, norm);
+        target = tc ? tc->index : -1;
         if (target < 0) {
             if (book_exists(b, norm))
                 diag_error(b->diag, c->diag_name, line, col,
@@ -989,9 +1007,13 @@ static void load_all(book *b)
     if (!b->meta.has_chapters)
         list_chapters(b, yaml_name);
     if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
-        diag_error(b->diag, yaml_name, 0, 0, "more than %d chapters", BOOK_MAX_CHAPTERS);
+        const chapter_spec *cs = &b->meta.chapters[BOOK_MAX_CHAPTERS];
+        diag_error(b->diag, yaml_name, cs->line, cs->col,
+                   "more than %d chapters, the limit of chapters in a book", BOOK_MAX_CHAPTERS);
         return;
     }
+    if (b->meta.nchapters == 0 && !b->meta.has_chapters)
+        return; /* the folder's chapters could not be listed */
     if (b->meta.date)
         meta_date_ok(b->meta.date, &b->date_epoch);
     b->build_epoch = b->date_epoch;
@@ -1021,19 +1043,15 @@ static void load_all(book *b)
     strset_add(&ids, "landmarks");
     strset_add(&ids, "page-list");
     if (b->meta.cover) {
+        /* the cover is not one of the chapters' images: kept apart */
         b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
-                                 b->meta.cover, &out_names);
+                                 b->meta.cover, &out_names, 0);
         if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
             diag_error(b->diag, yaml_name, b->meta.cover_line, b->meta.cover_col,
                        "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
+            free(b->cover->data);
+            free(b->cover->draw);
             b->cover = NULL;
-        }
-        /* the cover is not one of the chapters' images: keep it apart
-         * (it was loaded first, so it is the only resource so far) */
-        if (b->resources && b->resources == b->cover && !b->cover->next)
-            b->resources = NULL;
-        else if (b->resources && !b->cover) {
-            /* loaded but rejected: free it with the others */
         }
     }
     for (int i = 0; i < b->nch; i++)
@@ -1098,14 +1116,19 @@ void book_free(book *b)
         free(r->data);
         free(r->draw);
     }
-    if (b->cover && b->cover != b->resources)
+    if (b->cover) {
         free(b->cover->data);
+        free(b->cover->draw);
+    }
     for (size_t i = 0; i < b->nhtml; i++)
         xmlFreeNode(b->html[i]);
     free(b->html);
     free(b->dir_real);
     strmap_free(&b->anchors);
     strmap_free(&b->pandoc_ids);
+    strmap_free(&b->counters);
+    strmap_free(&b->chapter_of);
+    strmap_free(&b->resource_of);
     arena_free(&b->arena);
     free(b);
 }

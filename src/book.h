@@ -95,6 +95,10 @@ typedef struct book {
     const char *uuid;      /* identifier: meta.identifier or urn:uuid:... */
     strmap anchors;        /* "chapter\tname" and "\tname" -> heading id */
     strmap pandoc_ids;     /* pandoc-style ids in use (for their numbering) */
+    strmap counters;       /* where numbering of a repeated name goes on (book.c) */
+    strmap chapter_of;     /* chapter src -> its chapter */
+    strmap resource_of;    /* image src -> its resource (not the cover) */
+    resource *last_resource; /* the end of the list `resources` */
     struct _xmlNode **html; /* sanitised HTML blocks, freed by book_free */
     size_t nhtml, caphtml;
     /* in-memory books (fuzzing, tests): files looked up here instead */

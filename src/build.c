@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "pagemap.h"
 #include "pdf.h"
+#include "utf8.h"
 
 /* Debian's hyphenation dictionary for the book's language, or NULL. */
 static hyph *load_hyphenation(const char *lang)
@@ -155,6 +156,28 @@ static void *epub_thread(void *arg)
     return NULL;
 }
 
+/* Reports the fonts in which shaping met damaged glyph data (they were
+ * drawn as .notdef, so the outputs must not be published). Returns -1 if
+ * there was one. Every thread that shapes has ended. */
+static int report_damage(const style *s, const fontset *fs, diag *d)
+{
+    int rc = 0;
+    for (int r = 0; r < FONT_COUNT; r++) {
+        unsigned gid;
+        uint32_t cp;
+        if (!font_damaged(&fs->f[r], &gid, &cp))
+            continue;
+        char ch[8] = "";
+        if (cp >= 0x20 && cp != 0x7F && cp < 0x110000)
+            ch[utf8_encode(cp, ch)] = 0;
+        diag_error(d, s->file, s->font_line[r], s->font_col[r],
+                   "the font '%s' for '%s' is damaged: the data of glyph %u (for '%s', U+%04X) cannot be read",
+                   s->font_file[r], style_font_key(r), gid, ch, (unsigned)cp);
+        rc = -1;
+    }
+    return rc;
+}
+
 int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
 {
     memset(out, 0, sizeof *out);
@@ -183,6 +206,7 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
         env->fonts_loaded = 1;
     }
     const fontset *fsp = &env->fs;
+    fonts_damage_reset(fsp);
     if (o->epub && !b->cover) {
         cj = (cover_job){.b = b, .s = s, .fs = fsp};
         cj.w = o->cover_w > 0 ? o->cover_w : 1600;
@@ -247,6 +271,8 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     }
 done:
     cover_join(&cj);
+    if (env->fonts_loaded && report_damage(s, &env->fs, d) != 0)
+        rc = -1;
     if (cj.started && cj.png && env != &local) {
         /* keep the new cover for the next build */
         free(env->cover_png);

@@ -8,6 +8,7 @@
  */
 #include "epub.h"
 
+#include <hb.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -833,14 +834,15 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
             flen = pre->len[r];
             pre->data[r] = NULL; /* handed over */
         } else {
-            data = font_subset(s->font_path[r], cps, &flen);
-            if (!data)
-                data = read_file(s->font_path[r], 64u << 20, &flen);
-        }
-        if (!data) {
-            cpset_free(cps);
-            diag_error(d, s->font_path[r], 0, 0, "cannot read the font file");
-            goto done;
+            data = font_subset(s->font_blob[r], cps, &flen);
+            if (!data) {
+                /* the whole file, as the style read and checked it */
+                unsigned n = 0;
+                const char *bytes = hb_blob_get_data(s->font_blob[r], &n);
+                data = xmalloc(n + 1);
+                memcpy(data, bytes, n);
+                flen = n;
+            }
         }
         const char *href = arena_printf(&a, "fonts/%s", s->font_file[r]);
         ITEM(arena_printf(&a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
@@ -916,7 +918,7 @@ int epub_fonts_prepare(const book *b, const style *s, epub_fonts *f)
     for (int r = 0; r < FONT_COUNT; r++) {
         if (shares_file(s, r))
             continue;
-        f->data[r] = font_subset(s->font_path[r], f->cps, &f->len[r]);
+        f->data[r] = font_subset(s->font_blob[r], f->cps, &f->len[r]);
         if (!f->data[r]) {
             epub_fonts_free(f);
             return -1;

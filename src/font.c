@@ -12,9 +12,11 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 
 static int feature_any_script(hb_face_t *face, hb_tag_t feat)
@@ -29,6 +31,19 @@ static int feature_any_script(hb_face_t *face, hb_tag_t feat)
     return 0;
 }
 
+/* What shaping learnt about a font's glyphs: per glyph 0 (not yet met),
+ * GLYPH_OK or GLYPH_DAMAGED, and the first damaged glyph met in this build
+ * (id + 1, 0 for none). Relaxed atomics: two threads that meet a new glyph
+ * at once both check it and store the same answer. */
+enum { GLYPH_OK = 1, GLYPH_DAMAGED = 2 };
+
+struct font_health {
+    unsigned nglyphs;
+    atomic_uchar *state;
+    atomic_uint first_gid1;
+    atomic_uint first_cp;
+};
+
 int fonts_load(fontset *fs, const style *s, diag *d)
 {
     memset(fs, 0, sizeof *fs);
@@ -40,10 +55,15 @@ int fonts_load(fontset *fs, const style *s, diag *d)
     fs->ft_lib = lib;
     for (int r = 0; r < FONT_COUNT; r++) {
         gb_font *f = &fs->f[r];
-        /* the same file for two roles: share nothing, load twice (cheap) */
+        /* the same file for two roles: share the bytes, load the faces
+         * twice (cheap) */
+        f->blob = hb_blob_reference(s->font_blob[r]);
+        unsigned len = 0;
+        const char *data = hb_blob_get_data(f->blob, &len);
         FT_Face face;
-        if (FT_New_Face(lib, s->font_path[r], 0, &face)) {
-            diag_error(d, s->font_path[r], 0, 0, "cannot load the font (missing or corrupt file)");
+        if (!len || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &face)) {
+            diag_error(d, s->file, s->font_line[r], s->font_col[r], "the font '%s' for '%s' cannot be loaded",
+                       s->font_file[r], style_font_key(r));
             return -1;
         }
         f->ft_face = face;
@@ -53,15 +73,16 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
         f->cap_height = os2 && os2->version >= 2 && os2->sCapHeight ? os2->sCapHeight / f->upem : 0.7;
         f->x_height = os2 && os2->version >= 2 && os2->sxHeight ? os2->sxHeight / f->upem : 0.45;
-        hb_blob_t *blob = hb_blob_create_from_file(s->font_path[r]);
-        hb_face_t *hf = hb_face_create(blob, 0);
-        hb_blob_destroy(blob);
+        hb_face_t *hf = hb_face_create(f->blob, 0);
         f->hb = hb_font_create(hf);
         hb_font_set_scale(f->hb, (int)f->upem, (int)f->upem);
         f->has_onum = feature_any_script(hf, HB_TAG('o', 'n', 'u', 'm'));
         f->has_pnum = feature_any_script(hf, HB_TAG('p', 'n', 'u', 'm'));
         f->has_tnum = feature_any_script(hf, HB_TAG('t', 'n', 'u', 'm'));
         f->has_lnum = feature_any_script(hf, HB_TAG('l', 'n', 'u', 'm'));
+        f->health = xcalloc(1, sizeof *f->health);
+        f->health->nglyphs = hb_face_get_glyph_count(hf);
+        f->health->state = xcalloc(f->health->nglyphs + 1, sizeof *f->health->state);
         hb_face_destroy(hf);
         hb_font_make_immutable(f->hb);
         f->cairo = cairo_ft_font_face_create_for_ft_face(face, 0);
@@ -77,6 +98,10 @@ void fonts_free(fontset *fs)
             cairo_font_face_destroy(f->cairo);
         if (f->hb)
             hb_font_destroy(f->hb);
+        if (f->health) {
+            free(f->health->state);
+            free(f->health);
+        }
     }
     /* cairo may keep font faces alive in its caches until
      * cairo_debug_reset_static_data; FT faces go with the library. */
@@ -85,7 +110,54 @@ void fonts_free(fontset *fs)
             FT_Done_Face((FT_Face)fs->f[r].ft_face);
     if (fs->ft_lib)
         FT_Done_FreeType((FT_Library)fs->ft_lib);
+    for (int r = 0; r < FONT_COUNT; r++)
+        hb_blob_destroy(fs->f[r].blob); /* after the faces made from it */
     memset(fs, 0, sizeof *fs);
+}
+
+void fonts_damage_reset(const fontset *fs)
+{
+    for (int r = 0; r < FONT_COUNT; r++)
+        if (fs->f[r].health)
+            atomic_store_explicit(&fs->f[r].health->first_gid1, 0, memory_order_relaxed);
+}
+
+int font_damaged(const gb_font *f, unsigned *gid, uint32_t *cp)
+{
+    if (!f->health)
+        return 0;
+    unsigned g1 = atomic_load_explicit(&f->health->first_gid1, memory_order_relaxed);
+    if (!g1)
+        return 0;
+    *gid = g1 - 1;
+    *cp = atomic_load_explicit(&f->health->first_cp, memory_order_relaxed);
+    return 1;
+}
+
+/* Is glyph g readable? Checked once per glyph (HarfBuzz reads its outline,
+ * about 3 us), then remembered. */
+static int glyph_ok(const gb_font *f, hb_codepoint_t g, const char *text, size_t len, uint32_t cluster)
+{
+    font_health *h = f->health;
+    if (!h)
+        return 1;
+    if (g >= h->nglyphs)
+        return g == 0; /* out of range: never drawn */
+    unsigned char st = atomic_load_explicit(&h->state[g], memory_order_relaxed);
+    if (!st) {
+        hb_glyph_extents_t ext;
+        st = hb_font_get_glyph_extents(f->hb, g, &ext) ? GLYPH_OK : GLYPH_DAMAGED;
+        atomic_store_explicit(&h->state[g], st, memory_order_relaxed);
+    }
+    if (st == GLYPH_OK)
+        return 1;
+    unsigned none = 0;
+    int l;
+    uint32_t cp = cluster < len ? utf8_decode(text + cluster, len - cluster, &l) : 0;
+    if (atomic_compare_exchange_strong_explicit(&h->first_gid1, &none, g + 1, memory_order_relaxed,
+                                                memory_order_relaxed))
+        atomic_store_explicit(&h->first_cp, cp, memory_order_relaxed);
+    return 0;
 }
 
 int font_has(const gb_font *f, uint32_t cp)
@@ -136,7 +208,7 @@ void shape(const gb_font *f, double size, const char *text, size_t len, const ch
     out->cluster = xmalloc((n + 1) * sizeof *out->cluster);
     double k = size / f->upem, w = 0;
     for (unsigned i = 0; i < n; i++) {
-        out->gid[i] = info[i].codepoint;
+        out->gid[i] = glyph_ok(f, info[i].codepoint, text, len, info[i].cluster) ? info[i].codepoint : 0;
         out->cluster[i] = info[i].cluster;
         out->adv[i] = pos[i].x_advance * k;
         out->dx[i] = pos[i].x_offset * k;

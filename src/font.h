@@ -12,9 +12,13 @@
 #include "diag.h"
 #include "style.h"
 
+typedef struct font_health font_health;
+
 typedef struct gb_font {
-    void *ft_face;              /* FT_Face */
+    void *ft_face;              /* FT_Face, made from the bytes of blob */
+    hb_blob_t *blob;            /* a reference to the style's font bytes */
     hb_font_t *hb;
+    font_health *health;        /* which glyphs could be read (see shape) */
     cairo_font_face_t *cairo;
     double upem;                /* units per em */
     double ascender, descender; /* em fractions (descender negative) */
@@ -27,11 +31,23 @@ typedef struct fontset {
     gb_font f[FONT_COUNT];
 } fontset;
 
-/* Loads every font role of the style. Returns 0, or -1 after reporting the
- * font file that could not be read to d. fonts_free releases (also after
- * a failure). */
+/* Loads every font role of the style from the bytes style_load read and
+ * checked (the fontset keeps its own references: it may outlive the
+ * style). Returns 0, or -1 after reporting to d. fonts_free releases (also
+ * after a failure). */
 int fonts_load(fontset *fs, const style *s, diag *d);
 void fonts_free(fontset *fs);
+
+/* Damaged glyph data. shape() checks every glyph it returns the first time
+ * it meets it (HarfBuzz must be able to read its outline: cairo would embed
+ * what it cannot read, or fail when the PDF is finished) and returns
+ * .notdef (checked when the style was loaded) instead of a damaged one.
+ * fonts_damage_reset forgets what was met in earlier builds (the state of
+ * each glyph stays known); font_damaged returns 1 if shaping met a damaged
+ * glyph of f since then, with the first one's glyph id and the character
+ * it stood for. Thread-safe. */
+void fonts_damage_reset(const fontset *fs);
+int font_damaged(const gb_font *f, unsigned *gid, uint32_t *cp);
 
 /* Returns 1 if the font has a glyph for code point cp. */
 int font_has(const gb_font *f, uint32_t cp);

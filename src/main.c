@@ -25,6 +25,7 @@
 #include "book.h"
 #include "build.h"
 #include "diag.h"
+#include "path.h"
 #include "style.h"
 #include "util.h"
 
@@ -291,6 +292,25 @@ static char *data_dir(const char *bookdir, const char *sub)
     return xstrdup(sub);
 }
 
+/* A styles or fonts folder found in the book folder is part of the book:
+ * it must not lead out of it (a symbolic link). Returns 0, or -1 after
+ * reporting to d. */
+static int check_book_folder(const char *bookdir, const char *dir, diag *d)
+{
+    size_t bl = strlen(bookdir);
+    if (strncmp(dir, bookdir, bl) != 0 || dir[bl] != '/')
+        return 0; /* beside the program, or named on the command line */
+    char *book_real = realpath(bookdir, NULL), *real = realpath(dir, NULL);
+    int rc = 0;
+    if (book_real && real && !path_is_inside(book_real, real)) {
+        diag_error(d, dir, 0, 0, "the folder leads out of the book folder (a symbolic link to %s)", real);
+        rc = -1;
+    }
+    free(book_real);
+    free(real);
+    return rc;
+}
+
 /* The command line, parsed. */
 typedef struct cli {
     const char *bookdir, *outdir, *paper, *style_dir, *fonts_dir;
@@ -311,7 +331,11 @@ static int build_once(const cli *c, build_env *env)
     style st;
     char *sdir = c->style_dir ? xstrdup(c->style_dir) : data_dir(c->bookdir, "styles");
     char *fdir = c->fonts_dir ? xstrdup(c->fonts_dir) : data_dir(c->bookdir, "fonts");
-    int srd = style_load(&st, sdir, fdir, &sa, &d);
+    int srd = -1;
+    memset(&st, 0, sizeof st);
+    if ((c->style_dir || check_book_folder(c->bookdir, sdir, &d) == 0) &&
+        (c->fonts_dir || check_book_folder(c->bookdir, fdir, &d) == 0))
+        srd = style_load(&st, sdir, fdir, &sa, &d);
     if (srd == 0 && c->paper)
         style_set_paper(&st, c->paper);
 
@@ -361,6 +385,7 @@ static int build_once(const cli *c, build_env *env)
     build_out_free(&out);
     free(sdir);
     free(fdir);
+    style_free(&st);
     arena_free(&sa);
     book_free(b);
     diag_free(&d);

@@ -13,6 +13,7 @@ typedef struct ctx {
     arena *a;
     diag *d;
     int bad;
+    strmap chapter_line; /* chapter file -> its entry (duplicates in one look-up) */
 } ctx;
 
 #define LINE(n) ((int)(n)->start_mark.line + 1)
@@ -200,16 +201,16 @@ static void chapter_entry(ctx *c, meta *m, yaml_node_t *item)
     }
     if (!cs.file)
         return;
-    for (int i = 0; i < m->nchapters; i++) {
-        if (!strcmp(m->chapters[i].file, cs.file)) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)",
-                     cs.file, m->chapters[i].line);
-            err(c, item, "%s", msg);
-            return;
-        }
+    const chapter_spec *first = strmap_get(&c->chapter_line, cs.file);
+    if (first) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)", cs.file, first->line);
+        err(c, item, "%s", msg);
+        return;
     }
-    m->chapters[m->nchapters++] = cs;
+    m->chapters[m->nchapters] = cs;
+    strmap_put(&c->chapter_line, cs.file, &m->chapters[m->nchapters]);
+    m->nchapters++;
 }
 
 int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a, diag *d)
@@ -350,6 +351,7 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
         }
     }
 done:
+    strmap_free(&c.chapter_line);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     return c.bad ? -1 : 0;

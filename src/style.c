@@ -6,12 +6,15 @@
 #include <errno.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include <hb.h>
+#include <hb-ot.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <yaml.h>
+
+#include "path.h"
 
 typedef enum { T_FONT, T_COLOR, T_LENGTH, T_NUMBER, T_PT, T_PAPER } vtype;
 
@@ -128,32 +131,64 @@ static int parse_color(const char *v, rgb *c)
     return 0;
 }
 
-/* Reads the family name of a font file with FreeType. */
-static const char *family_of(const char *path, arena *a, const char **why)
+static const char *const font_keys[FONT_COUNT] = {
+    "fonts: body", "fonts: body-italic", "fonts: body-bold", "fonts: body-bold-italic",
+    "fonts: heading", "fonts: heading-regular", "fonts: heading-italic", "fonts: mono"};
+
+const char *style_font_key(int role)
 {
-    FT_Library lib;
-    if (FT_Init_FreeType(&lib)) {
-        *why = "cannot start FreeType";
+    return role >= 0 && role < FONT_COUNT ? font_keys[role] : "fonts";
+}
+
+/* Checks the bytes of a font file as both FreeType and HarfBuzz will use
+ * them, and reads its family name (into arena a). Returns NULL with *why
+ * when the font cannot serve. Only .notdef and a few common letters have
+ * their glyph data read here (every glyph would cost 20 ms a font); the
+ * glyphs a book uses are checked as they are shaped (font.c). */
+static const char *font_check(FT_Library lib, hb_blob_t *blob, arena *a, const char **why)
+{
+    unsigned len;
+    const char *data = hb_blob_get_data(blob, &len);
+    FT_Face face;
+    if (!len || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &face)) {
+        *why = "FreeType cannot open it (a truncated or corrupt file, or not a font)";
         return NULL;
     }
-    FT_Face face;
     const char *fam = NULL;
-    if (FT_New_Face(lib, path, 0, &face)) {
-        *why = "not a font file FreeType can read (corrupt or unsupported)";
+    hb_face_t *hf = hb_face_create(blob, 0);
+    hb_font_t *hb = hb_font_create(hf);
+    if (!face->family_name || !(face->face_flags & FT_FACE_FLAG_SCALABLE)) {
+        *why = "it is not a scalable font (an outline font: OpenType, TrueType)";
+    } else if (FT_Select_Charmap(face, FT_ENCODING_UNICODE) != 0) {
+        *why = "it has no Unicode character map (cmap table)";
+    } else if (hb_face_get_glyph_count(hf) == 0) {
+        *why = "HarfBuzz finds no glyphs in it";
     } else {
-        if (!face->family_name || !(face->face_flags & FT_FACE_FLAG_SCALABLE))
-            *why = "not a scalable font";
-        else
+        *why = NULL;
+        static const char probe[] = "\0aeoHT0";
+        for (size_t i = 0; i < sizeof probe - 1 && !*why; i++) {
+            hb_codepoint_t g = 0;
+            if (i > 0 && !hb_font_get_nominal_glyph(hb, (hb_codepoint_t)probe[i], &g))
+                continue;
+            hb_glyph_extents_t ext;
+            if (!hb_font_get_glyph_extents(hb, g, &ext) ||
+                FT_Load_Glyph(face, g, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) != 0)
+                *why = "the data of its glyphs cannot be read";
+        }
+        if (!*why)
             fam = arena_strdup(a, face->family_name);
-        FT_Done_Face(face);
     }
-    FT_Done_FreeType(lib);
+    hb_font_destroy(hb);
+    hb_face_destroy(hf);
+    FT_Done_Face(face);
     return fam;
 }
 
 typedef struct walkctx {
     style *s;
     const char *file, *fonts_dir;
+    const char *fonts_real; /* the fonts folder's real path, NULL if missing */
+    FT_Library ft;
     arena *a;
     diag *d;
     int bad;
@@ -232,19 +267,44 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
             why = "a font is a file name in the fonts folder (no '/')";
             break;
         }
-        const char *path = arena_printf(w->a, "%s/%s", w->fonts_dir, val);
-        struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
+        int r = p->index;
+        w->s->font_line[r] = line;
+        w->s->font_col[r] = col;
+        for (int q = 0; q < FONT_COUNT; q++) {
+            if (q != r && w->s->font_blob[q] && !strcmp(w->s->font_file[q], val)) {
+                /* another role's file: read and checked once */
+                w->s->font_file[r] = w->s->font_file[q];
+                w->s->font_path[r] = w->s->font_path[q];
+                w->s->font_family[r] = w->s->font_family[q];
+                w->s->font_blob[r] = hb_blob_reference(w->s->font_blob[q]);
+                return;
+            }
+        }
+        char whyr[PATH_WHY];
+        size_t flen = 0;
+        char *data = path_read(w->fonts_real, w->fonts_dir, "fonts folder", val, FONT_MAX_FILE, &flen, whyr);
+        if (!data) {
+            if (!strcmp(whyr, "no such file"))
+                diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
+            else
+                diag_error(w->d, w->file, line, col, "the font '%s' for '%s' cannot be read: %s", val,
+                           style_font_key(r), whyr);
             w->bad = 1;
             return;
         }
-        const char *fam = family_of(path, w->a, &why);
-        if (!fam)
-            break;
-        w->s->font_file[p->index] = val;
-        w->s->font_path[p->index] = path;
-        w->s->font_family[p->index] = fam;
+        hb_blob_t *blob = hb_blob_create(data, (unsigned)flen, HB_MEMORY_MODE_READONLY, data, free);
+        const char *fam = font_check(w->ft, blob, w->a, &why);
+        if (!fam) {
+            hb_blob_destroy(blob);
+            diag_error(w->d, w->file, line, col, "the font '%s' for '%s' is damaged: %s", val,
+                       style_font_key(r), why);
+            w->bad = 1;
+            return;
+        }
+        w->s->font_file[r] = val;
+        w->s->font_path[r] = arena_printf(w->a, "%s/%s", w->fonts_dir, val);
+        w->s->font_family[r] = fam;
+        w->s->font_blob[r] = blob;
         break;
     }
     case T_COLOR:
@@ -351,17 +411,41 @@ static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
     return bad ? -1 : 0;
 }
 
+void style_free(style *s)
+{
+    for (int r = 0; r < FONT_COUNT; r++) {
+        hb_blob_destroy(s->font_blob[r]); /* NULL-safe */
+        s->font_blob[r] = NULL;
+    }
+}
+
 int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag *d)
 {
     defaults(s);
     const char *file = arena_printf(a, "%s/style.yaml", dir);
-    size_t len;
-    char *text = read_file(file, 1 << 20, &len);
-    if (!text) {
-        diag_error(d, file, 0, 0, "cannot read the style: %s", strerror(errno));
+    s->file = file;
+    char *dir_real = realpath(dir, NULL);
+    if (!dir_real) {
+        diag_error(d, dir, 0, 0, "cannot read the style folder: %s", strerror(errno));
         return -1;
     }
-    walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .a = a, .d = d};
+    size_t len;
+    char why[PATH_WHY];
+    char *text = path_read(dir_real, dir, "style folder", "style.yaml", STYLE_MAX_FILE, &len, why);
+    if (!text) {
+        diag_error(d, file, 0, 0, "cannot read the style: %s", why);
+        free(dir_real);
+        return -1;
+    }
+    char *fonts_real = realpath(fonts_dir, NULL);
+    walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .fonts_real = fonts_real, .a = a, .d = d};
+    if (FT_Init_FreeType(&w.ft)) {
+        diag_error(d, NULL, 0, 0, "cannot initialise FreeType");
+        free(text);
+        free(fonts_real);
+        free(dir_real);
+        return -1;
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_parser_initialize(&parser);
@@ -371,6 +455,9 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
                    "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
         yaml_parser_delete(&parser);
         free(text);
+        FT_Done_FreeType(w.ft);
+        free(fonts_real);
+        free(dir_real);
         return -1;
     }
     const char **names = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *names);
@@ -417,6 +504,8 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     free(text);
+    FT_Done_FreeType(w.ft);
+    free(fonts_real);
     /* every font role is required */
     for (int r = 0; r < FONT_COUNT; r++) {
         if (!s->font_path[r] && !w.bad) {
@@ -426,8 +515,10 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
             w.bad = 1;
         }
     }
-    if (w.bad)
+    if (w.bad) {
+        free(dir_real);
         return -1;
+    }
     /* font families as CSS variables */
     static const char *const famvars[FONT_COUNT] = {
         "fonts-body-family", NULL, NULL, NULL, "fonts-heading-family", NULL, NULL, "fonts-mono-family"};
@@ -442,9 +533,10 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
     s->var_values = values;
     s->nvars = nv;
     const char *cssfile = arena_printf(a, "%s/epub.css", dir);
-    char *tmpl = read_file(cssfile, 1 << 20, &len);
+    char *tmpl = path_read(dir_real, dir, "style folder", "epub.css", STYLE_MAX_FILE, &len, why);
+    free(dir_real);
     if (!tmpl) {
-        diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", strerror(errno));
+        diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", why);
         return -1;
     }
     int rc = fill_css(s, tmpl, len, cssfile, names, values, nv, a, d);

@@ -14,6 +14,8 @@
 #include "diag.h"
 #include "util.h"
 
+struct hb_blob_t;
+
 typedef enum {
     FONT_BODY, FONT_BODY_ITALIC, FONT_BODY_BOLD, FONT_BODY_BOLD_ITALIC,
     FONT_HEADING, FONT_HEADING_REGULAR, FONT_HEADING_ITALIC, FONT_MONO,
@@ -31,10 +33,21 @@ typedef struct rgb {
 
 #define STYLE_THEMES 9
 
+/* Limits of the style's files (documented in README.md). */
+#define STYLE_MAX_FILE (1u << 20)  /* style.yaml, epub.css */
+#define FONT_MAX_FILE (64u << 20)  /* one font file */
+
 typedef struct style {
+    const char *file;                    /* style.yaml, as messages name it */
     const char *font_file[FONT_COUNT];   /* file names in the fonts folder */
     const char *font_path[FONT_COUNT];   /* full paths */
     const char *font_family[FONT_COUNT]; /* family names read from the files */
+    /* the font files' bytes, read once and checked (FreeType opens them,
+     * they have glyphs, a Unicode cmap, a readable .notdef); shared by
+     * roles that name the same file; owned by the style (style_free),
+     * fonts_load takes references */
+    struct hb_blob_t *font_blob[FONT_COUNT];
+    int font_line[FONT_COUNT], font_col[FONT_COUNT]; /* the value in style.yaml */
     rgb text, muted, accent, link, rule, code_bg;
     rgb theme[STYLE_THEMES];
     int ntheme;                           /* themes defined */
@@ -55,8 +68,15 @@ typedef struct style {
 } style;
 
 /* Loads dir/style.yaml and dir/epub.css, checking font files in fonts_dir.
- * Strings live in arena a. Returns 0, or -1 after reporting errors to d. */
+ * Every file is read through path_read: a symbolic link that leads out of
+ * its folder (dir for the style, fonts_dir for the fonts) is an error.
+ * Strings live in arena a; the font bytes until style_free (call it also
+ * after a failure). Returns 0, or -1 after reporting errors to d. */
 int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag *d);
+void style_free(style *s);
+
+/* The role's key as style.yaml writes it ("fonts: body-italic"). */
+const char *style_font_key(int role);
 
 /* Converts a length to points for body size `size`. */
 double style_pt(length l, double size);

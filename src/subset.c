@@ -62,13 +62,11 @@ int cpset_covers(const cpset *big, const cpset *small)
     return hb_set_is_subset(small->set, big->set) ? 1 : 0;
 }
 
-char *font_subset(const char *path, const cpset *s, size_t *len)
+char *font_subset(hb_blob_t *blob, const cpset *s, size_t *len)
 {
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob)
         return NULL;
     hb_face_t *face = hb_face_create(blob, 0);
-    hb_blob_destroy(blob);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     char *out = NULL;
     if (in) {

@@ -10,6 +10,7 @@
 
 /* A set of Unicode code points. */
 typedef struct cpset cpset;
+struct hb_blob_t;
 
 cpset *cpset_new(void);
 /* Adds every code point of a UTF-8 buffer (invalid bytes are skipped). */
@@ -20,9 +21,10 @@ void cpset_union(cpset *dst, const cpset *src);
 /* Returns 1 if every code point of small is in big. */
 int cpset_covers(const cpset *big, const cpset *small);
 
-/* Subsets the font file at path to the code points of s. Returns a new
- * buffer (caller frees) and its length, or NULL if HarfBuzz cannot subset
- * the font (the caller then embeds the whole file). */
-char *font_subset(const char *path, const cpset *s, size_t *len);
+/* Subsets the font file (its bytes in blob, as the style read them) to the
+ * code points of s. Returns a new buffer (caller frees) and its length, or
+ * NULL if HarfBuzz cannot subset the font (the caller then embeds the
+ * whole file). */
+char *font_subset(struct hb_blob_t *blob, const cpset *s, size_t *len);
 
 #endif

@@ -277,36 +277,44 @@ void arena_free(arena *a)
 
 char *read_file(const char *path, size_t limit, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
+    char *data = read_fd(fd, limit, len);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return data;
+}
+
+char *read_fd(int fd, size_t limit, size_t *len)
+{
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
+    if (fstat(fd, &st) != 0)
         return NULL;
-    }
     if (S_ISDIR(st.st_mode)) {
-        close(fd);
         errno = EISDIR;
         return NULL;
     }
-    buf b = {0};
-    if (S_ISREG(st.st_mode) && (size_t)st.st_size > limit) {
-        close(fd);
+    if (!S_ISREG(st.st_mode)) {
+        errno = ENODEV; /* a pipe, a device or a socket: never read */
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > limit) {
         errno = EFBIG;
         return NULL;
     }
-    buf_reserve(&b, S_ISREG(st.st_mode) ? (size_t)st.st_size : 4096);
+    buf b = {0};
+    buf_reserve(&b, (size_t)st.st_size + 1);
     for (;;) {
-        buf_reserve(&b, 65536);
+        if (b.cap - b.len < 2)
+            buf_reserve(&b, 65536);
         ssize_t r = read(fd, b.data + b.len, b.cap - b.len - 1);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             int e = errno;
-            close(fd);
             buf_free(&b);
             errno = e;
             return NULL;
@@ -314,14 +322,12 @@ char *read_file(const char *path, size_t limit, size_t *len)
         if (r == 0)
             break;
         b.len += (size_t)r;
-        if (b.len > limit) {
-            close(fd);
+        if (b.len > limit) { /* the file grew while it was read */
             buf_free(&b);
             errno = EFBIG;
             return NULL;
         }
     }
-    close(fd);
     b.data[b.len] = 0;
     return buf_detach(&b, len);
 }

@@ -59,10 +59,15 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_free(arena *a);
 
-/* Reads a whole file into a new NUL-terminated buffer (caller frees).
- * Returns NULL and sets errno on failure, or when the file is larger than
- * `limit` bytes (errno = EFBIG). */
+/* Reads a whole regular file into a new NUL-terminated buffer (caller
+ * frees). Returns NULL and sets errno on failure: EISDIR for a folder,
+ * ENODEV for anything else that is not a regular file (a named pipe is
+ * opened without blocking and never read), EFBIG when the file is larger
+ * than `limit` bytes. Files the book names go through path_read, which
+ * also keeps them inside their folder. */
 char *read_file(const char *path, size_t limit, size_t *len);
+/* The same for an open file descriptor (not closed). */
+char *read_fd(int fd, size_t limit, size_t *len);
 
 /* True if s ends with suffix. */
 int ends_with(const char *s, const char *suffix);

@@ -198,7 +198,7 @@ static int build_book(const char *const *names, const char *const *data, int n, 
         lens[i] = strlen(data[i]);
     diag d = {0};
     book *b = book_load_mem(names, data, lens, (size_t)n, &d);
-    style s;
+    style s = {0};
     arena a = {0};
     int rc = -1;
     char nt[8];
@@ -213,6 +213,7 @@ static int build_book(const char *const *names, const char *const *data, int n, 
             printf("# %s\n", d.v[i].msg);
     unsetenv("GOODIEBAG_THREADS");
     book_free(b);
+    style_free(&s);
     arena_free(&a);
     diag_free(&d);
     return rc;
