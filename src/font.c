@@ -12,7 +12,9 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
+#include FT_MODULE_H
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,43 @@ struct font_health {
     atomic_uint first_gid1;
     atomic_uint first_cp;
 };
+
+/* What a cairo font face keeps alive: cairo holds faces in its caches after
+ * we drop them and finds them again by the FT_Face's address, so the face,
+ * its library and its bytes must live until cairo lets go of the face (a
+ * face freed earlier could be found again by a later build's new face at the
+ * same address, with the old face's metrics). */
+typedef struct face_owner {
+    FT_Library lib;
+    FT_Face face;
+    hb_blob_t *blob;
+} face_owner;
+
+static void face_owner_free(void *p)
+{
+    face_owner *o = p;
+    FT_Done_Face(o->face);
+    FT_Done_Library(o->lib);
+    hb_blob_destroy(o->blob);
+    free(o);
+}
+
+static const cairo_user_data_key_t face_owner_key;
+
+/* Returns a cairo font face for face that owns face, a reference to lib and
+ * one to blob. */
+static cairo_font_face_t *cairo_face_owning(FT_Library lib, FT_Face face, hb_blob_t *blob)
+{
+    cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(face, 0);
+    face_owner *o = xmalloc(sizeof *o);
+    *o = (face_owner){lib, face, hb_blob_reference(blob)};
+    FT_Reference_Library(lib);
+    if (cairo_font_face_set_user_data(cf, &face_owner_key, o, face_owner_free) != CAIRO_STATUS_SUCCESS) {
+        fprintf(stderr, "goodiebag: out of memory\n");
+        exit(3);
+    }
+    return cf;
+}
 
 int fonts_load(fontset *fs, const style *s, diag *d)
 {
@@ -85,7 +124,7 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         f->health->state = xcalloc(f->health->nglyphs + 1, sizeof *f->health->state);
         hb_face_destroy(hf);
         hb_font_make_immutable(f->hb);
-        f->cairo = cairo_ft_font_face_create_for_ft_face(face, 0);
+        f->cairo = cairo_face_owning(lib, face, f->blob);
     }
     return 0;
 }
@@ -103,13 +142,13 @@ void fonts_free(fontset *fs)
             free(f->health);
         }
     }
-    /* cairo may keep font faces alive in its caches until
-     * cairo_debug_reset_static_data; FT faces go with the library. */
+    /* A face that became a cairo face is freed with it (face_owner); the
+     * library goes when its last face does. */
     for (int r = 0; r < FONT_COUNT; r++)
-        if (fs->f[r].ft_face)
+        if (fs->f[r].ft_face && !fs->f[r].cairo)
             FT_Done_Face((FT_Face)fs->f[r].ft_face);
     if (fs->ft_lib)
-        FT_Done_FreeType((FT_Library)fs->ft_lib);
+        FT_Done_Library((FT_Library)fs->ft_lib);
     for (int r = 0; r < FONT_COUNT; r++)
         hb_blob_destroy(fs->f[r].blob); /* after the faces made from it */
     memset(fs, 0, sizeof *fs);
