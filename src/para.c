@@ -697,6 +697,48 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
     shaped_free(&sh);
 }
 
+/* The code point libunibreak is given for cp. libunibreak (Debian 12's
+ * 1.1, LINEBREAK_VERSION 0x0202) knows the class RI of the regional
+ * indicators (U+1F1E6..U+1F1FF, the letters of flag emoji) but has no row
+ * for it in its pair table: the first RI aborts the program
+ * (`lbcNew <= LBP_JT'). And U+FFFF is its end-of-text mark. So RI is given
+ * as what UAX #14 (LB30a) makes of it: the first of each pair an
+ * ideograph (breaks on either side), the second a combining mark (no break
+ * inside the pair); U+FFFF as U+FFFD. Every other code point, assigned or
+ * not, goes through unchanged (tests/test_linebreaks.c tries them all). */
+static uint32_t lb_char(uint32_t cp, int *ri_odd)
+{
+    if (cp >= 0x1F1E6 && cp <= 0x1F1FF) {
+        *ri_odd = !*ri_odd;
+        return *ri_odd ? 0x2E80 : 0x0300;
+    }
+    *ri_odd = 0;
+    return cp == 0xFFFF ? 0xFFFD : cp;
+}
+
+void para_linebreaks(const char *s, size_t len, const char *lang, char *brks)
+{
+    if (!len)
+        return;
+    /* our decoder, not libunibreak's: invalid bytes are one U+FFFD each,
+     * the same characters the shaping sees */
+    uint32_t *u = xmalloc(len * sizeof *u);
+    size_t n = 0;
+    int ri = 0, l;
+    for (size_t i = 0; i < len; i += (size_t)l)
+        u[n++] = lb_char(utf8_decode(s + i, len - i, &l), &ri);
+    char *cb = xmalloc(n);
+    set_linebreaks_utf32((const utf32_t *)u, n, lang, cb);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        utf8_decode(s + i, len - i, &l);
+        memset(brks + i, LINEBREAK_INSIDEACHAR, (size_t)l - 1);
+        brks[i + (size_t)l - 1] = cb[k++];
+    }
+    free(cb);
+    free(u);
+}
+
 int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline **out)
 {
     builder b = {.c = c, .o = o, .sp = sp, .nsp = nsp};
@@ -721,8 +763,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     const char *T = b.T.data;
     size_t len = b.T.len;
     char *brks = xmalloc(len + 1);
-    if (len)
-        set_linebreaks_utf8((const utf8_t *)T, len, o->lang, brks);
+    para_linebreaks(T, len, o->lang, brks);
 
     /* words and spaces */
     size_t i = 0;
