@@ -264,10 +264,9 @@ static const char *out_name_for(book *b, const char *src, strset *used)
     }
     if (nm.len == 5)
         buf_puts(&nm, "chapter");
-    const char *base = arena_strdup(&b->arena, nm.data);
-    const char *name = arena_printf(&b->arena, "%s.xhtml", base);
-    for (int k = 2; !strset_add(used, name); k++)
-        name = arena_printf(&b->arena, "%s-%d.xhtml", base, k);
+    const char *first = arena_printf(&b->arena, "%s.xhtml", nm.data);
+    buf_putc(&nm, '-');
+    const char *name = strset_add_numbered(used, &b->arena, first, nm.data, ".xhtml");
     buf_free(&nm);
     return name;
 }
@@ -461,9 +460,9 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
                  ch == '-' || ch == '_' || ch == '.';
         buf_putc(&nm, ok ? ch : '-');
     }
-    const char *name = arena_strdup(&b->arena, nm.data);
-    for (int k = 2; !strset_add(out_names, name); k++)
-        name = arena_printf(&b->arena, "images/%d-%s", k, nm.data + 7);
+    char *post = xasprintf("-%s", nm.data + 7);
+    const char *name = strset_add_numbered(out_names, &b->arena, nm.data, "images/", post);
+    free(post);
     buf_free(&nm);
     r->out_name = name;
     free(norm);
@@ -624,9 +623,9 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *explicit_id = take_attributes(n);
             a->text = node_text(b, n);
             char *slug = make_slug(a->text);
-            const char *s = arena_strdup(&b->arena, slug);
-            for (int k = 2; !strset_add(&slugs, s); k++)
-                s = arena_printf(&b->arena, "%s-%d", slug, k);
+            char *pre = xasprintf("%s-", slug);
+            const char *s = strset_add_numbered(&slugs, &b->arena, slug, pre, "");
+            free(pre);
             a->slug = s;
             const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
             int explicit_ok = 0;
@@ -646,10 +645,10 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                                  "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
                                  explicit_id, idbase);
             }
-            const char *id = idbase;
-            for (int k = 2; !strset_add(ids, id); k++)
-                id = arena_printf(&b->arena, "%s-%d", idbase, k);
-            if (explicit_ok && id != idbase)
+            char *idpre = xasprintf("%s-", idbase);
+            const char *id = strset_add_numbered(ids, &b->arena, idbase, idpre, "");
+            free(idpre);
+            if (explicit_ok && strcmp(id, idbase))
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
                              "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
             a->id = id;
@@ -665,9 +664,19 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *ps = other_slug(a->text, 1);
             const char *pid = ps;
             char *tmp = NULL;
-            for (int k = 1; strmap_get(&b->pandoc_ids, pid); k++) {
+            /* the number to try next for this identifier, under a key no
+             * identifier has ("\1" + it): n equal headings take n steps */
+            char *nk = xasprintf("\x01%s", ps);
+            long *next = strmap_get(&b->pandoc_ids, nk);
+            if (!next) {
+                next = arena_alloc(&b->arena, sizeof *next);
+                *next = 1;
+                strmap_put(&b->pandoc_ids, nk, next);
+            }
+            free(nk);
+            while (strmap_get(&b->pandoc_ids, pid)) {
                 free(tmp);
-                tmp = xasprintf("%s-%d", ps, k);
+                tmp = xasprintf("%s-%ld", ps, (*next)++);
                 pid = tmp;
             }
             strmap_put(&b->pandoc_ids, pid, (void *)id);

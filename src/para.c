@@ -158,10 +158,8 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     snprintf(key, sizeof key, "%s:%X", b->o->file ? b->o->file : "", cp);
     if (b->c->warned && strset_has(b->c->warned, key))
         return want;
-    if (b->c->warned) {
-        char *k = arena_strdup(b->c->a, key);
-        strset_add(b->c->warned, k);
-    }
+    if (b->c->warned)
+        strset_add(b->c->warned, key);
     char ch[8] = {0};
     utf8_encode(cp, ch);
     (void)t_off;
