@@ -1140,7 +1140,9 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
 }
 
 
-/* A single line of text at a position (front matter, running heads). */
+/* Lines of text at a position (front matter, table of contents); lines
+ * whose baseline would pass the page's bottom edge are not drawn (a title
+ * of any length stays on its page; the EPUB and the chapter keep it whole). */
 static double text_line(lay *L, page *pg, const char *text, int font, double size, rgb color, double x,
                         double baseline, align_mode al, double measure, int artifact)
 {
@@ -1155,7 +1157,7 @@ static double text_line(lay *L, page *pg, const char *text, int font, double siz
     pline *lines;
     int nl = para_break(&L->pc, &sp, 1, &o, &lines);
     double y = baseline;
-    for (int i = 0; i < nl; i++) {
+    for (int i = 0; i < nl && y <= L->out->height; i++) {
         size_t before = pg->n;
         emit_line(L, pg, &lines[i], x, y);
         for (size_t k = before; k < pg->n; k++)
@@ -1437,8 +1439,23 @@ static void toc_pages(lay *L, const strmap *dests, const char *const *body_label
 
 /* One shaped line (no breaking) in a single style; returns its width and
  * the line in *out. */
+/* The text as one line no wider than the measure: returns its width, or
+ * -1 when it is wider. Text far wider than the measure is refused by a
+ * sum of advances that stops at the measure, before any shaping (a title
+ * of a megabyte costs the same on each page as one of a line). */
 static double one_line(lay *L, const char *text, int font, double size, rgb color, int tabular, pline **out)
 {
+    const gb_font *f = &L->fs->f[font];
+    double est = 0;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len && est <= 2 * L->measure;) {
+        int l;
+        uint32_t cp = utf8_decode(text + i, len - i, &l);
+        est += font_has(f, cp) ? font_advance(f, size, cp) : 0.5 * size;
+        i += (size_t)l;
+    }
+    if (est > 2 * L->measure)
+        return -1;
     span sp;
     memset(&sp, 0, sizeof sp);
     sp.text = text;
@@ -1447,8 +1464,8 @@ static double one_line(lay *L, const char *text, int font, double size, rgb colo
     sp.st.size = size;
     sp.st.color = color;
     sp.st.tabular = tabular;
-    para_opts o = popts(L, 1e5, ALIGN_LEFT, 0);
-    if (para_break(&L->pc, &sp, 1, &o, out) < 1)
+    para_opts o = popts(L, 2 * L->measure, ALIGN_LEFT, 0);
+    if (para_break(&L->pc, &sp, 1, &o, out) != 1)
         return -1;
     return (*out)[0].width;
 }
@@ -1485,7 +1502,7 @@ static void page_foot(lay *L, page *pg)
     double bw = one_line(L, b->meta.title, FONT_HEADING_REGULAR, hs, L->s->muted, 0, &bt);
     double cw = ch ? one_line(L, ch->title, FONT_HEADING_REGULAR, hs, accent, 0, &ct) : -1;
     double gap = L->size * 1.2;
-    if (cw >= 0 && bw + gap + cw <= room) {
+    if (cw >= 0 && bw >= 0 && bw + gap + cw <= room) {
         emit_artifact_line(L, pg, bt, x0, base);
         emit_artifact_line(L, pg, ct, x0 + bw + gap, base);
     } else if (cw >= 0 && cw <= room) {

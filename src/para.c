@@ -341,10 +341,21 @@ static void emit_word(builder *b, size_t w0, size_t w1)
         }
     }
     if (wordw > b->o->measure * (code ? 0.95 : 0.6)) {
-        /* emergency: anywhere between characters */
+        /* emergency: anywhere between characters; in a word of several
+         * lines' width only every sixteenth of a line (each breakpoint
+         * costs the breaker work for every line it can end: one word of a
+         * megabyte took minutes) */
+        double step = wordw > 4 * b->o->measure ? b->o->measure / 16 : 0, run = 0;
         for (size_t k = w0 + 1; k < w1; k++) {
             if (((unsigned char)T[k] & 0xC0) == 0x80)
                 continue;
+            if (step > 0) {
+                const tstyle *ks = &b->sp[b->span_at[k - 1]].st;
+                run += font_advance(&b->c->fs->f[ks->font], ks->size, last_char(T + w0, k - w0));
+                if (run < step)
+                    continue;
+                run = 0;
+            }
             GROW(bp, capbp, nbp + 1);
             bp[nbp++] = (bpt){k, code ? 900 : 3000, 0, 0};
         }
@@ -695,6 +706,78 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
     shaped_free(&sh);
 }
 
+/* Items per piece of a very long paragraph (see break_items). */
+#define KP_CHUNK 6000
+
+static void append_lines(kp_result *all, const kp_result *r, int upto, int offset)
+{
+    all->breaks = xrealloc(all->breaks, (size_t)(all->nlines + upto + 1) * sizeof *all->breaks);
+    all->ratios = xrealloc(all->ratios, (size_t)(all->nlines + upto + 1) * sizeof *all->ratios);
+    for (int q = 0; q < upto; q++) {
+        all->breaks[all->nlines] = r->breaks[q] + offset;
+        all->ratios[all->nlines++] = r->ratios[q];
+    }
+}
+
+/* kp_break over a paragraph of any length. Active breakpoints grow with
+ * the items a line can hold and every pass revisits them, so a paragraph
+ * of megabytes (or one unbreakable word broken between each two
+ * characters) took minutes and gigabytes. Beyond 2 * KP_CHUNK items it is
+ * broken in windows: the next 2 * KP_CHUNK items end as a paragraph, the
+ * lines that end in the first half are kept, and the next window starts at
+ * the first box after the last kept break. Optimal within each window;
+ * paragraphs of normal length are broken exactly as before. */
+static int break_items(const kp_item *items, int n, const double *widths, const kp_params *prm, kp_result *res)
+{
+    if (n <= 2 * KP_CHUNK)
+        return kp_break(items, n, widths, 2, prm, res);
+    memset(res, 0, sizeof *res);
+    kp_item *w = xmalloc((2 * KP_CHUNK + 3) * sizeof *w);
+    int start = 0, first = 1;
+    while (start < n) {
+        kp_result r;
+        int len = n - start, last = len <= 2 * KP_CHUNK;
+        if (!last) {
+            len = 2 * KP_CHUNK;
+            memcpy(w, items + start, (size_t)len * sizeof *w);
+            w[len] = mk(KP_PENALTY, 0, 0, 0, KP_INF, 0);
+            w[len + 1] = mk(KP_GLUE, 0, 1e7, 0, 0, 0);
+            w[len + 2] = mk(KP_PENALTY, 0, 0, 0, -KP_INF, 0);
+        }
+        if (kp_break(last ? items + start : w, last ? len : len + 3, first ? widths : widths + 1, first ? 2 : 1, prm,
+                     &r) < 0) {
+            free(w);
+            kp_result_free(res);
+            return -1;
+        }
+        if (last) {
+            append_lines(res, &r, r.nlines, start);
+            kp_result_free(&r);
+            break;
+        }
+        int keep = 0;
+        while (keep < r.nlines && r.breaks[keep] < KP_CHUNK)
+            keep++;
+        if (!keep)
+            keep = 1;
+        if (r.breaks[keep - 1] >= len) /* the whole window is one line */
+            r.breaks[keep - 1] = len - 1;
+        append_lines(res, &r, keep, start);
+        int next = start + r.breaks[keep - 1] + 1;
+        kp_result_free(&r);
+        while (next < n && items[next].type != KP_BOX)
+            next++;
+        if (next >= n) { /* only discardable items left: they end the last line */
+            res->breaks[res->nlines - 1] = n - 1;
+            break;
+        }
+        start = next;
+        first = 0;
+    }
+    free(w);
+    return 0;
+}
+
 /* The code point libunibreak is given for cp. libunibreak (Debian 12's
  * 1.1, LINEBREAK_VERSION 0x0202) knows the class RI of the regional
  * indicators (U+1F1E6..U+1F1FF, the letters of flag emoji) but has no row
@@ -878,7 +961,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         res.breaks[0] = (int)b.n - 1;
         res.ratios[0] = 0;
     }
-    if (one_line || kp_break(b.items, (int)b.n, widths, 2, &prm, &res) == 0) {
+    if (one_line || break_items(b.items, (int)b.n, widths, &prm, &res) == 0) {
         nlines = res.nlines;
         lines = arena_alloc(c->a, (size_t)(nlines + 1) * sizeof *lines);
         size_t start = 0;
