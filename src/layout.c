@@ -316,6 +316,31 @@ typedef struct ctx {      /* container context while walking */
     int prev_para;        /* the previous block here was a paragraph */
 } ctx;
 
+/* The indent of a list item or block quote inside one at `indent`: never
+ * negative, and never leaving less than a quarter of the text width (or
+ * 6 em) for the text, so that no indent or nesting depth can make text
+ * vanish or leave the page; the first time a chapter reaches that floor it
+ * says so at the node. */
+static double nest_indent(lay *L, double indent, double step, cmark_node *n, int *warned)
+{
+    double min_w = fmin(L->measure * 0.25, 6 * L->size);
+    double max_indent = L->measure - min_w;
+    double v = indent + step;
+    if (v < 0)
+        v = 0;
+    if (v > max_indent) {
+        v = max_indent > indent ? max_indent : indent;
+        if (!*warned) {
+            *warned = 1;
+            diag_warning(L->d, L->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+                         "lists and quotes nested here would leave the text less than %.0f pt; in the PDF "
+                         "they are indented no further",
+                         min_w);
+        }
+    }
+    return v;
+}
+
 static para_opts popts(lay *L, double measure, align_mode al, int hyphen)
 {
     para_opts o;
@@ -731,6 +756,7 @@ static void chapter_blocks(lay *L, int ci)
     cmark_event_type ev;
     double list_ind = style_pt(L->s->list_indent, L->size);
     double quote_ind = style_pt(L->s->quote_indent, L->size);
+    int narrow_warned = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
@@ -759,7 +785,7 @@ static void chapter_blocks(lay *L, int ci)
                 vspace(L, L->lh * 0.4);
                 stack[sp + 1] = *c;
                 sp++;
-                stack[sp].indent = c->indent + quote_ind;
+                stack[sp].indent = nest_indent(L, c->indent, quote_ind, n, &narrow_warned);
                 if (stack[sp].nbars < MAX_BARS)
                     stack[sp].bars[stack[sp].nbars++] = c->indent + quote_ind * 0.45;
                 stack[sp].prev_para = 0;
@@ -786,7 +812,7 @@ static void chapter_blocks(lay *L, int ci)
             if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
                 stack[sp + 1] = *c;
                 sp++;
-                stack[sp].indent = c->indent + list_ind;
+                stack[sp].indent = nest_indent(L, c->indent, list_ind, n, &narrow_warned);
                 stack[sp].prev_para = 0;
                 stack[sp].is_list = 0;
                 double lx = 0;
