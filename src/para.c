@@ -706,6 +706,38 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
     shaped_free(&sh);
 }
 
+/* Says once per file (the first paragraph that has it) that the text has
+ * a right-to-left script: the PDF sets every line left to right, so such
+ * words show their letters in reverse order and text extraction gives them
+ * reversed; the EPUB (HTML, bidirectional in every reader) is not affected. */
+static void warn_rtl(builder *b, const char *T, size_t len)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    int l;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        uint32_t cp = utf8_decode(T + i, len - i, &l);
+        if (cp < 0x590)
+            continue;
+        hb_script_t sc = hb_unicode_script(uf, cp);
+        if (hb_script_get_horizontal_direction(sc) != HB_DIRECTION_RTL)
+            continue;
+        char key[300];
+        snprintf(key, sizeof key, "rtl:%.280s", b->o->file ? b->o->file : "");
+        if (b->c->warned && !strset_add(b->c->warned, key))
+            return;
+        const char *name = sc == HB_SCRIPT_HEBREW ? "Hebrew" : sc == HB_SCRIPT_ARABIC ? "Arabic"
+                         : sc == HB_SCRIPT_SYRIAC ? "Syriac" : sc == HB_SCRIPT_THAANA ? "Thaana"
+                         : sc == HB_SCRIPT_NKO ? "N'Ko" : NULL;
+        char tag[5] = {0};
+        hb_tag_to_string(hb_script_to_iso15924_tag(sc), tag);
+        diag_warning(b->c->d, b->o->file, b->o->line, 1,
+                     "right-to-left text (%s, U+%04X) is set left to right in the PDF: its letters are drawn "
+                     "in reverse order and text extraction may not give reading order; the EPUB shows it correctly",
+                     name ? name : tag, cp);
+        return;
+    }
+}
+
 /* Items per piece of a very long paragraph (see break_items). */
 #define KP_CHUNK 6000
 
@@ -845,6 +877,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     size_t len = b.T.len;
     char *brks = xmalloc(len + 1);
     para_linebreaks(T, len, o->lang, brks);
+    warn_rtl(&b, T, len);
 
     /* words and spaces */
     size_t i = 0;
