@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "para.h"
 #include "util.h"
 
 /* Draws glyphs [g0, g1) of sh (the shaping of text) at (x, baseline). */
@@ -67,6 +68,9 @@ static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, r
 {
     const gb_font *f = &fs->f[font];
     size_t len = strlen(text);
+    char *copy = xstrndup(text, len);
+    para_scrub(copy, len);
+    text = copy;
     shaped sh;
     shape(f, size, text, len, "kern,liga", lang, &sh);
     double widest = 0;
@@ -115,6 +119,7 @@ static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, r
         }
     }
     shaped_free(&sh);
+    free(copy);
     return widest;
 }
 

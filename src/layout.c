@@ -1213,6 +1213,17 @@ static int find_dest_page(const strmap *m, const char *dest)
     return v ? (int)(v - 1) : -1;
 }
 
+/* A copy of s (in the layout's arena) without noncharacters, which cairo
+ * refuses in outline titles (see para_scrub). */
+static const char *scrubbed(lay *L, const char *s)
+{
+    if (!s)
+        return s;
+    char *c = arena_strdup(L->a, s);
+    para_scrub(c, strlen(c));
+    return c;
+}
+
 /* The PDF outline mirrors every heading: chapters, then their sections
  * nested by level (a skipped level nests one deeper only). */
 static void build_outline(lay *L)
@@ -1224,7 +1235,7 @@ static void build_outline(lay *L)
             continue;
         GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
         L->out->outline[L->out->noutline++] =
-            (outline_entry){ch->title, ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+            (outline_entry){scrubbed(L, ch->title), ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
         int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
         int prev = 0;
         cmark_iter *it = cmark_iter_new(ch->doc);
@@ -1243,7 +1254,7 @@ static void build_outline(lay *L)
                 depth = prev + 1;
             prev = depth;
             GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
-            L->out->outline[L->out->noutline++] = (outline_entry){a->text, a->id, depth};
+            L->out->outline[L->out->noutline++] = (outline_entry){scrubbed(L, a->text), a->id, depth};
         }
         cmark_iter_free(it);
     }

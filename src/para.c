@@ -738,6 +738,16 @@ static void warn_rtl(builder *b, const char *T, size_t len)
     }
 }
 
+void para_scrub(char *s, size_t len)
+{
+    int l;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        uint32_t cp = utf8_decode(s + i, len - i, &l);
+        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+            utf8_encode(cp >= 0xFDD0 && cp <= 0xFFFF ? 0xFFFD : (cp & ~0xFFFFu) | 0xFFFD, s + i);
+    }
+}
+
 /* Items per piece of a very long paragraph (see break_items). */
 #define KP_CHUNK 6000
 
@@ -873,6 +883,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     }
     if (!b.T.data)
         buf_reserve(&b.T, 1);
+    para_scrub(b.T.data, b.T.len);
     const char *T = b.T.data;
     size_t len = b.T.len;
     char *brks = xmalloc(len + 1);

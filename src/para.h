@@ -102,4 +102,10 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
  * accepted (libunibreak itself aborts on regional indicators). */
 void para_linebreaks(const char *s, size_t len, const char *lang, char *brks);
 
+/* Replaces in place each noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF)
+ * by a character of the same UTF-8 length that cairo accepts (U+FFFD, or
+ * U+xFFFD above the BMP): cairo refuses text with noncharacters, which
+ * broke the PDF's page and structure data. */
+void para_scrub(char *s, size_t len);
+
 #endif
