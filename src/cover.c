@@ -57,14 +57,14 @@ static void draw_glyphs(cairo_t *cr, const gb_font *f, double size, rgb c, const
 }
 
 /* Draws text in one line at (x, baseline); returns its width. When
- * max_w > 0, breaks at spaces (inside a word too long for a line, between
- * characters) into lines of at most max_w, moving *baseline down by lh per
- * extra line, and stops at a line whose baseline would pass max_y (what
- * does not fit the cover is not drawn). The text is shaped once and the
- * lines are found in one pass over its glyphs: a title of any length costs
- * time in proportion to it. */
+ * max_w > 0, breaks at spaces into several lines of at most max_w, moving
+ * *baseline down by lh per extra line (when no space fits, the rest of the
+ * text is one line), and stops at a line whose baseline would pass max_y.
+ * Glyphs past max_x are not drawn. The text is shaped once and line widths
+ * come from running sums of its advances: a title of any length costs time
+ * in proportion to it (a shaping per candidate line end was quadratic). */
 static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, rgb c, const char *text, double x,
-                        double *baseline, double max_w, double lh, double max_y, const char *lang)
+                        double *baseline, double max_w, double lh, double max_y, double max_x, const char *lang)
 {
     const gb_font *f = &fs->f[font];
     size_t len = strlen(text);
@@ -73,40 +73,35 @@ static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, r
     text = copy;
     shaped sh;
     shape(f, size, text, len, "kern,liga", lang, &sh);
+    double *cum = xmalloc((size_t)(sh.n + 1) * sizeof *cum);
+    cum[0] = 0;
+    for (int i = 0; i < sh.n; i++)
+        cum[i + 1] = cum[i] + sh.adv[i];
     double widest = 0;
     int g = 0;
-    while (g < sh.n && text[sh.cluster[g]] == ' ')
-        g++;
     while (g < sh.n) {
-        /* the line from glyph g: up to the last space that fits, else
-         * the last character that fits (at least one) */
-        int end = g, space = -1;
-        double w = 0, w_space = 0;
-        if (max_w > 0) {
-            for (int k = g; k < sh.n; k++) {
-                int cluster_start = k == g || sh.cluster[k] != sh.cluster[k - 1];
-                if (cluster_start && text[sh.cluster[k]] == ' ') {
-                    space = k;
-                    w_space = w;
-                }
-                if (cluster_start && k > g && w + sh.adv[k] > max_w)
+        /* the longest run of whole words that fits */
+        int end = sh.n;
+        if (max_w > 0 && cum[sh.n] - cum[g] > max_w) {
+            int best = 0;
+            for (int k = g + 1; k < sh.n; k++) {
+                if (text[sh.cluster[k]] != ' ' || sh.cluster[k] == sh.cluster[k - 1])
+                    continue;
+                if (cum[k] - cum[g] <= max_w)
+                    best = k;
+                else
                     break;
-                w += sh.adv[k];
-                end = k + 1;
             }
-            if (end < sh.n && space > g) {
-                end = space;
-                w = w_space;
-            }
-            /* a cluster is never cut */
-            while (end < sh.n && end > g && sh.cluster[end] == sh.cluster[end - 1])
-                w += sh.adv[end++];
-        } else {
-            end = sh.n;
-            w = sh.width;
+            if (best)
+                end = best;
         }
-        size_t t1 = end < sh.n ? sh.cluster[end] : len;
-        draw_glyphs(cr, f, size, c, text, &sh, g, end, t1, x, *baseline);
+        double w = cum[end] - cum[g];
+        int vis = g;
+        while (vis < end && x + cum[vis] - cum[g] <= max_x)
+            vis++;
+        while (vis < end && vis > g && sh.cluster[vis] == sh.cluster[vis - 1])
+            vis++;
+        draw_glyphs(cr, f, size, c, text, &sh, g, vis, vis < sh.n ? sh.cluster[vis] : len, x, *baseline);
         if (w > widest)
             widest = w;
         g = end;
@@ -118,6 +113,7 @@ static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, r
             *baseline += lh;
         }
     }
+    free(cum);
     shaped_free(&sh);
     free(copy);
     return widest;
@@ -151,10 +147,10 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
 
     double x = 17 * u, tw = w - 17 * u - 9 * u;
     double y = h * 0.2;
-    draw_text(cr, fs, FONT_HEADING, 9.5 * u, s->accent, m->title, x, &y, tw, 10.5 * u, h, lang);
+    draw_text(cr, fs, FONT_HEADING, 9.5 * u, s->accent, m->title, x, &y, tw, 10.5 * u, h, 3 * w, lang);
     if (m->subtitle) {
         y += 8.5 * u;
-        draw_text(cr, fs, FONT_HEADING_REGULAR, 4.4 * u, s->text, m->subtitle, x, &y, tw, 5.6 * u, h, lang);
+        draw_text(cr, fs, FONT_HEADING_REGULAR, 4.4 * u, s->text, m->subtitle, x, &y, tw, 5.6 * u, h, 3 * w, lang);
     }
     /* a rule in the accent colour */
     cairo_set_source_rgb(cr, s->accent.r, s->accent.g, s->accent.b);
@@ -180,7 +176,7 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
             shape(f, 4.4 * u, c->label, strlen(c->label), "kern", lang, &sh);
             double lw = sh.width;
             shaped_free(&sh);
-            draw_text(cr, fs, FONT_HEADING, 4.4 * u, white, c->label, x + r - lw / 2, &lb, 0, 0, h, lang);
+            draw_text(cr, fs, FONT_HEADING, 4.4 * u, white, c->label, x + r - lw / 2, &lb, 0, 0, h, 3 * w, lang);
         }
         /* the chapter's own title, without its label */
         const char *title = c->title;
@@ -188,19 +184,19 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
             title += strlen(c->label) + 1;
         double lbase = ty + 1.4 * u;
         draw_text(cr, fs, FONT_HEADING_REGULAR, 3.6 * u, s->text, title, x + 2 * r + 4 * u, &lbase,
-                  tw - 2 * r - 4 * u, 4.4 * u, h, lang);
+                  tw - 2 * r - 4 * u, 4.4 * u, h, 3 * w, lang);
         ty = lbase + 11 * u;
         shown++;
     }
     /* the author at the foot, the publisher under it */
     double fy = h - (m->publisher ? 16 : 9) * u;
     for (int i = 0; i < m->nauthors; i++) {
-        draw_text(cr, fs, FONT_HEADING, 3.4 * u, s->accent, m->authors[i], x, &fy, tw, 4.2 * u, h, lang);
+        draw_text(cr, fs, FONT_HEADING, 3.4 * u, s->accent, m->authors[i], x, &fy, tw, 4.2 * u, h, 3 * w, lang);
         fy += 4.2 * u;
     }
     if (m->publisher) {
         fy += 0.8 * u;
-        draw_text(cr, fs, FONT_HEADING_REGULAR, 1.9 * u, s->muted, m->publisher, x, &fy, tw, 2.6 * u, h, lang);
+        draw_text(cr, fs, FONT_HEADING_REGULAR, 1.9 * u, s->muted, m->publisher, x, &fy, tw, 2.6 * u, h, 3 * w, lang);
     }
     cairo_restore(cr);
 }
