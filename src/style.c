@@ -104,7 +104,8 @@ int style_check(const style *s, diag *d)
     if (tw < 12 * em) {
         const char *const k[] = {"page-margin-inner", "page-margin-outer", "text-size", NULL};
         const char *const k2[] = {"page-margin-outer", "page-margin-inner", "text-size", NULL};
-        check_error(s, d, style_pt(s->margin_outer, em) > style_pt(s->margin_inner, em) ? k2 : k,
+        const char *const ks[] = {"text-size", NULL};
+        check_error(s, d, tw >= s->page_w / 2 ? ks : style_pt(s->margin_outer, em) > style_pt(s->margin_inner, em) ? k2 : k,
                     "the margins leave a text width of %.0f pt on this paper; it must be at least 12 em (%.0f pt)",
                     tw, 12 * em);
         bad = 1;
@@ -112,7 +113,8 @@ int style_check(const style *s, diag *d)
     if (th < 8 * lh) {
         const char *const k[] = {"page-margin-top", "page-margin-bottom", "text-size", NULL};
         const char *const k2[] = {"page-margin-bottom", "page-margin-top", "text-size", NULL};
-        check_error(s, d, style_pt(s->margin_bottom, em) > style_pt(s->margin_top, em) ? k2 : k,
+        const char *const ks[] = {"text-size", "text-leading", NULL};
+        check_error(s, d, th >= s->page_h / 2 ? ks : style_pt(s->margin_bottom, em) > style_pt(s->margin_top, em) ? k2 : k,
                     "the margins leave a text height of %.0f pt on this paper; it must hold 8 lines (%.0f pt)",
                     th, 8 * lh);
         bad = 1;
