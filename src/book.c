@@ -612,7 +612,9 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
         }
         if (ev != CMARK_EVENT_ENTER)
             continue;
-        if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) && !too_long) {
+        if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+             t == CMARK_NODE_HTML_BLOCK) &&
+            !too_long) {
             /* the typesetter's memory grows with a paragraph's length
              * (about 200 bytes a byte): one paragraph has a limit */
             size_t total = 0;
@@ -628,7 +630,11 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 too_long = 1;
                 diag_error(b->diag, c->diag_name, node_line(n), node_col(n),
                            "this %s is %zu bytes long, more than the limit of %d MB; split it",
-                           t == CMARK_NODE_HEADING ? "heading" : "paragraph", total, BOOK_MAX_PARAGRAPH >> 20);
+                           t == CMARK_NODE_HEADING      ? "heading"
+                           : t == CMARK_NODE_CODE_BLOCK ? "code block"
+                           : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
+                                                        : "paragraph",
+                           total, BOOK_MAX_PARAGRAPH >> 20);
             }
         }
         if (t == CMARK_NODE_HEADING) {
