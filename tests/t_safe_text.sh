@@ -60,7 +60,6 @@ build() {
 # check WHAT CONDITION...
 check() { local w=$1; shift; if "$@"; then ok "$w"; else nok "$w"; indent 8 <"$tmp/err"; fi; }
 mem_below() { [ "$asan" = 1 ] || [ "$mem" -lt "$1" ]; }
-[ "$asan" = 1 ] && mem="(not measured under ASan)"
 pdf_ok() { [ -f "$1/out/t.pdf" ] && qpdf --check "$1/out/t.pdf" >/dev/null 2>&1; }
 # words W in the PDF's text (one per line) equal to N
 words() { pdftotext "$1/out/t.pdf" - 2>/dev/null | tr -s ' \n' '\n\n' | grep -c -- "$2"; }
