@@ -1178,7 +1178,7 @@ static double text_line(lay *L, page *pg, const char *text, int font, double siz
     sp.len = strlen(text);
     /* no more text than a page of this size could hold (a letter takes
      * at least a tenth of size * size; four bytes a letter at most) */
-    double fit = 40 * L->out->width * L->out->height / (size * size);
+    double fit = 40 * L->s->page_w * L->s->page_h / (size * size);
     if ((double)sp.len > fit) {
         sp.len = (size_t)fit;
         while (sp.len > 0 && ((unsigned char)text[sp.len] & 0xC0) == 0x80)
