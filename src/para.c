@@ -150,6 +150,12 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     const fontset *fs = b->c->fs;
     if (cp < 0x20 || font_has(&fs->f[want], cp))
         return want;
+    /* default-ignorable characters (joiners, variation selectors, soft
+     * hyphen...) draw nothing: HarfBuzz hides them, no warning */
+    if (cp == 0xAD || cp == 0x34F || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+        cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF))
+        return want;
     static const int order[] = {FONT_BODY, FONT_BODY_ITALIC, FONT_HEADING_REGULAR, FONT_HEADING, FONT_MONO};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if (font_has(&fs->f[order[i]], cp))
