@@ -3,7 +3,7 @@
 #   - flag emoji (regional indicators), ZWJ sequences, skin-tone modifiers
 #     in the title, a heading and the text: no abort in libunibreak;
 #     noncharacters (U+FFFE, U+10FFFF, U+FDD0) in headings and text: a
-#     valid PDF (cairo refuses them);
+#     valid PDF (cairo refuses them), also in the title (PDF metadata);
 #   - a title with characters no font has: warned, no use after free;
 #   - a title of 100 kB, a heading of 100 kB, a word of 300 kB without a
 #     break opportunity: built within the timeout;
@@ -72,6 +72,13 @@ build "$b"
 check "flag emoji (regional indicators), ZWJ, modifiers in title, heading, text: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "flag emoji: the PDF passes qpdf --check" pdf_ok "$b"
 check "flag emoji: the missing characters are warned at a.md:1:1 (the heading)" grep -qF "$b/a.md:1:1: warning: character U+1F1F3" "$tmp/err"
+
+b=$tmp/nonchar
+book "$b" $'Titel \xef\xb7\x90 \xf0\x9f\xbf\xbe'
+printf '# Kop\n\nTekst.\n' >"$b/a.md"
+build "$b"
+check "noncharacters in the title (PDF metadata, cover, title page): exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "noncharacters in the title: the PDF passes qpdf --check" pdf_ok "$b"
 
 # ---- 2. a title with characters no font has ---------------------------------
 b=$tmp/cjk
