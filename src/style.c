@@ -338,7 +338,8 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
         break;
     case T_LENGTH:
         if (parse_length(val, (length *)(base + p->off), 1) != 0)
-            why = "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
+            why = val[0] == '-' ? "a length is not negative"
+                                : "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
         break;
     case T_PT: {
         length l;

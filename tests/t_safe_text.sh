@@ -171,8 +171,10 @@ style_err() {
   build "$b" --style "$b/st"
   check "style $*: exit 1 (got $rc)" [ "$rc" -eq 1 ]
   check "style $*: error at style.yaml:$line: naming '$key' ($want)" \
-    eval "grep -qE '^$b/st/style.yaml:$line:[0-9]+: error: .$key.: .*$want' '$tmp/err'"
+    eval "grep -qE '^$b/st/style.yaml:$line:[0-9]+: error: .$key.*$want' '$tmp/err'"
 }
+style_err text-list-indent "not negative" list-indent=-5em
+style_err text-quote-indent "not negative" quote-indent=-2mm
 style_err page-margin-inner "text width" margin-inner=105mm margin-outer=104mm
 style_err page-margin-bottom "text height" margin-top=20mm margin-bottom=270mm
 style_err headings-h1-size "does not fit" h1-size=70em
