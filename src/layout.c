@@ -720,13 +720,19 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     sp.text = arena_strdup(L->a, text);
     sp.len = strlen(text);
     sp.st = st;
-    para_opts o = popts(L, indent_w * 3, ALIGN_LEFT, 0);
+    /* one line whatever the indent (a list indent of 0 broke "12." into
+     * lines of which only the first was drawn) */
+    para_opts o = popts(L, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0);
     pline *lines;
     int nl = para_break(&L->pc, &sp, 1, &o, &lines);
     if (nl < 1)
         return NULL;
-    /* right-align the marker in the hanging indent */
+    /* right-align the marker in the hanging indent, but not past the
+     * paper's edge */
     *x = c->indent - lines[0].width - L->size * 0.45;
+    double edge = -fmin(style_pt(L->s->margin_inner, L->size), style_pt(L->s->margin_outer, L->size));
+    if (*x < edge)
+        *x = edge;
     return &lines[0];
 }
 
