@@ -141,7 +141,7 @@ import sys
 s = '# Lijsten\n\n'
 for d in range(30):
     s += '  ' * d + '- item%d tekst\n' % d
-s += '\n> citaat tekst\n\n- lijstje tekst\n'
+s += '\n> citaat tekst\n\n- lijstje tekst\n\n999999999. groot\n'
 open(sys.argv[1], 'w').write(s)" "$b/a.md"
 for v in 0 400mm 1.6em; do
   rm -rf "$b/st"
@@ -150,8 +150,9 @@ for v in 0 400mm 1.6em; do
   build "$b" --style "$b/st"
   check "list-indent and quote-indent $v, 30 nested lists: exit 0 (got $rc)" [ "$rc" -eq 0 ]
   n=$(words "$b" '^item[0-9]*$'); q=$(words "$b" '^citaat$'); l=$(words "$b" '^lijstje$')
-  check "indents $v: all 30 items, the quote and the list are in the PDF ($n, $q, $l)" \
-    [ "$n" -eq 30 ] && [ "$q" -eq 1 ] && [ "$l" -eq 1 ]
+  m=$(words "$b" '^999999999\.$')
+  check "indents $v: all 30 items, the quote, the list and the marker 999999999. are in the PDF ($n, $q, $l, $m)" \
+    [ "$n" -eq 30 ] && [ "$q" -eq 1 ] && [ "$l" -eq 1 ] && [ "$m" -eq 1 ]
   if [ "$v" != 0 ]; then
     check "indents $v: a located warning where the nesting leaves too little width" \
       grep -qE "^$b/a.md:[0-9]+:[0-9]+: warning: lists and quotes nested here" "$tmp/err"
