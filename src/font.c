@@ -9,6 +9,7 @@
 
 #include <cairo-ft.h>
 #include <hb-ot.h>
+#include <pthread.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
@@ -29,6 +30,47 @@ static int feature_any_script(hb_face_t *face, hb_tag_t feat)
     return 0;
 }
 
+/* cairo keeps font faces (and the FT_Face under them) in its caches after
+ * cairo_font_face_destroy, and finds a cached face again by the FT_Face's
+ * address: freeing the FT_Face ourselves left a dangling face that the
+ * next build's FT_Face, allocated at the same address, ran into (other
+ * glyph advances: watch mode and a second build in one process wrote other
+ * bytes). So each FT_Face is freed when cairo frees its font face, and the
+ * FT_Library when the last of its faces and the fontset are gone. */
+typedef struct ft_lib_ref {
+    FT_Library lib;
+    int refs;
+} ft_lib_ref;
+
+static pthread_mutex_t ft_ref_lock = PTHREAD_MUTEX_INITIALIZER;
+static const cairo_user_data_key_t ft_face_key;
+
+static void lib_unref(ft_lib_ref *r)
+{
+    pthread_mutex_lock(&ft_ref_lock);
+    int last = --r->refs == 0;
+    pthread_mutex_unlock(&ft_ref_lock);
+    if (last) {
+        FT_Done_FreeType(r->lib);
+        free(r);
+    }
+}
+
+typedef struct face_ref {
+    FT_Face face;
+    ft_lib_ref *lib;
+} face_ref;
+
+static void face_done(void *p)
+{
+    face_ref *fr = p;
+    pthread_mutex_lock(&ft_ref_lock);
+    FT_Done_Face(fr->face);
+    pthread_mutex_unlock(&ft_ref_lock);
+    lib_unref(fr->lib);
+    free(fr);
+}
+
 int fonts_load(fontset *fs, const style *s, diag *d)
 {
     memset(fs, 0, sizeof *fs);
@@ -37,7 +79,10 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         diag_error(d, NULL, 0, 0, "cannot initialise FreeType");
         return -1;
     }
-    fs->ft_lib = lib;
+    ft_lib_ref *lr = xcalloc(1, sizeof *lr);
+    lr->lib = lib;
+    lr->refs = 1; /* the fontset's */
+    fs->ft_lib = lr;
     for (int r = 0; r < FONT_COUNT; r++) {
         gb_font *f = &fs->f[r];
         /* the same file for two roles: share nothing, load twice (cheap) */
@@ -65,6 +110,16 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         hb_face_destroy(hf);
         hb_font_make_immutable(f->hb);
         f->cairo = cairo_ft_font_face_create_for_ft_face(face, 0);
+        face_ref *fr = xmalloc(sizeof *fr);
+        fr->face = face;
+        fr->lib = lr;
+        pthread_mutex_lock(&ft_ref_lock);
+        lr->refs++;
+        pthread_mutex_unlock(&ft_ref_lock);
+        if (cairo_font_face_set_user_data(f->cairo, &ft_face_key, fr, face_done) != CAIRO_STATUS_SUCCESS) {
+            face_done(fr); /* no cairo face to wait for */
+            f->ft_face = NULL;
+        }
     }
     return 0;
 }
@@ -78,13 +133,9 @@ void fonts_free(fontset *fs)
         if (f->hb)
             hb_font_destroy(f->hb);
     }
-    /* cairo may keep font faces alive in its caches until
-     * cairo_debug_reset_static_data; FT faces go with the library. */
-    for (int r = 0; r < FONT_COUNT; r++)
-        if (fs->f[r].ft_face)
-            FT_Done_Face((FT_Face)fs->f[r].ft_face);
+    /* each FT_Face goes when cairo lets its font face go (face_done) */
     if (fs->ft_lib)
-        FT_Done_FreeType((FT_Library)fs->ft_lib);
+        lib_unref(fs->ft_lib);
     memset(fs, 0, sizeof *fs);
 }
 
