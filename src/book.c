@@ -651,7 +651,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
     int prev_level = 0;
     cmark_iter *it = cmark_iter_new(c->doc);
     cmark_event_type ev;
-    int depth = 0, too_deep = 0;
+    int depth = 0, too_deep = 0, too_long = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
@@ -669,6 +669,31 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
         }
         if (ev != CMARK_EVENT_ENTER)
             continue;
+        if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
+             t == CMARK_NODE_HTML_BLOCK) &&
+            !too_long) {
+            /* the typesetter's memory grows with a paragraph's length
+             * (about 200 bytes a byte): one paragraph has a limit */
+            size_t total = 0;
+            cmark_iter *pi = cmark_iter_new(n);
+            cmark_event_type pe;
+            while ((pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE)
+                if (pe == CMARK_EVENT_ENTER) {
+                    const char *lit = cmark_node_get_literal(cmark_iter_get_node(pi));
+                    total += lit ? strlen(lit) : 0;
+                }
+            cmark_iter_free(pi);
+            if (total > BOOK_MAX_PARAGRAPH) {
+                too_long = 1;
+                diag_error(b->diag, c->diag_name, node_line(n), node_col(n),
+                           "this %s is %zu bytes long, more than the limit of %d MB; split it",
+                           t == CMARK_NODE_HEADING      ? "heading"
+                           : t == CMARK_NODE_CODE_BLOCK ? "code block"
+                           : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
+                                                        : "paragraph",
+                           total, BOOK_MAX_PARAGRAPH >> 20);
+            }
+        }
         if (t == CMARK_NODE_HEADING) {
             int level = cmark_node_get_heading_level(n);
             if (prev_level && level > prev_level + 1)

@@ -21,6 +21,9 @@
 /* Limits that protect the machine (documented in README.md). */
 #define BOOK_MAX_FILE (64u << 20)      /* bytes per chapter or image file */
 #define BOOK_MAX_DEPTH 64              /* nesting of lists and block quotes */
+/* Longest paragraph, heading or code block text, in bytes (the PDF layout needs about
+ * 200 bytes of memory per byte of one paragraph). */
+#define BOOK_MAX_PARAGRAPH (1 << 20)
 #define BOOK_MAX_CHAPTERS 10000
 
 typedef enum { ANNO_HEADING = 1, ANNO_LINK, ANNO_IMAGE, ANNO_HTML } anno_kind;

@@ -16,85 +16,106 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "para.h"
 #include "util.h"
+
+/* Draws glyphs [g0, g1) of sh (the shaping of text) at (x, baseline). */
+static void draw_glyphs(cairo_t *cr, const gb_font *f, double size, rgb c, const char *text, const shaped *sh,
+                        int g0, int g1, size_t t1, double x, double baseline)
+{
+    if (g1 <= g0)
+        return;
+    size_t t0 = sh->cluster[g0];
+    int n = g1 - g0;
+    cairo_glyph_t *g = xmalloc((size_t)(n + 1) * sizeof *g);
+    cairo_text_cluster_t *cl = xmalloc((size_t)(n + 1) * sizeof *cl);
+    int ncl = 0;
+    double gx = x;
+    for (int i = g0; i < g1; i++) {
+        g[i - g0].index = sh->gid[i];
+        g[i - g0].x = gx + sh->dx[i];
+        g[i - g0].y = baseline - sh->dy[i];
+        gx += sh->adv[i];
+        if (i == g0 || sh->cluster[i] != sh->cluster[i - 1]) {
+            int k = i + 1;
+            while (k < g1 && sh->cluster[k] == sh->cluster[i])
+                k++;
+            size_t next = k < g1 ? sh->cluster[k] : t1;
+            cl[ncl].num_bytes = (int)(next - sh->cluster[i]);
+            cl[ncl].num_glyphs = 1;
+            ncl++;
+        } else {
+            cl[ncl - 1].num_glyphs++;
+        }
+    }
+    cairo_set_font_face(cr, f->cairo);
+    cairo_set_font_size(cr, size);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+    cairo_show_text_glyphs(cr, text + t0, (int)(t1 - t0), g, n, cl, ncl, 0);
+    free(g);
+    free(cl);
+}
 
 /* Draws text in one line at (x, baseline); returns its width. When
  * max_w > 0, breaks at spaces into several lines of at most max_w, moving
- * *baseline down by lh per extra line. */
+ * *baseline down by lh per extra line (when no space fits, the rest of the
+ * text is one line), and stops at a line whose baseline would pass max_y.
+ * Glyphs past max_x are not drawn. The text is shaped once and line widths
+ * come from running sums of its advances: a title of any length costs time
+ * in proportion to it (a shaping per candidate line end was quadratic). */
 static double draw_text(cairo_t *cr, const fontset *fs, int font, double size, rgb c, const char *text, double x,
-                        double *baseline, double max_w, double lh, const char *lang)
+                        double *baseline, double max_w, double lh, double max_y, double max_x, const char *lang)
 {
     const gb_font *f = &fs->f[font];
     size_t len = strlen(text);
-    size_t start = 0;
+    char *copy = xstrndup(text, len);
+    para_scrub(copy, len);
+    text = copy;
+    shaped sh;
+    shape(f, size, text, len, "kern,liga", lang, &sh);
+    double *cum = xmalloc((size_t)(sh.n + 1) * sizeof *cum);
+    cum[0] = 0;
+    for (int i = 0; i < sh.n; i++)
+        cum[i + 1] = cum[i] + sh.adv[i];
     double widest = 0;
-    while (start < len) {
-        /* the longest prefix of whole words that fits */
-        size_t end = len;
-        if (max_w > 0) {
-            shaped probe;
-            shape(f, size, text + start, len - start, "kern,liga", lang, &probe);
-            double wsum = probe.width;
-            shaped_free(&probe);
-            if (wsum > max_w) {
-                size_t best = 0;
-                for (size_t k = start + 1; k < len; k++) {
-                    if (text[k] != ' ')
-                        continue;
-                    shaped t;
-                    shape(f, size, text + start, k - start, "kern,liga", lang, &t);
-                    double tw = t.width;
-                    shaped_free(&t);
-                    if (tw <= max_w)
-                        best = k;
-                    else
-                        break;
-                }
-                if (best)
-                    end = best;
+    int g = 0;
+    while (g < sh.n) {
+        /* the longest run of whole words that fits */
+        int end = sh.n;
+        if (max_w > 0 && cum[sh.n] - cum[g] > max_w) {
+            int best = 0;
+            for (int k = g + 1; k < sh.n; k++) {
+                if (text[sh.cluster[k]] != ' ' || sh.cluster[k] == sh.cluster[k - 1])
+                    continue;
+                if (cum[k] - cum[g] <= max_w)
+                    best = k;
+                else
+                    break;
             }
+            if (best)
+                end = best;
         }
-        shaped sh;
-        shape(f, size, text + start, end - start, "kern,liga", lang, &sh);
-        cairo_glyph_t *g = xmalloc((size_t)(sh.n + 1) * sizeof *g);
-        cairo_text_cluster_t *cl = xmalloc((size_t)(sh.n + 1) * sizeof *cl);
-        int ncl = 0;
-        double gx = x;
-        for (int i = 0; i < sh.n; i++) {
-            g[i].index = sh.gid[i];
-            g[i].x = gx + sh.dx[i];
-            g[i].y = *baseline - sh.dy[i];
-            gx += sh.adv[i];
-            if (i == 0 || sh.cluster[i] != sh.cluster[i - 1]) {
-                size_t next = end - start;
-                for (int k = i + 1; k < sh.n; k++)
-                    if (sh.cluster[k] != sh.cluster[i]) {
-                        next = sh.cluster[k];
-                        break;
-                    }
-                cl[ncl].num_bytes = (int)(next - sh.cluster[i]);
-                cl[ncl].num_glyphs = 1;
-                ncl++;
-            } else {
-                cl[ncl - 1].num_glyphs++;
-            }
-        }
-        cairo_set_font_face(cr, f->cairo);
-        cairo_set_font_size(cr, size);
-        cairo_set_source_rgb(cr, c.r, c.g, c.b);
-        if (sh.n)
-            cairo_show_text_glyphs(cr, text + start, (int)(end - start), g, sh.n, cl, ncl, 0);
-        if (sh.width > widest)
-            widest = sh.width;
-        free(g);
-        free(cl);
-        shaped_free(&sh);
-        start = end;
-        while (start < len && text[start] == ' ')
-            start++;
-        if (start < len)
+        double w = cum[end] - cum[g];
+        int vis = g;
+        while (vis < end && x + cum[vis] - cum[g] <= max_x)
+            vis++;
+        while (vis < end && vis > g && sh.cluster[vis] == sh.cluster[vis - 1])
+            vis++;
+        draw_glyphs(cr, f, size, c, text, &sh, g, vis, vis < sh.n ? sh.cluster[vis] : len, x, *baseline);
+        if (w > widest)
+            widest = w;
+        g = end;
+        while (g < sh.n && text[sh.cluster[g]] == ' ')
+            g++;
+        if (g < sh.n) {
+            if (*baseline + lh > max_y)
+                break;
             *baseline += lh;
+        }
     }
+    free(cum);
+    shaped_free(&sh);
+    free(copy);
     return widest;
 }
 
@@ -126,10 +147,10 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
 
     double x = 17 * u, tw = w - 17 * u - 9 * u;
     double y = h * 0.2;
-    draw_text(cr, fs, FONT_HEADING, 9.5 * u, s->accent, m->title, x, &y, tw, 10.5 * u, lang);
+    draw_text(cr, fs, FONT_HEADING, 9.5 * u, s->accent, m->title, x, &y, tw, 10.5 * u, h, 3 * w, lang);
     if (m->subtitle) {
         y += 8.5 * u;
-        draw_text(cr, fs, FONT_HEADING_REGULAR, 4.4 * u, s->text, m->subtitle, x, &y, tw, 5.6 * u, lang);
+        draw_text(cr, fs, FONT_HEADING_REGULAR, 4.4 * u, s->text, m->subtitle, x, &y, tw, 5.6 * u, h, 3 * w, lang);
     }
     /* a rule in the accent colour */
     cairo_set_source_rgb(cr, s->accent.r, s->accent.g, s->accent.b);
@@ -155,7 +176,7 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
             shape(f, 4.4 * u, c->label, strlen(c->label), "kern", lang, &sh);
             double lw = sh.width;
             shaped_free(&sh);
-            draw_text(cr, fs, FONT_HEADING, 4.4 * u, white, c->label, x + r - lw / 2, &lb, 0, 0, lang);
+            draw_text(cr, fs, FONT_HEADING, 4.4 * u, white, c->label, x + r - lw / 2, &lb, 0, 0, h, 3 * w, lang);
         }
         /* the chapter's own title, without its label */
         const char *title = c->title;
@@ -163,19 +184,19 @@ void cover_draw(cairo_t *cr, double w, double h, const book *b, const style *s, 
             title += strlen(c->label) + 1;
         double lbase = ty + 1.4 * u;
         draw_text(cr, fs, FONT_HEADING_REGULAR, 3.6 * u, s->text, title, x + 2 * r + 4 * u, &lbase,
-                  tw - 2 * r - 4 * u, 4.4 * u, lang);
+                  tw - 2 * r - 4 * u, 4.4 * u, h, 3 * w, lang);
         ty = lbase + 11 * u;
         shown++;
     }
     /* the author at the foot, the publisher under it */
     double fy = h - (m->publisher ? 16 : 9) * u;
     for (int i = 0; i < m->nauthors; i++) {
-        draw_text(cr, fs, FONT_HEADING, 3.4 * u, s->accent, m->authors[i], x, &fy, tw, 4.2 * u, lang);
+        draw_text(cr, fs, FONT_HEADING, 3.4 * u, s->accent, m->authors[i], x, &fy, tw, 4.2 * u, h, 3 * w, lang);
         fy += 4.2 * u;
     }
     if (m->publisher) {
         fy += 0.8 * u;
-        draw_text(cr, fs, FONT_HEADING_REGULAR, 1.9 * u, s->muted, m->publisher, x, &fy, tw, 2.6 * u, lang);
+        draw_text(cr, fs, FONT_HEADING_REGULAR, 1.9 * u, s->muted, m->publisher, x, &fy, tw, 2.6 * u, h, 3 * w, lang);
     }
     cairo_restore(cr);
 }

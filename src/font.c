@@ -9,6 +9,7 @@
 
 #include <cairo-ft.h>
 #include <hb-ot.h>
+#include <pthread.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
@@ -57,11 +58,17 @@ typedef struct face_owner {
     hb_blob_t *blob;
 } face_owner;
 
+/* cairo may let a face go on any thread that draws: FreeType's library
+ * (its face list, its reference count) is guarded by this lock. */
+static pthread_mutex_t ft_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void face_owner_free(void *p)
 {
     face_owner *o = p;
+    pthread_mutex_lock(&ft_lock);
     FT_Done_Face(o->face);
     FT_Done_Library(o->lib);
+    pthread_mutex_unlock(&ft_lock);
     hb_blob_destroy(o->blob);
     free(o);
 }
@@ -75,7 +82,9 @@ static cairo_font_face_t *cairo_face_owning(FT_Library lib, FT_Face face, hb_blo
     cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(face, 0);
     face_owner *o = xmalloc(sizeof *o);
     *o = (face_owner){lib, face, hb_blob_reference(blob)};
+    pthread_mutex_lock(&ft_lock);
     FT_Reference_Library(lib);
+    pthread_mutex_unlock(&ft_lock);
     if (cairo_font_face_set_user_data(cf, &face_owner_key, o, face_owner_free) != CAIRO_STATUS_SUCCESS) {
         fprintf(stderr, "goodiebag: out of memory\n");
         exit(3);
@@ -100,7 +109,10 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         unsigned len = 0;
         const char *data = hb_blob_get_data(f->blob, &len);
         FT_Face face;
-        if (!len || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &face)) {
+        pthread_mutex_lock(&ft_lock);
+        int failed = !len || FT_New_Memory_Face(lib, (const FT_Byte *)data, (FT_Long)len, 0, &face);
+        pthread_mutex_unlock(&ft_lock);
+        if (failed) {
             diag_error(d, s->file, s->font_line[r], s->font_col[r], "the font '%s' for '%s' cannot be loaded",
                        s->font_file[r], style_font_key(r));
             return -1;
@@ -147,8 +159,11 @@ void fonts_free(fontset *fs)
     for (int r = 0; r < FONT_COUNT; r++)
         if (fs->f[r].ft_face && !fs->f[r].cairo)
             FT_Done_Face((FT_Face)fs->f[r].ft_face);
-    if (fs->ft_lib)
+    if (fs->ft_lib) {
+        pthread_mutex_lock(&ft_lock);
         FT_Done_Library((FT_Library)fs->ft_lib);
+        pthread_mutex_unlock(&ft_lock);
+    }
     for (int r = 0; r < FONT_COUNT; r++)
         hb_blob_destroy(fs->f[r].blob); /* after the faces made from it */
     memset(fs, 0, sizeof *fs);

@@ -27,7 +27,7 @@ typedef struct gb_font {
 } gb_font;
 
 typedef struct fontset {
-    void *ft_lib;               /* FT_Library */
+    void *ft_lib;               /* the FT_Library, counted (font.c) */
     gb_font f[FONT_COUNT];
 } fontset;
 

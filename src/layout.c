@@ -316,6 +316,31 @@ typedef struct ctx {      /* container context while walking */
     int prev_para;        /* the previous block here was a paragraph */
 } ctx;
 
+/* The indent of a list item or block quote inside one at `indent`: never
+ * negative, and never leaving less than a quarter of the text width (or
+ * 6 em) for the text, so that no indent or nesting depth can make text
+ * vanish or leave the page; the first time a chapter reaches that floor it
+ * says so at the node. */
+static double nest_indent(lay *L, double indent, double step, cmark_node *n, int *warned)
+{
+    double min_w = fmin(L->measure * 0.25, 6 * L->size);
+    double max_indent = L->measure - min_w;
+    double v = indent + step;
+    if (v < 0)
+        v = 0;
+    if (v > max_indent) {
+        v = max_indent > indent ? max_indent : indent;
+        if (!*warned) {
+            *warned = 1;
+            diag_warning(L->d, L->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+                         "lists and quotes nested here would leave the text less than %.0f pt; in the PDF "
+                         "they are indented no further",
+                         min_w);
+        }
+    }
+    return v;
+}
+
 static para_opts popts(lay *L, double measure, align_mode al, int hyphen)
 {
     para_opts o;
@@ -695,13 +720,19 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     sp.text = arena_strdup(L->a, text);
     sp.len = strlen(text);
     sp.st = st;
-    para_opts o = popts(L, indent_w * 3, ALIGN_LEFT, 0);
+    /* one line whatever the indent (a list indent of 0 broke "12." into
+     * lines of which only the first was drawn) */
+    para_opts o = popts(L, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0);
     pline *lines;
     int nl = para_break(&L->pc, &sp, 1, &o, &lines);
     if (nl < 1)
         return NULL;
-    /* right-align the marker in the hanging indent */
+    /* right-align the marker in the hanging indent, but not past the
+     * paper's edge */
     *x = c->indent - lines[0].width - L->size * 0.45;
+    double edge = -fmin(style_pt(L->s->margin_inner, L->size), style_pt(L->s->margin_outer, L->size));
+    if (*x < edge)
+        *x = edge;
     return &lines[0];
 }
 
@@ -731,6 +762,7 @@ static void chapter_blocks(lay *L, int ci)
     cmark_event_type ev;
     double list_ind = style_pt(L->s->list_indent, L->size);
     double quote_ind = style_pt(L->s->quote_indent, L->size);
+    int narrow_warned = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
@@ -759,7 +791,7 @@ static void chapter_blocks(lay *L, int ci)
                 vspace(L, L->lh * 0.4);
                 stack[sp + 1] = *c;
                 sp++;
-                stack[sp].indent = c->indent + quote_ind;
+                stack[sp].indent = nest_indent(L, c->indent, quote_ind, n, &narrow_warned);
                 if (stack[sp].nbars < MAX_BARS)
                     stack[sp].bars[stack[sp].nbars++] = c->indent + quote_ind * 0.45;
                 stack[sp].prev_para = 0;
@@ -786,7 +818,7 @@ static void chapter_blocks(lay *L, int ci)
             if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
                 stack[sp + 1] = *c;
                 sp++;
-                stack[sp].indent = c->indent + list_ind;
+                stack[sp].indent = nest_indent(L, c->indent, list_ind, n, &narrow_warned);
                 stack[sp].prev_para = 0;
                 stack[sp].is_list = 0;
                 double lx = 0;
@@ -1140,7 +1172,9 @@ static void emit_vitems(lay *L, page *pg, size_t s, size_t e)
 }
 
 
-/* A single line of text at a position (front matter, running heads). */
+/* Lines of text at a position (front matter, table of contents); lines
+ * whose baseline would pass the page's bottom edge are not drawn (a title
+ * of any length stays on its page; the EPUB and the chapter keep it whole). */
 static double text_line(lay *L, page *pg, const char *text, int font, double size, rgb color, double x,
                         double baseline, align_mode al, double measure, int artifact)
 {
@@ -1148,6 +1182,14 @@ static double text_line(lay *L, page *pg, const char *text, int font, double siz
     memset(&sp, 0, sizeof sp);
     sp.text = text;
     sp.len = strlen(text);
+    /* no more text than a page of this size could hold (a letter takes
+     * at least a tenth of size * size; four bytes a letter at most) */
+    double fit = 40 * L->s->page_w * L->s->page_h / (size * size);
+    if ((double)sp.len > fit) {
+        sp.len = (size_t)fit;
+        while (sp.len > 0 && ((unsigned char)text[sp.len] & 0xC0) == 0x80)
+            sp.len--;
+    }
     sp.st.font = font;
     sp.st.size = size;
     sp.st.color = color;
@@ -1155,7 +1197,7 @@ static double text_line(lay *L, page *pg, const char *text, int font, double siz
     pline *lines;
     int nl = para_break(&L->pc, &sp, 1, &o, &lines);
     double y = baseline;
-    for (int i = 0; i < nl; i++) {
+    for (int i = 0; i < nl && y <= L->out->height; i++) {
         size_t before = pg->n;
         emit_line(L, pg, &lines[i], x, y);
         for (size_t k = before; k < pg->n; k++)
@@ -1185,6 +1227,17 @@ static int find_dest_page(const strmap *m, const char *dest)
     return v ? (int)(v - 1) : -1;
 }
 
+/* A copy of s (in the layout's arena) without noncharacters, which cairo
+ * refuses in outline titles (see para_scrub). */
+static const char *scrubbed(lay *L, const char *s)
+{
+    if (!s)
+        return s;
+    char *c = arena_strdup(L->a, s);
+    para_scrub(c, strlen(c));
+    return c;
+}
+
 /* The PDF outline mirrors every heading: chapters, then their sections
  * nested by level (a skipped level nests one deeper only). */
 static void build_outline(lay *L)
@@ -1196,7 +1249,7 @@ static void build_outline(lay *L)
             continue;
         GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
         L->out->outline[L->out->noutline++] =
-            (outline_entry){ch->title, ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+            (outline_entry){scrubbed(L, ch->title), ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
         int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
         int prev = 0;
         cmark_iter *it = cmark_iter_new(ch->doc);
@@ -1215,7 +1268,7 @@ static void build_outline(lay *L)
                 depth = prev + 1;
             prev = depth;
             GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
-            L->out->outline[L->out->noutline++] = (outline_entry){a->text, a->id, depth};
+            L->out->outline[L->out->noutline++] = (outline_entry){scrubbed(L, a->text), a->id, depth};
         }
         cmark_iter_free(it);
     }
@@ -1437,8 +1490,23 @@ static void toc_pages(lay *L, const strmap *dests, const char *const *body_label
 
 /* One shaped line (no breaking) in a single style; returns its width and
  * the line in *out. */
+/* The text as one line no wider than the measure: returns its width, or
+ * -1 when it is wider. Text far wider than the measure is refused by a
+ * sum of advances that stops at the measure, before any shaping (a title
+ * of a megabyte costs the same on each page as one of a line). */
 static double one_line(lay *L, const char *text, int font, double size, rgb color, int tabular, pline **out)
 {
+    const gb_font *f = &L->fs->f[font];
+    double est = 0;
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len && est <= 2 * L->measure;) {
+        int l;
+        uint32_t cp = utf8_decode(text + i, len - i, &l);
+        est += font_has(f, cp) ? font_advance(f, size, cp) : 0.5 * size;
+        i += (size_t)l;
+    }
+    if (est > 2 * L->measure)
+        return -1;
     span sp;
     memset(&sp, 0, sizeof sp);
     sp.text = text;
@@ -1447,8 +1515,8 @@ static double one_line(lay *L, const char *text, int font, double size, rgb colo
     sp.st.size = size;
     sp.st.color = color;
     sp.st.tabular = tabular;
-    para_opts o = popts(L, 1e5, ALIGN_LEFT, 0);
-    if (para_break(&L->pc, &sp, 1, &o, out) < 1)
+    para_opts o = popts(L, 2 * L->measure, ALIGN_LEFT, 0);
+    if (para_break(&L->pc, &sp, 1, &o, out) != 1)
         return -1;
     return (*out)[0].width;
 }
@@ -1485,7 +1553,7 @@ static void page_foot(lay *L, page *pg)
     double bw = one_line(L, b->meta.title, FONT_HEADING_REGULAR, hs, L->s->muted, 0, &bt);
     double cw = ch ? one_line(L, ch->title, FONT_HEADING_REGULAR, hs, accent, 0, &ct) : -1;
     double gap = L->size * 1.2;
-    if (cw >= 0 && bw + gap + cw <= room) {
+    if (cw >= 0 && bw >= 0 && bw + gap + cw <= room) {
         emit_artifact_line(L, pg, bt, x0, base);
         emit_artifact_line(L, pg, ct, x0 + bw + gap, base);
     } else if (cw >= 0 && cw <= room) {

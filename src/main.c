@@ -338,6 +338,8 @@ static int build_once(const cli *c, build_env *env)
         srd = style_load(&st, sdir, fdir, &sa, &d);
     if (srd == 0 && c->paper)
         style_set_paper(&st, c->paper);
+    if (srd == 0)
+        srd = style_check(&st, &d);
 
     int status = 0;
     build_out out = {0};

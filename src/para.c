@@ -150,6 +150,12 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     const fontset *fs = b->c->fs;
     if (cp < 0x20 || font_has(&fs->f[want], cp))
         return want;
+    /* default-ignorable characters (joiners, variation selectors, soft
+     * hyphen...) draw nothing: HarfBuzz hides them, no warning */
+    if (cp == 0xAD || cp == 0x34F || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+        cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF))
+        return want;
     static const int order[] = {FONT_BODY, FONT_BODY_ITALIC, FONT_HEADING_REGULAR, FONT_HEADING, FONT_MONO};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if (font_has(&fs->f[order[i]], cp))
@@ -158,10 +164,8 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     snprintf(key, sizeof key, "%s:%X", b->o->file ? b->o->file : "", cp);
     if (b->c->warned && strset_has(b->c->warned, key))
         return want;
-    if (b->c->warned) {
-        char *k = arena_strdup(b->c->a, key);
-        strset_add(b->c->warned, k);
-    }
+    if (b->c->warned)
+        strset_add(b->c->warned, key);
     char ch[8] = {0};
     utf8_encode(cp, ch);
     (void)t_off;
@@ -343,10 +347,21 @@ static void emit_word(builder *b, size_t w0, size_t w1)
         }
     }
     if (wordw > b->o->measure * (code ? 0.95 : 0.6)) {
-        /* emergency: anywhere between characters */
+        /* emergency: anywhere between characters; in a word of several
+         * lines' width only every sixteenth of a line (each breakpoint
+         * costs the breaker work for every line it can end: one word of a
+         * megabyte took minutes) */
+        double step = wordw > 4 * b->o->measure ? b->o->measure / 16 : 0, run = 0;
         for (size_t k = w0 + 1; k < w1; k++) {
             if (((unsigned char)T[k] & 0xC0) == 0x80)
                 continue;
+            if (step > 0) {
+                const tstyle *ks = &b->sp[b->span_at[k - 1]].st;
+                run += font_advance(&b->c->fs->f[ks->font], ks->size, last_char(T + w0, k - w0));
+                if (run < step)
+                    continue;
+                run = 0;
+            }
             GROW(bp, capbp, nbp + 1);
             bp[nbp++] = (bpt){k, code ? 900 : 3000, 0, 0};
         }
@@ -697,6 +712,162 @@ static void hyphen_run(builder *b, lrun *r, double x, const piece *pp)
     shaped_free(&sh);
 }
 
+/* Says once per file (the first paragraph that has it) that the text has
+ * a right-to-left script: the PDF sets every line left to right, so such
+ * words show their letters in reverse order and text extraction gives them
+ * reversed; the EPUB (HTML, bidirectional in every reader) is not affected. */
+static void warn_rtl(builder *b, const char *T, size_t len)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    int l;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        uint32_t cp = utf8_decode(T + i, len - i, &l);
+        if (cp < 0x590)
+            continue;
+        hb_script_t sc = hb_unicode_script(uf, cp);
+        if (hb_script_get_horizontal_direction(sc) != HB_DIRECTION_RTL)
+            continue;
+        char key[300];
+        snprintf(key, sizeof key, "rtl:%.280s", b->o->file ? b->o->file : "");
+        if (b->c->warned && !strset_add(b->c->warned, key))
+            return;
+        const char *name = sc == HB_SCRIPT_HEBREW ? "Hebrew" : sc == HB_SCRIPT_ARABIC ? "Arabic"
+                         : sc == HB_SCRIPT_SYRIAC ? "Syriac" : sc == HB_SCRIPT_THAANA ? "Thaana"
+                         : sc == HB_SCRIPT_NKO ? "N'Ko" : NULL;
+        char tag[5] = {0};
+        hb_tag_to_string(hb_script_to_iso15924_tag(sc), tag);
+        diag_warning(b->c->d, b->o->file, b->o->line, 1,
+                     "right-to-left text (%s, U+%04X) is set left to right in the PDF: its letters are drawn "
+                     "in reverse order and text extraction may not give reading order; the EPUB shows it correctly",
+                     name ? name : tag, cp);
+        return;
+    }
+}
+
+void para_scrub(char *s, size_t len)
+{
+    int l;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        uint32_t cp = utf8_decode(s + i, len - i, &l);
+        if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+            utf8_encode(cp >= 0xFDD0 && cp <= 0xFFFF ? 0xFFFD : (cp & ~0xFFFFu) | 0xFFFD, s + i);
+    }
+}
+
+/* Items per piece of a very long paragraph (see break_items). */
+#define KP_CHUNK 6000
+
+static void append_lines(kp_result *all, const kp_result *r, int upto, int offset)
+{
+    all->breaks = xrealloc(all->breaks, (size_t)(all->nlines + upto + 1) * sizeof *all->breaks);
+    all->ratios = xrealloc(all->ratios, (size_t)(all->nlines + upto + 1) * sizeof *all->ratios);
+    for (int q = 0; q < upto; q++) {
+        all->breaks[all->nlines] = r->breaks[q] + offset;
+        all->ratios[all->nlines++] = r->ratios[q];
+    }
+}
+
+/* kp_break over a paragraph of any length. Active breakpoints grow with
+ * the items a line can hold and every pass revisits them, so a paragraph
+ * of megabytes (or one unbreakable word broken between each two
+ * characters) took minutes and gigabytes. Beyond 2 * KP_CHUNK items it is
+ * broken in windows: the next 2 * KP_CHUNK items end as a paragraph, the
+ * lines that end in the first half are kept, and the next window starts at
+ * the first box after the last kept break. Optimal within each window;
+ * paragraphs of normal length are broken exactly as before. */
+static int break_items(const kp_item *items, int n, const double *widths, const kp_params *prm, kp_result *res)
+{
+    if (n <= 2 * KP_CHUNK)
+        return kp_break(items, n, widths, 2, prm, res);
+    memset(res, 0, sizeof *res);
+    kp_item *w = xmalloc((2 * KP_CHUNK + 3) * sizeof *w);
+    int start = 0, first = 1;
+    while (start < n) {
+        kp_result r;
+        int len = n - start, last = len <= 2 * KP_CHUNK;
+        if (!last) {
+            len = 2 * KP_CHUNK;
+            memcpy(w, items + start, (size_t)len * sizeof *w);
+            w[len] = mk(KP_PENALTY, 0, 0, 0, KP_INF, 0);
+            w[len + 1] = mk(KP_GLUE, 0, 1e7, 0, 0, 0);
+            w[len + 2] = mk(KP_PENALTY, 0, 0, 0, -KP_INF, 0);
+        }
+        if (kp_break(last ? items + start : w, last ? len : len + 3, first ? widths : widths + 1, first ? 2 : 1, prm,
+                     &r) < 0) {
+            free(w);
+            kp_result_free(res);
+            return -1;
+        }
+        if (last) {
+            append_lines(res, &r, r.nlines, start);
+            kp_result_free(&r);
+            break;
+        }
+        int keep = 0;
+        while (keep < r.nlines && r.breaks[keep] < KP_CHUNK)
+            keep++;
+        if (!keep)
+            keep = 1;
+        if (r.breaks[keep - 1] >= len) /* the whole window is one line */
+            r.breaks[keep - 1] = len - 1;
+        append_lines(res, &r, keep, start);
+        int next = start + r.breaks[keep - 1] + 1;
+        kp_result_free(&r);
+        while (next < n && items[next].type != KP_BOX)
+            next++;
+        if (next >= n) { /* only discardable items left: they end the last line */
+            res->breaks[res->nlines - 1] = n - 1;
+            break;
+        }
+        start = next;
+        first = 0;
+    }
+    free(w);
+    return 0;
+}
+
+/* The code point libunibreak is given for cp. libunibreak (Debian 12's
+ * 1.1, LINEBREAK_VERSION 0x0202) knows the class RI of the regional
+ * indicators (U+1F1E6..U+1F1FF, the letters of flag emoji) but has no row
+ * for it in its pair table: the first RI aborts the program
+ * (`lbcNew <= LBP_JT'). And U+FFFF is its end-of-text mark. So RI is given
+ * as what UAX #14 (LB30a) makes of it: the first of each pair an
+ * ideograph (breaks on either side), the second a combining mark (no break
+ * inside the pair); U+FFFF as U+FFFD. Every other code point, assigned or
+ * not, goes through unchanged (tests/test_linebreaks.c tries them all). */
+static uint32_t lb_char(uint32_t cp, int *ri_odd)
+{
+    if (cp >= 0x1F1E6 && cp <= 0x1F1FF) {
+        *ri_odd = !*ri_odd;
+        return *ri_odd ? 0x2E80 : 0x0300;
+    }
+    *ri_odd = 0;
+    return cp == 0xFFFF ? 0xFFFD : cp;
+}
+
+void para_linebreaks(const char *s, size_t len, const char *lang, char *brks)
+{
+    if (!len)
+        return;
+    /* our decoder, not libunibreak's: invalid bytes are one U+FFFD each,
+     * the same characters the shaping sees */
+    uint32_t *u = xmalloc(len * sizeof *u);
+    size_t n = 0;
+    int ri = 0, l;
+    for (size_t i = 0; i < len; i += (size_t)l)
+        u[n++] = lb_char(utf8_decode(s + i, len - i, &l), &ri);
+    char *cb = xmalloc(n);
+    set_linebreaks_utf32((const utf32_t *)u, n, lang, cb);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i += (size_t)l) {
+        utf8_decode(s + i, len - i, &l);
+        memset(brks + i, LINEBREAK_INSIDEACHAR, (size_t)l - 1);
+        brks[i + (size_t)l - 1] = cb[k++];
+    }
+    free(cb);
+    free(u);
+}
+
 int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline **out)
 {
     builder b = {.c = c, .o = o, .sp = sp, .nsp = nsp};
@@ -718,11 +889,12 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
     }
     if (!b.T.data)
         buf_reserve(&b.T, 1);
+    para_scrub(b.T.data, b.T.len);
     const char *T = b.T.data;
     size_t len = b.T.len;
     char *brks = xmalloc(len + 1);
-    if (len)
-        set_linebreaks_utf8((const utf8_t *)T, len, o->lang, brks);
+    para_linebreaks(T, len, o->lang, brks);
+    warn_rtl(&b, T, len);
 
     /* words and spaces */
     size_t i = 0;
@@ -839,7 +1011,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         res.breaks[0] = (int)b.n - 1;
         res.ratios[0] = 0;
     }
-    if (one_line || kp_break(b.items, (int)b.n, widths, 2, &prm, &res) == 0) {
+    if (one_line || break_items(b.items, (int)b.n, widths, &prm, &res) == 0) {
         nlines = res.nlines;
         lines = arena_alloc(c->a, (size_t)(nlines + 1) * sizeof *lines);
         size_t start = 0;

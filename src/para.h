@@ -96,4 +96,16 @@ typedef struct para_ctx {
  * at emergency points rather than running into the margin. */
 int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline **out);
 
+/* Fills brks[0..len) with the line-break opportunity after each byte of
+ * the UTF-8 text s (LINEBREAK_* of libunibreak; INSIDEACHAR inside a
+ * character; invalid bytes count as one character each). Any text is
+ * accepted (libunibreak itself aborts on regional indicators). */
+void para_linebreaks(const char *s, size_t len, const char *lang, char *brks);
+
+/* Replaces in place each noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF)
+ * by a character of the same UTF-8 length that cairo accepts (U+FFFD, or
+ * U+xFFFD above the BMP): cairo refuses text with noncharacters, which
+ * broke the PDF's page and structure data. */
+void para_scrub(char *s, size_t len);
+
 #endif

@@ -26,6 +26,7 @@
 #include "cover.h"
 #include "image.h"
 #include "l10n.h"
+#include "para.h"
 #include "pdfpost.h"
 #include "svg.h"
 
@@ -557,6 +558,16 @@ static int input_filter(buf *pdf, diag *d)
     return rc;
 }
 
+/* Sets a metadata string without noncharacters, which cairo refuses
+ * (para_scrub). */
+static void set_meta(cairo_surface_t *surf, cairo_pdf_metadata_t key, const char *v)
+{
+    char *c = xstrdup(v);
+    para_scrub(c, strlen(c));
+    cairo_pdf_surface_set_metadata(surf, key, c);
+    free(c);
+}
+
 int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
                size_t *len, diag *d)
 {
@@ -565,18 +576,18 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, s->page_w, s->page_h);
     cairo_pdf_surface_restrict_to_version(surf, PDF_VERSION);
     const meta *m = &b->meta;
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, m->title);
+    set_meta(surf, CAIRO_PDF_METADATA_TITLE, m->title);
     buf authors = {0};
     for (int i = 0; i < m->nauthors; i++) {
         if (i)
             buf_puts(&authors, ", ");
         buf_puts(&authors, m->authors[i]);
     }
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, authors.data ? authors.data : "");
+    set_meta(surf, CAIRO_PDF_METADATA_AUTHOR, authors.data ? authors.data : "");
     if (m->subtitle)
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->subtitle);
+        set_meta(surf, CAIRO_PDF_METADATA_SUBJECT, m->subtitle);
     else if (m->description)
-        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, m->description);
+        set_meta(surf, CAIRO_PDF_METADATA_SUBJECT, m->description);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "goodiebag");
     char date[32];
     pdf_date(b->build_epoch, date, sizeof date);

@@ -4,6 +4,7 @@
 #include "style.h"
 
 #include <errno.h>
+#include <math.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hb.h>
@@ -71,6 +72,84 @@ static const prop props[] = {
 };
 #undef F
 #define NPROPS (sizeof props / sizeof *props)
+
+_Static_assert(NPROPS <= sizeof ((style *)0)->prop_line / sizeof(int), "style.prop_line holds every property");
+
+static int prop_at(const char *key)
+{
+    for (size_t i = 0; i < NPROPS; i++)
+        if (!strcmp(props[i].key, key))
+            return (int)i;
+    return 0;
+}
+
+/* Reports a problem at the first of the keys (NULL-terminated) that is set
+ * in style.yaml, else at the first key's default. */
+static void check_error(const style *s, diag *d, const char *const *keys, const char *fmt, double a, double b)
+{
+    int at = prop_at(keys[0]);
+    for (int i = 0; keys[i]; i++)
+        if (s->prop_line[prop_at(keys[i])]) {
+            at = prop_at(keys[i]);
+            break;
+        }
+    char msg[300];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    diag_error(d, s->file, s->prop_line[at], s->prop_col[at], "'%s': %s", props[at].key, msg);
+}
+
+int style_check(const style *s, diag *d)
+{
+    int bad = 0;
+    double em = s->size, lh = s->size * s->leading;
+    double tw = s->page_w - style_pt(s->margin_inner, em) - style_pt(s->margin_outer, em);
+    double th = s->page_h - style_pt(s->margin_top, em) - style_pt(s->margin_bottom, em);
+    if (tw < 12 * em) {
+        const char *const k[] = {"page-margin-inner", "page-margin-outer", "text-size", NULL};
+        const char *const k2[] = {"page-margin-outer", "page-margin-inner", "text-size", NULL};
+        const char *const ks[] = {"text-size", NULL};
+        check_error(s, d, tw >= s->page_w / 2 ? ks : style_pt(s->margin_outer, em) > style_pt(s->margin_inner, em) ? k2 : k,
+                    "the margins leave a text width of %.0f pt on this paper; it must be at least 12 em (%.0f pt)",
+                    tw, 12 * em);
+        bad = 1;
+    }
+    if (th < 8 * lh) {
+        const char *const k[] = {"page-margin-top", "page-margin-bottom", "text-size", NULL};
+        const char *const k2[] = {"page-margin-bottom", "page-margin-top", "text-size", NULL};
+        const char *const ks[] = {"text-size", "text-leading", NULL};
+        check_error(s, d, th >= s->page_h / 2 ? ks : style_pt(s->margin_bottom, em) > style_pt(s->margin_top, em) ? k2 : k,
+                    "the margins leave a text height of %.0f pt on this paper; it must hold 8 lines (%.0f pt)",
+                    th, 8 * lh);
+        bad = 1;
+    }
+    if (bad)
+        return -1;
+    static const char *const hk[5] = {"headings-h1-size", "headings-h2-size", "headings-h3-size",
+                                      "headings-h4-size", "text-code-size"};
+    for (int i = 0; i < 5; i++) {
+        double sz = style_pt(i < 4 ? s->h_size[i] : s->code_size, em);
+        if (sz < 1 || sz * s->leading > th / 3 || sz > tw / 4) {
+            const char *const k[] = {hk[i], NULL};
+            check_error(s, d, k, "a size of %.1f pt does not fit the text area: at most %.1f pt on this paper",
+                        sz, fmin(th / 3 / s->leading, tw / 4));
+            bad = 1;
+        }
+    }
+    if (style_pt(s->par_indent, em) > tw / 2) {
+        const char *const k[] = {"text-paragraph-indent", NULL};
+        check_error(s, d, k, "%.0f pt is more than half the text width (%.0f pt)", style_pt(s->par_indent, em), tw / 2);
+        bad = 1;
+    }
+    static const char *const sk[3] = {"headings-space-before", "headings-space-after", "text-paragraph-space"};
+    const length *sl[3] = {&s->h_before, &s->h_after, &s->par_space};
+    for (int i = 0; i < 3; i++)
+        if (style_pt(*sl[i], em) > th / 2) {
+            const char *const k[] = {sk[i], NULL};
+            check_error(s, d, k, "%.0f pt is more than half the text height (%.0f pt)", style_pt(*sl[i], em), th / 2);
+            bad = 1;
+        }
+    return bad ? -1 : 0;
+}
 
 double style_pt(length l, double size)
 {
@@ -247,6 +326,10 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
         return;
     }
     w->seen_line[pi] = kline;
+    if (pi < sizeof w->s->prop_line / sizeof *w->s->prop_line) {
+        w->s->prop_line[pi] = line;
+        w->s->prop_col[pi] = col;
+    }
     if (v->type != YAML_SCALAR_NODE) {
         diag_error(w->d, w->file, line, col, "'%s' must be a single value", key);
         w->bad = 1;
@@ -315,7 +398,8 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
         break;
     case T_LENGTH:
         if (parse_length(val, (length *)(base + p->off), 1) != 0)
-            why = "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
+            why = val[0] == '-' ? "a length is not negative"
+                                : "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
         break;
     case T_PT: {
         length l;

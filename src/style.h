@@ -65,6 +65,9 @@ typedef struct style {
     /* raw values by CSS variable name, for the style sheet */
     const char **var_names, **var_values;
     int nvars;
+    /* where each property was set (style_check's messages, in file):
+     * line 0 = not set */
+    int prop_line[48], prop_col[48];
 } style;
 
 /* Loads dir/style.yaml and dir/epub.css, checking font files in fonts_dir.
@@ -77,6 +80,14 @@ void style_free(style *s);
 
 /* The role's key as style.yaml writes it ("fonts: body-italic"). */
 const char *style_font_key(int role);
+
+/* Checks the values against each other for the paper in use (call after
+ * style_set_paper): a text area of at least 12 em by 8 lines, heading and
+ * code sizes whose line fits a third of the text height and a letter a
+ * quarter of its width, a paragraph indent under half the width, heading
+ * spaces under half the height. Returns 0, or -1 after reporting each
+ * problem at the style key that causes it (style.yaml:LINE:COL). */
+int style_check(const style *s, diag *d);
 
 /* Converts a length to points for body size `size`. */
 double style_pt(length l, double size);

@@ -79,17 +79,6 @@ int edit_distance(const char *a, const char *b);
 double now_seconds(void);
 
 
-/* A set of strings (open addressing). Keys are borrowed: they must outlive
- * the set. strset_add returns 1 if the key was new, 0 if already present. */
-typedef struct strset {
-    const char **keys;
-    size_t n, cap;
-} strset;
-
-int strset_add(strset *s, const char *key);
-int strset_has(const strset *s, const char *key);
-void strset_free(strset *s);
-
 /* A map from strings to pointers (open addressing). Keys are copied into
  * the map; values are borrowed. strmap_put keeps the first value of a key
  * and returns 0 if the key was already there. */
@@ -102,6 +91,23 @@ typedef struct strmap {
 int strmap_put(strmap *m, const char *key, void *val);
 void *strmap_get(const strmap *m, const char *key);
 void strmap_free(strmap *m);
+
+/* A set of strings (open addressing). Keys are copied into the set (a
+ * borrowed key freed with an arena before the set was a use after free).
+ * strset_add returns 1 if the key was new, 0 if already present. */
+typedef struct strset {
+    const char **keys;
+    size_t n, cap;
+    strmap next;   /* strset_add_numbered: the number to try next per pattern */
+} strset;
+
+int strset_add(strset *s, const char *key);
+int strset_has(const strset *s, const char *key);
+/* Adds the first of `first`, pre "2" post, pre "3" post, ... that is not
+ * yet in s and returns it (a copy in arena a). Remembers per (pre, post)
+ * where it stopped: n equal names cost n steps, not n*n/2. */
+const char *strset_add_numbered(strset *s, arena *a, const char *first, const char *pre, const char *post);
+void strset_free(strset *s);
 
 /* FNV-1a hash of n bytes, continuing from h (start with 1469598103934665603). */
 unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n);
