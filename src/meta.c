@@ -1,11 +1,13 @@
 /* meta — see meta.h. We load the whole YAML document as a node graph
- * (yaml_parser_load) rather than walking events: book.yaml is small and the
- * node graph keeps every node's position for messages. */
+ * (yamldoc_load, with its limits) rather than walking events: the node
+ * graph keeps every node's position for messages. */
 #include "meta.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
+
+#include "yamldoc.h"
 
 typedef struct ctx {
     yaml_document_t *doc;
@@ -216,28 +218,14 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
 {
     memset(m, 0, sizeof *m);
     ctx c = {.file = file, .a = a, .d = d};
-    yaml_parser_t parser;
     yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) {
-        diag_error(d, file, 0, 0, "cannot initialise the YAML parser");
+    if (yamldoc_load(text, len, file, &doc, d) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        int line = (int)parser.problem_mark.line + 1, col = (int)parser.problem_mark.column + 1;
-        if (parser.error == YAML_READER_ERROR)
-            line = 1, col = 1;
-        diag_error(d, file, line, col, "invalid YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
-                   parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return -1;
-    }
     c.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
         diag_error(d, file, 1, 1, "the file is empty; it needs at least name, title, author, publisher, lang and date");
         yaml_document_delete(&doc);
-        yaml_parser_delete(&parser);
         return -1;
     }
     if (root->type != YAML_MAPPING_NODE) {
@@ -351,6 +339,5 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
     }
 done:
     yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
     return c.bad ? -1 : 0;
 }

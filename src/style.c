@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "yamldoc.h"
+
 typedef enum { T_FONT, T_COLOR, T_LENGTH, T_NUMBER, T_PT, T_PAPER } vtype;
 
 typedef struct prop {
@@ -362,14 +364,8 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         return -1;
     }
     walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .a = a, .d = d};
-    yaml_parser_t parser;
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        diag_error(d, file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
-                   "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
-        yaml_parser_delete(&parser);
+    if (yamldoc_load(text, len, file, &doc, d) != 0) {
         free(text);
         return -1;
     }
@@ -415,7 +411,6 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         }
     }
     yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
     free(text);
     /* every font role is required */
     for (int r = 0; r < FONT_COUNT; r++) {
