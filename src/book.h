@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "input.h"
 #include "meta.h"
 #include "util.h"
 
@@ -68,7 +69,8 @@ typedef struct chapter {
     const char *out_name;  /* XHTML name in the EPUB ("text/01-x.xhtml") */
     const char *label;     /* chapter label from book.yaml, or NULL */
     int theme;
-    char *text;            /* the source (owned by the book) */
+    input in;              /* the source as read, with its position map (owned) */
+    char *text;            /* in.data: the source, checked and in NFC */
     size_t len;
     cmark_node *doc;       /* owned by the book */
     cmark_node *title_node; /* first heading, or NULL */

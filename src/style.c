@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "input.h"
 #include "yamldoc.h"
 
 typedef enum { T_FONT, T_COLOR, T_LENGTH, T_NUMBER, T_PT, T_PAPER } vtype;
@@ -364,9 +365,12 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         return -1;
     }
     walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .a = a, .d = d};
+    input in;
+    int rd = input_read(&in, text, len, file, INPUT_YAML, d);
+    free(text);
     yaml_document_t doc;
-    if (yamldoc_load(text, len, file, &doc, d) != 0) {
-        free(text);
+    if (rd != 0 || yamldoc_load(in.data, in.len, file, &doc, d) != 0) {
+        input_free(&in);
         return -1;
     }
     const char **names = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *names);
@@ -411,7 +415,7 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         }
     }
     yaml_document_delete(&doc);
-    free(text);
+    input_free(&in);
     /* every font role is required */
     for (int r = 0; r < FONT_COUNT; r++) {
         if (!s->font_path[r] && !w.bad) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "util.h"
 
 typedef struct open_node {
@@ -85,15 +86,35 @@ static int on_event(loader *l, yaml_event_t *e)
     yaml_mark_t m = e->start_mark;
     int id = 0;
     switch (e->type) {
-    case YAML_SCALAR_EVENT:
-        id = yaml_document_add_scalar(l->doc, e->data.scalar.tag, e->data.scalar.value,
-                                      (int)e->data.scalar.length, e->data.scalar.style);
+    case YAML_SCALAR_EVENT: {
+        /* escapes ("\e", "\uFFFE", "\0") give characters the file
+         * itself cannot contain */
+        size_t clen;
+        unsigned bad;
+        int nul;
+        char *v = input_clean_value((const char *)e->data.scalar.value, e->data.scalar.length, &clen, &bad, &nul);
+        if (nul) {
+            free(v);
+            fail(l, m, "%s", "a value contains U+0000 (NUL, written \\0), which is not text");
+            return -1;
+        }
+        if (bad) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "a value contains U+%04X, which is not text: readers see U+FFFD (a replacement mark) in its place",
+                     bad);
+            diag_warning(l->d, l->file, (int)m.line + 1, (int)m.column + 1, "%s", msg);
+        }
+        id = yaml_document_add_scalar(l->doc, e->data.scalar.tag, (yaml_char_t *)v, (int)clen,
+                                      e->data.scalar.style);
+        free(v);
         if (!id)
             break;
         set_size(l, id, 1);
         if (define_anchor(l, (const char *)e->data.scalar.anchor, id, m) != 0)
             return -1;
         break;
+    }
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)e->data.alias.anchor;
         id = (int)(intptr_t)strmap_get(&l->anchors, name);
