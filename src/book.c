@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -221,8 +222,11 @@ static void list_chapters(book *b, const char *yaml_name)
     if (n == 0)
         diag_error(b->diag, yaml_name, 1, 1,
                    "no chapters: the folder has no *.md files and book.yaml has no 'chapters' list");
-    if (n > BOOK_MAX_CHAPTERS)
-        n = BOOK_MAX_CHAPTERS;
+    if (n > BOOK_MAX_CHAPTERS) {
+        diag_error(b->diag, yaml_name, 1, 1, "the folder has %zu *.md files, more than the limit of %d chapters",
+                   n, BOOK_MAX_CHAPTERS);
+        n = 0;
+    }
     b->meta.chapters = arena_alloc(&b->arena, (n + 1) * sizeof *b->meta.chapters);
     for (size_t i = 0; i < n; i++) {
         b->meta.chapters[i].file = names[i];
@@ -233,7 +237,40 @@ static void list_chapters(book *b, const char *yaml_name)
     free(names);
 }
 
-static const char *out_name_for(book *b, const char *src, strset *used)
+/* Names that must be unique (ids, file names in the EPUB), with where to
+ * go on numbering each base name, so that n equal names cost n steps, not
+ * n * n / 2. */
+typedef struct nameset {
+    strset used;
+    strmap next; /* first name -> int *: the next number to try */
+} nameset;
+
+/* Adds and returns `first` (borrowed: it must live in the arena) if it is
+ * new, else the first new pre + N + post for N = 2, 3, ... */
+static const char *unique_name(book *b, nameset *ns, const char *first, const char *pre, const char *post)
+{
+    if (strset_add(&ns->used, first))
+        return first;
+    int *next = strmap_get(&ns->next, first);
+    if (!next) {
+        next = arena_alloc(&b->arena, sizeof *next);
+        *next = 2;
+        strmap_put(&ns->next, first, next);
+    }
+    const char *name;
+    do
+        name = arena_printf(&b->arena, "%s%d%s", pre, (*next)++, post);
+    while (!strset_add(&ns->used, name));
+    return name;
+}
+
+static void nameset_free(nameset *ns)
+{
+    strset_free(&ns->used);
+    strmap_free(&ns->next);
+}
+
+static const char *out_name_for(book *b, const char *src, nameset *used)
 {
     buf nm = {0};
     buf_puts(&nm, "text/");
@@ -248,10 +285,8 @@ static const char *out_name_for(book *b, const char *src, strset *used)
     }
     if (nm.len == 5)
         buf_puts(&nm, "chapter");
-    const char *base = arena_strdup(&b->arena, nm.data);
-    const char *name = arena_printf(&b->arena, "%s.xhtml", base);
-    for (int k = 2; !strset_add(used, name); k++)
-        name = arena_printf(&b->arena, "%s-%d.xhtml", base, k);
+    const char *name = unique_name(b, used, arena_printf(&b->arena, "%s.xhtml", nm.data),
+                                   arena_printf(&b->arena, "%s-", nm.data), ".xhtml");
     buf_free(&nm);
     return name;
 }
@@ -268,15 +303,15 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     }
     /* "a.md" and "./a.md" name the same file (meta.c catches the same
      * spelling twice) */
-    for (int i = 0; i < c->index; i++) {
-        if (b->ch[i].src && !strcmp(b->ch[i].src, norm)) {
-            diag_error(b->diag, yaml_name, cs->line, cs->col,
-                       "chapter '%s' is listed twice (first on line %d, as '%s')", cs->file,
-                       b->meta.chapters[i].line, b->meta.chapters[i].file);
-            free(norm);
-            return;
-        }
+    int first = (int)(intptr_t)strmap_get(&b->chapter_of, norm);
+    if (first) {
+        diag_error(b->diag, yaml_name, cs->line, cs->col,
+                   "chapter '%s' is listed twice (first on line %d, as '%s')", cs->file,
+                   b->meta.chapters[first - 1].line, b->meta.chapters[first - 1].file);
+        free(norm);
+        return;
     }
+    strmap_put(&b->chapter_of, norm, (void *)(intptr_t)(c->index + 1));
     c->src = arena_strdup(&b->arena, norm);
     free(norm);
     c->diag_name = diag_path(b, c->src);
@@ -331,14 +366,11 @@ static int node_col(const chapter *ch, cmark_node *n)
 
 static resource *find_resource(book *b, const char *src)
 {
-    for (resource *r = b->resources; r; r = r->next)
-        if (!strcmp(r->src, src))
-            return r;
-    return NULL;
+    return strmap_get(&b->resource_of, src);
 }
 
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names);
+                               const char *url, nameset *out_names);
 
 /* A path written in file `from` (URL-escaped, relative to that file),
  * normalised relative to the book folder; NULL with *why when it is
@@ -357,14 +389,14 @@ static char *resolve_path(const char *from, const char *url_path, const char **w
     return norm;
 }
 
-static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
+static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, nameset *out_names)
 {
     return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names);
 }
 
 /* Loads an image named in file `from` (relative to the book folder). */
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names)
+                               const char *url, nameset *out_names)
 {
     const char *why = NULL;
     struct {
@@ -420,17 +452,17 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
                  ch == '-' || ch == '_' || ch == '.';
         buf_putc(&nm, ok ? ch : '-');
     }
-    const char *name = arena_strdup(&b->arena, nm.data);
-    for (int k = 2; !strset_add(out_names, name); k++)
-        name = arena_printf(&b->arena, "images/%d-%s", k, nm.data + 7);
+    r->out_name = unique_name(b, out_names, arena_strdup(&b->arena, nm.data), "images/",
+                              arena_printf(&b->arena, "-%s", nm.data + 7));
     buf_free(&nm);
-    r->out_name = name;
     free(norm);
     /* append in order of first use */
-    resource **tail = &b->resources;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = r;
+    if (!b->resources)
+        b->resources = r;
+    else
+        b->res_last->next = r;
+    b->res_last = r;
+    strmap_put(&b->resource_of, r->src, r);
     return r;
 }
 
@@ -547,9 +579,9 @@ static const char *lookup_anchor(const book *b, int ci, const char *name)
     return NULL;
 }
 
-static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
+static void annotate_pass1(book *b, chapter *c, nameset *ids, nameset *out_names)
 {
-    strset slugs = {0};
+    nameset slugs = {0};
     const char *last_heading_id = NULL;
     int prev_level = 0;
     cmark_iter *it = cmark_iter_new(c->doc);
@@ -583,9 +615,8 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *explicit_id = take_attributes(n);
             a->text = node_text(b, n);
             char *slug = make_slug(a->text);
-            const char *s = arena_strdup(&b->arena, slug);
-            for (int k = 2; !strset_add(&slugs, s); k++)
-                s = arena_printf(&b->arena, "%s-%d", slug, k);
+            const char *s = unique_name(b, &slugs, arena_strdup(&b->arena, slug),
+                                        arena_printf(&b->arena, "%s-", slug), "");
             a->slug = s;
             const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
             int explicit_ok = 0;
@@ -605,9 +636,8 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                                  "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
                                  explicit_id, idbase);
             }
-            const char *id = idbase;
-            for (int k = 2; !strset_add(ids, id); k++)
-                id = arena_printf(&b->arena, "%s-%d", idbase, k);
+            const char *id = unique_name(b, ids, idbase, arena_printf(&b->arena, "%s-", idbase), "");
+            strmap_put(&b->chapter_of, id, (void *)(intptr_t)(c->index + 1));
             if (explicit_ok && id != idbase)
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
@@ -624,9 +654,17 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *ps = other_slug(a->text, 1);
             const char *pid = ps;
             char *tmp = NULL;
-            for (int k = 1; strmap_get(&b->pandoc_ids, pid); k++) {
-                free(tmp);
-                tmp = xasprintf("%s-%d", ps, k);
+            if (strmap_get(&b->pandoc_ids, pid)) {
+                int *next = strmap_get(&b->pandoc_next, ps);
+                if (!next) {
+                    next = arena_alloc(&b->arena, sizeof *next);
+                    *next = 1;
+                    strmap_put(&b->pandoc_next, ps, next);
+                }
+                do {
+                    free(tmp);
+                    tmp = xasprintf("%s-%d", ps, (*next)++);
+                } while (strmap_get(&b->pandoc_ids, tmp));
                 pid = tmp;
             }
             strmap_put(&b->pandoc_ids, pid, (void *)id);
@@ -693,7 +731,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
         }
     }
     cmark_iter_free(it);
-    strset_free(&slugs);
+    nameset_free(&slugs);
     /* No heading, or an empty first heading ("#" alone): the title (for
      * <title> and the tables of contents, which must not be empty) is the
      * file name. */
@@ -778,10 +816,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
             diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
             goto out;
         }
-        target = -1;
-        for (int i = 0; i < b->nch; i++)
-            if (b->ch[i].src && !strcmp(b->ch[i].src, norm))
-                target = i;
+        target = (int)(intptr_t)strmap_get(&b->chapter_of, norm) - 1;
         if (target < 0) {
             if (book_exists(b, norm))
                 diag_error(b->diag, c->diag_name, line, col,
@@ -805,13 +840,8 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
             /* "#anchor" of a heading in another chapter: a book split into
              * chapter files keeps its internal links */
             id = lookup_anchor(b, -1, frag);
-            if (id) {
-                for (int i = 0; i < b->nch; i++)
-                    if (b->ch[i].doc && lookup_anchor(b, i, frag) == id) {
-                        a->target_chapter = i;
-                        break;
-                    }
-            }
+            if (id)
+                a->target_chapter = (int)(intptr_t)strmap_get(&b->chapter_of, id) - 1;
         }
         if (!id) {
             diag_error(b->diag, c->diag_name, line, col,
@@ -914,7 +944,7 @@ static void load_all(book *b)
 
     b->nch = b->meta.nchapters;
     b->ch = arena_alloc(&b->arena, (size_t)(b->nch + 1) * sizeof *b->ch);
-    strset used = {0}, ids = {0}, out_names = {0};
+    nameset used = {0}, ids = {0}, out_names = {0};
     for (int i = 0; i < b->nch; i++) {
         chapter *c = &b->ch[i];
         c->index = i;
@@ -925,9 +955,9 @@ static void load_all(book *b)
             c->out_name = out_name_for(b, c->src, &used);
     }
     /* ids the XHTML writers generate themselves start with '_' or are these */
-    strset_add(&ids, "toc");
-    strset_add(&ids, "landmarks");
-    strset_add(&ids, "page-list");
+    strset_add(&ids.used, "toc");
+    strset_add(&ids.used, "landmarks");
+    strset_add(&ids.used, "page-list");
     if (b->meta.cover) {
         b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
                                  b->meta.cover, &out_names);
@@ -950,9 +980,9 @@ static void load_all(book *b)
     for (int i = 0; i < b->nch; i++)
         if (b->ch[i].doc)
             annotate_pass2(b, &b->ch[i]);
-    strset_free(&used);
-    strset_free(&ids);
-    strset_free(&out_names);
+    nameset_free(&used);
+    nameset_free(&ids);
+    nameset_free(&out_names);
 }
 
 static book *book_new(diag *d)
@@ -1012,6 +1042,9 @@ void book_free(book *b)
     free(b->dir_real);
     strmap_free(&b->anchors);
     strmap_free(&b->pandoc_ids);
+    strmap_free(&b->pandoc_next);
+    strmap_free(&b->chapter_of);
+    strmap_free(&b->resource_of);
     arena_free(&b->arena);
     free(b);
 }

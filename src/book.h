@@ -22,7 +22,7 @@
 /* Limits that protect the machine (documented in README.md). */
 #define BOOK_MAX_FILE (64u << 20)      /* bytes per chapter or image file */
 #define BOOK_MAX_DEPTH 64              /* nesting of lists and block quotes */
-#define BOOK_MAX_CHAPTERS 10000
+#define BOOK_MAX_CHAPTERS META_MAX_CHAPTERS
 
 typedef enum { ANNO_HEADING = 1, ANNO_LINK, ANNO_IMAGE, ANNO_HTML } anno_kind;
 
@@ -94,6 +94,10 @@ typedef struct book {
     const char *uuid;      /* identifier: meta.identifier or urn:uuid:... */
     strmap anchors;        /* "chapter\tname" and "\tname" -> heading id */
     strmap pandoc_ids;     /* pandoc-style ids in use (for their numbering) */
+    strmap pandoc_next;    /* pandoc-style id -> int *: the next number to try */
+    strmap chapter_of;     /* chapter src, and heading id -> chapter index + 1 */
+    strmap resource_of;    /* resource src -> resource */
+    resource *res_last;    /* the last of resources */
     struct _xmlNode **html; /* sanitised HTML blocks, freed by book_free */
     size_t nhtml, caphtml;
     /* in-memory books (fuzzing, tests): files looked up here instead */

@@ -3,6 +3,7 @@
  * graph keeps every node's position for messages. */
 #include "meta.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -15,6 +16,7 @@ typedef struct ctx {
     arena *a;
     diag *d;
     int bad;
+    strmap files; /* chapter file -> its line in book.yaml */
 } ctx;
 
 #define LINE(n) ((int)(n)->start_mark.line + 1)
@@ -202,15 +204,14 @@ static void chapter_entry(ctx *c, meta *m, yaml_node_t *item)
     }
     if (!cs.file)
         return;
-    for (int i = 0; i < m->nchapters; i++) {
-        if (!strcmp(m->chapters[i].file, cs.file)) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)",
-                     cs.file, m->chapters[i].line);
-            err(c, item, "%s", msg);
-            return;
-        }
+    int first = (int)(intptr_t)strmap_get(&c->files, cs.file);
+    if (first) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)", cs.file, first);
+        err(c, item, "%s", msg);
+        return;
     }
+    strmap_put(&c->files, cs.file, (void *)(intptr_t)cs.line);
     m->chapters[m->nchapters++] = cs;
 }
 
@@ -318,6 +319,14 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
                 err(&c, v, "%s", "'chapters' is an empty list");
                 continue;
             }
+            if (cnt > META_MAX_CHAPTERS) {
+                yaml_node_t *over = yaml_document_get_node(&doc, v->data.sequence.items.start[META_MAX_CHAPTERS]);
+                diag_error(d, file, over ? LINE(over) : LINE(v), over ? COL(over) : COL(v),
+                           "'chapters' lists %zu files, more than the limit of %d chapters", cnt,
+                           META_MAX_CHAPTERS);
+                c.bad = 1;
+                continue;
+            }
             m->chapters = arena_alloc(a, cnt * sizeof *m->chapters);
             for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
                 yaml_node_t *item = yaml_document_get_node(&doc, *it);
@@ -338,6 +347,7 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
         }
     }
 done:
+    strmap_free(&c.files);
     yaml_document_delete(&doc);
     return c.bad ? -1 : 0;
 }
