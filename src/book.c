@@ -293,6 +293,63 @@ static const char *out_name_for(book *b, const char *src, nameset *used)
 
 /* ---- chapter reading ---- */
 
+static int node_line(cmark_node *n);
+static int node_col(const chapter *ch, cmark_node *n);
+
+/* Character references (&#xFFFF;, &#27;) put back into the tree what
+ * input_read keeps out of the text: controls and noncharacters become
+ * U+FFFD there too, with one warning per chapter. */
+static void clean_tree(book *b, chapter *c)
+{
+    cmark_iter *it = cmark_iter_new(c->doc);
+    cmark_event_type ev;
+    cmark_node *first = NULL;
+    long first_cp = 0;
+    size_t count = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        for (int k = 0; k < 3; k++) {
+            const char *v = NULL;
+            if (k == 0 && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK ||
+                           t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
+                v = cmark_node_get_literal(n);
+            else if (k == 1 && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+                v = cmark_node_get_url(n);
+            else if (k == 2 && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+                v = cmark_node_get_title(n);
+            else if (k == 2 && t == CMARK_NODE_CODE_BLOCK)
+                v = cmark_node_get_fence_info(n);
+            long cp = v ? input_first_bad(v, strlen(v)) : -1;
+            if (cp < 0)
+                continue;
+            size_t len;
+            unsigned rep;
+            int nul;
+            char *clean = input_clean_value(v, strlen(v), &len, &rep, &nul);
+            if (k == 0)
+                cmark_node_set_literal(n, clean);
+            else if (k == 1)
+                cmark_node_set_url(n, clean);
+            else if (t == CMARK_NODE_CODE_BLOCK)
+                cmark_node_set_fence_info(n, clean);
+            else
+                cmark_node_set_title(n, clean);
+            free(clean);
+            if (cp != '\f' && !count++)
+                first = n, first_cp = cp;
+        }
+    }
+    cmark_iter_free(it);
+    if (first)
+        diag_warning(b->diag, c->diag_name, node_line(first), node_col(c, first),
+                     "a character reference gives U+%04lX, which is not text: readers see U+FFFD (a replacement "
+                     "mark) in its place%s",
+                     first_cp, count > 1 ? " (here and in other places of this chapter)" : "");
+}
+
 static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char *yaml_name)
 {
     const char *why = NULL;
@@ -328,6 +385,7 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     c->text = c->in.data;
     c->len = c->in.len;
     c->doc = cmark_parse_document(c->text, c->len, CMARK_OPT_DEFAULT);
+    clean_tree(b, c);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");

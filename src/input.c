@@ -316,8 +316,8 @@ char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *rep
     *replaced = 0;
     *nul = 0;
     size_t plain = 0;
-    while (plain < len && (((unsigned char)s[plain] >= 0x20 && s[plain] < 0x7F) || s[plain] == '\t' ||
-                           s[plain] == '\n' || s[plain] == '\r'))
+    for (unsigned char c; plain < len && (c = (unsigned char)s[plain], (c >= 0x20 && c < 0x7F) || c == '\t' ||
+                                                                   c == '\n' || c == '\r');)
         plain++;
     if (plain == len) { /* printable ASCII: nothing to do */
         *outlen = len;
@@ -328,7 +328,11 @@ char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *rep
         uint32_t c = utf8_decode(s + i, len - i, &n);
         if (c == 0)
             *nul = 1;
-        if (c == '\f') {
+        if (c == 0xFFFD && n == 1) { /* not UTF-8 (cmark's U+FFFE, U+FFFF) */
+            if (!*replaced)
+                *replaced = 0xFFFD;
+            buf_puts(&b, "\xEF\xBF\xBD");
+        } else if (c == '\f') {
             buf_putc(&b, ' ');
         } else if (not_text(c)) {
             if (!*replaced)
@@ -351,6 +355,27 @@ char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *rep
     buf_free(&b);
     *outlen = (size_t)r;
     return (char *)dst;
+}
+
+long input_first_bad(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (c == '\f' || not_text(c))
+                return c;
+            i++;
+            continue;
+        }
+        int n;
+        uint32_t cp = utf8_decode(s + i, len - i, &n);
+        if (cp == 0xFFFD && n == 1) /* cmark 0.30 writes U+FFFE, U+FFFF as the bytes FE, FF */
+            return c == 0xFE ? 0xFFFE : c == 0xFF ? 0xFFFF : 0xFFFD;
+        if (not_text(cp))
+            return (long)cp;
+        i += (size_t)n;
+    }
+    return -1;
 }
 
 void input_free(input *in)

@@ -62,8 +62,14 @@ int input_col(const input *in, int line, int bytecol);
  * written with escapes, "\e" or "\uFFFE"): controls and noncharacters
  * become U+FFFD; NFC. Returns a new string (caller frees) and stores its
  * length in *outlen; *replaced = the first code point replaced, or 0;
- * *nul = 1 if s contains U+0000. s must be valid UTF-8. */
+ * *nul = 1 if s contains U+0000. Bytes that are not UTF-8 become U+FFFD. */
 char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *replaced, int *nul);
+
+/* Returns the first code point of s[0..len) that is not text (a control
+ * other than tab, LF, CR; a noncharacter; form feed; U+FFFD for a byte
+ * that is not UTF-8), or -1 if there is none: text that Markdown character
+ * references (&#xFFFF;) produce needs this check again. */
+long input_first_bad(const char *s, size_t len);
 
 /* Releases what *in owns. */
 void input_free(input *in);
