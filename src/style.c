@@ -317,8 +317,8 @@ static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
     int bad = 0, line = 1;
     size_t i = 0, line_start = 0;
     while (i < len) {
-        if (tmpl[i] == '\n')
-            line++, line_start = i + 1;
+        if (tmpl[i] == '\n' || (tmpl[i] == '\r' && (i + 1 >= len || tmpl[i + 1] != '\n')))
+            line++, line_start = i + 1; /* LF, CRLF or CR alone */
         if (i + 6 < len && !memcmp(tmpl + i, "var(--", 6)) {
             size_t j = i + 6;
             while (j < len && tmpl[j] != ')' && j - i < 80)
