@@ -695,7 +695,7 @@ static void annotate_pass1(book *b, chapter *c, nameset *ids, nameset *out_names
                                  explicit_id, idbase);
             }
             const char *id = unique_name(b, ids, idbase, arena_printf(&b->arena, "%s-", idbase), "");
-            strmap_put(&b->chapter_of, id, (void *)(intptr_t)(c->index + 1));
+            strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
             if (explicit_ok && id != idbase)
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
@@ -899,7 +899,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
              * chapter files keeps its internal links */
             id = lookup_anchor(b, -1, frag);
             if (id)
-                a->target_chapter = (int)(intptr_t)strmap_get(&b->chapter_of, id) - 1;
+                a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
         }
         if (!id) {
             diag_error(b->diag, c->diag_name, line, col,
@@ -1102,6 +1102,7 @@ void book_free(book *b)
     strmap_free(&b->pandoc_ids);
     strmap_free(&b->pandoc_next);
     strmap_free(&b->chapter_of);
+    strmap_free(&b->id_chapter);
     strmap_free(&b->resource_of);
     arena_free(&b->arena);
     free(b);

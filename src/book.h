@@ -95,7 +95,8 @@ typedef struct book {
     strmap anchors;        /* "chapter\tname" and "\tname" -> heading id */
     strmap pandoc_ids;     /* pandoc-style ids in use (for their numbering) */
     strmap pandoc_next;    /* pandoc-style id -> int *: the next number to try */
-    strmap chapter_of;     /* chapter src, and heading id -> chapter index + 1 */
+    strmap chapter_of;     /* chapter src -> chapter index + 1 */
+    strmap id_chapter;     /* heading id -> chapter index + 1 */
     strmap resource_of;    /* resource src -> resource */
     resource *res_last;    /* the last of resources */
     struct _xmlNode **html; /* sanitised HTML blocks, freed by book_free */
