@@ -328,7 +328,7 @@ static void clean_tree(book *b, chapter *c)
             size_t len;
             unsigned rep;
             int nul;
-            char *clean = input_clean_value(v, strlen(v), &len, &rep, &nul);
+            char *clean = input_clean_value(v, strlen(v), k == 0, &len, &rep, &nul);
             if (k == 0)
                 cmark_node_set_literal(n, clean);
             else if (k == 1)

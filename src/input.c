@@ -20,6 +20,7 @@
 #include "utf8.h"
 
 #define INPUT_INDEX_STEP 64
+#define INPUT_MAX_CHANGES (1u << 16) /* then changes on one line are merged */
 
 /* Decodes one UTF-8 sequence at s (n > 0 bytes left). Returns its length
  * and stores the code point, or returns 0 and describes the problem in
@@ -99,6 +100,7 @@ typedef struct scanner {
     uint32_t first; /* the first character replaced, and where */
     int first_line, first_col;
     size_t nreplaced;
+    int chg_line;   /* the line of the last change */
 } scanner;
 
 static void copy_to(scanner *sc, size_t upto)
@@ -109,7 +111,7 @@ static void copy_to(scanner *sc, size_t upto)
 }
 
 /* Normalises s[from..to) (a piece that starts at a boundary). */
-static void normalise(scanner *sc, size_t from, size_t to)
+static void normalise(scanner *sc, size_t from, size_t to, int line)
 {
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)sc->s + from, (utf8proc_ssize_t)(to - from),
@@ -127,8 +129,18 @@ static void normalise(scanner *sc, size_t from, size_t to)
     if (delta) {
         input *in = sc->in;
         sc->cum += delta;
+        input_change *last = in->nchg ? &in->chg[in->nchg - 1] : NULL;
+        /* one stretch for pieces that touch, or, past the limit, for all
+         * of a line's: memory stays bounded; columns inside a stretch
+         * become its start. Never across a line end. */
+        if (last && sc->chg_line == line && (last->at + last->len == at || in->nchg >= INPUT_MAX_CHANGES)) {
+            last->len = at + (size_t)r - last->at;
+            last->cum = sc->cum;
+            return;
+        }
         GROW(in->chg, in->capchg, in->nchg + 1);
         in->chg[in->nchg++] = (input_change){at, (size_t)r, sc->cum};
+        sc->chg_line = line;
     }
 }
 
@@ -170,7 +182,7 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
         unsigned char c = s[i];
         if (c < 0x80) {
             if (seg_nfc)
-                normalise(&sc, seg, i);
+                normalise(&sc, seg, i, line);
             seg = i, seg_nfc = 0;
             if (c == '\n' || c == '\r') {
                 i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
@@ -207,7 +219,7 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
         }
         if ((flags & INPUT_YAML) && (cp == 0x2028 || cp == 0x2029)) {
             if (seg_nfc)
-                normalise(&sc, seg, i);
+                normalise(&sc, seg, i, line);
             i += (size_t)n;
             line++, col = 1;
             index_line(&sc, line, i);
@@ -216,7 +228,7 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
         }
         if (not_text(cp)) {
             if (seg_nfc)
-                normalise(&sc, seg, i);
+                normalise(&sc, seg, i, line);
             replace(&sc, i, (size_t)n, cp, line, col);
             i += (size_t)n, col++;
             seg = i, seg_nfc = 0;
@@ -228,7 +240,7 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
         continue;
     }
     if (seg_nfc)
-        normalise(&sc, seg, len);
+        normalise(&sc, seg, len, line);
     copy_to(&sc, len);
     if (sc.nreplaced) {
         char more[100] = "";
@@ -310,7 +322,7 @@ int input_col(const input *in, int line, int bytecol)
     return col < 1 ? 1 : col > 0x7FFFFFFF ? 0x7FFFFFFF : (int)col;
 }
 
-char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *replaced, int *nul)
+char *input_clean_value(const char *s, size_t len, int nfc, size_t *outlen, unsigned *replaced, int *nul)
 {
     buf b = {0};
     *replaced = 0;
@@ -345,6 +357,8 @@ char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *rep
     }
     if (!b.data)
         buf_puts(&b, "");
+    if (!nfc)
+        return buf_detach(&b, outlen);
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)b.data, (utf8proc_ssize_t)b.len, &dst,
                                       (utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));

@@ -17,6 +17,8 @@
  *   - with INPUT_NFC, the text is put in Unicode normalisation form C
  *     (utf8proc), so that a heading typed with combining marks (e + U+0308)
  *     gets the same id, hyphenation and glyphs as the precomposed one (ë).
+ *     YAML files are not: their values are normalised one by one, except
+ *     file names (meta.c), which must keep the bytes the file system has.
  * A file that is already valid NFC text passes through byte for byte.
  *
  * Lines end at LF, CR or CRLF (as for cmark and libyaml); with INPUT_YAML
@@ -59,11 +61,12 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
 int input_col(const input *in, int line, int bytecol);
 
 /* Checks a string that does not come straight from a file (a YAML value
- * written with escapes, "\e" or "\uFFFE"): controls and noncharacters
- * become U+FFFD; NFC. Returns a new string (caller frees) and stores its
- * length in *outlen; *replaced = the first code point replaced, or 0;
- * *nul = 1 if s contains U+0000. Bytes that are not UTF-8 become U+FFFD. */
-char *input_clean_value(const char *s, size_t len, size_t *outlen, unsigned *replaced, int *nul);
+ * written with escapes, "\e" or "\uFFFE"; text from a character
+ * reference): controls and noncharacters become U+FFFD, bytes that are not
+ * UTF-8 too; with nfc, NFC. Returns a new string (caller frees) and stores
+ * its length in *outlen; *replaced = the first code point replaced, or 0;
+ * *nul = 1 if s contains U+0000. */
+char *input_clean_value(const char *s, size_t len, int nfc, size_t *outlen, unsigned *replaced, int *nul);
 
 /* Returns the first code point of s[0..len) that is not text (a control
  * other than tab, LF, CR; a noncharacter; form feed; U+FFFD for a byte

@@ -5,9 +5,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "input.h"
 #include "yamldoc.h"
 
 typedef struct ctx {
@@ -41,6 +43,16 @@ static const char *scalar(ctx *c, yaml_node_t *n, const char *key)
     if (strlen(v) != n->data.scalar.length) {
         err(c, n, "'%s' contains a NUL character", key);
         return NULL;
+    }
+    /* text in NFC (as the chapters); file names keep their bytes */
+    if (strcmp(key, "chapters") && strcmp(key, "file") && strcmp(key, "cover")) {
+        size_t len;
+        unsigned bad;
+        int nul;
+        char *t = input_clean_value(v, strlen(v), 1, &len, &bad, &nul);
+        if (strcmp(t, v))
+            v = arena_strndup(c->a, t, len);
+        free(t);
     }
     return v;
 }

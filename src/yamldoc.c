@@ -92,7 +92,7 @@ static int on_event(loader *l, yaml_event_t *e)
         size_t clen;
         unsigned bad;
         int nul;
-        char *v = input_clean_value((const char *)e->data.scalar.value, e->data.scalar.length, &clen, &bad, &nul);
+        char *v = input_clean_value((const char *)e->data.scalar.value, e->data.scalar.length, 0, &clen, &bad, &nul);
         if (nul) {
             free(v);
             fail(l, m, "%s", "a value contains U+0000 (NUL, written \\0), which is not text");
