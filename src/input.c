@@ -192,7 +192,9 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
                 continue;
             }
             if (c == 0) {
-                diag_error(d, file, line, col, "the file contains a NUL byte (U+0000): is it a binary file?");
+                diag_error(d, file, line, col,
+                           "the file contains a NUL byte (U+0000, byte offset %zu): it is not UTF-8 text; is it a "
+                           "binary file?", i);
                 goto fail;
             }
             if (c == '\f') {
@@ -213,8 +215,8 @@ int input_read(input *in, const char *bytes, size_t len, const char *file, unsig
             char hex[20] = "";
             for (int k = 0; k < shown; k++)
                 snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s0x%02X", k ? " " : "", s[i + (size_t)k]);
-            diag_error(d, file, line, col, "the file is not valid UTF-8: %s %s %s; save it as UTF-8",
-                       shown > 1 ? "the bytes" : "the byte", hex, why);
+            diag_error(d, file, line, col, "the file is not valid UTF-8: %s %s (byte offset %zu) %s; save it as UTF-8",
+                       shown > 1 ? "the bytes" : "the byte", hex, i, why);
             goto fail;
         }
         if ((flags & INPUT_YAML) && (cp == 0x2028 || cp == 0x2029)) {

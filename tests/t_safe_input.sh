@@ -104,12 +104,12 @@ bad() { # bad WHAT BYTES EXPECTED: a chapter "# H\n\nab" + BYTES on line 3, col 
   check "$1 in a chapter: located at a.md:3:3" has "a.md:3:3: error: the file"
   check "$1 in a chapter: the message names the bytes" has "$3"
 }
-bad "invalid UTF-8 (Latin-1 é)" '\xe9' "the file is not valid UTF-8: the byte 0xE9 starts a sequence that does not continue; save it as UTF-8"
-bad "an overlong '/'" '\xc0\xaf' "the bytes 0xC0 0xAF are an overlong form of U+002F"
-bad "an encoded surrogate" '\xed\xa0\x80' "the bytes 0xED 0xA0 0x80 are an encoded surrogate (U+D800)"
-bad "a stray continuation byte" '\x80' "the byte 0x80 is a continuation byte without a lead byte"
-bad "a value past U+10FFFF" '\xf4\x90\x80\x80' "are a value past U+10FFFF"
-bad "a NUL byte" '\x00' "the file contains a NUL byte (U+0000)"
+bad "invalid UTF-8 (Latin-1 é)" '\xe9' "the file is not valid UTF-8: the byte 0xE9 (byte offset 7) starts a sequence that does not continue; save it as UTF-8"
+bad "an overlong '/'" '\xc0\xaf' "the bytes 0xC0 0xAF (byte offset 7) are an overlong form of U+002F"
+bad "an encoded surrogate" '\xed\xa0\x80' "the bytes 0xED 0xA0 0x80 (byte offset 7) are an encoded surrogate (U+D800)"
+bad "a stray continuation byte" '\x80' "the byte 0x80 (byte offset 7) is a continuation byte without a lead byte"
+bad "a value past U+10FFFF" '\xf4\x90\x80\x80' "(byte offset 7) are a value past U+10FFFF"
+bad "a NUL byte" '\x00' "the file contains a NUL byte (U+0000, byte offset 7)"
 book "$d"; printf 'name: t\ntitle: T\nauthor: "A \xc3"\npublisher: P\nlang: nl\ndate: 2024-01-01\n' >"$d/book.yaml"; build "$d"
 check "invalid UTF-8 in book.yaml: exit 1, located at book.yaml:3:12" \
   bash -c "[ $rc -eq 1 ] && grep -qF 'book.yaml:3:12: error: the file is not valid UTF-8' '$tmp/err'"
