@@ -294,7 +294,7 @@ static const char *out_name_for(book *b, const char *src, nameset *used)
 /* ---- chapter reading ---- */
 
 static int node_line(cmark_node *n);
-static int node_col(const chapter *ch, cmark_node *n);
+static int node_col(chapter *ch, cmark_node *n);
 
 /* Character references (&#xFFFF;, &#27;) put back into the tree what
  * input_read keeps out of the text: controls and noncharacters become
@@ -414,7 +414,7 @@ static int node_line(cmark_node *n)
 
 /* The column of n in the original file, in characters (cmark counts bytes
  * of the text as read). */
-static int node_col(const chapter *ch, cmark_node *n)
+static int node_col(chapter *ch, cmark_node *n)
 {
     int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
     if (l <= 0 || c <= 0)

@@ -294,7 +294,7 @@ static size_t first_change(const input *in, size_t off)
     return lo;
 }
 
-int input_col(const input *in, int line, int bytecol)
+int input_col(input *in, int line, int bytecol)
 {
     if (!in->data || line < 1 || bytecol < 1)
         return bytecol < 1 ? 1 : bytecol;
@@ -302,7 +302,12 @@ int input_col(const input *in, int line, int bytecol)
     if (k >= in->nline_at)
         return bytecol;
     size_t p = in->line_at[k];
-    for (int skip = (line - 1) % INPUT_INDEX_STEP; skip > 0; p++) {
+    int skip = (line - 1) % INPUT_INDEX_STEP;
+    if (in->q_line && line >= in->q_line && (size_t)(in->q_line - 1) / INPUT_INDEX_STEP == k) {
+        p = in->q_start; /* on from the line of the last question */
+        skip = line - in->q_line;
+    }
+    for (; skip > 0; p++) {
         size_t n;
         if (p >= in->len)
             return bytecol;
@@ -320,7 +325,13 @@ int input_col(const input *in, int line, int bytecol)
         target = in->chg[i1].at;
     }
     long delta = (i1 ? in->chg[i1 - 1].cum : 0) - (i0 ? in->chg[i0 - 1].cum : 0);
-    long col = 1 + (long)count_chars(in->data + p, target - p) + delta;
+    size_t chars;
+    if (in->q_line == line && in->q_start == p && target >= in->q_target)
+        chars = in->q_chars + count_chars(in->data + in->q_target, target - in->q_target);
+    else
+        chars = count_chars(in->data + p, target - p);
+    in->q_line = line, in->q_start = p, in->q_target = target, in->q_chars = chars;
+    long col = 1 + (long)chars + delta;
     return col < 1 ? 1 : col > 0x7FFFFFFF ? 0x7FFFFFFF : (int)col;
 }
 

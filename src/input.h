@@ -49,6 +49,10 @@ typedef struct input {
     size_t nchg, capchg;
     size_t *line_at;   /* offset in data of lines 1, 1 + INPUT_INDEX_STEP, ... */
     size_t nline_at, capline_at;
+    /* the last input_col question, so that questions in reading order
+     * cost time in proportion to the text, not to the text per question */
+    int q_line;
+    size_t q_start, q_target, q_chars;
 } input;
 
 /* Checks `len` bytes of file `file` (the name for messages) and fills *in.
@@ -57,8 +61,9 @@ typedef struct input {
 int input_read(input *in, const char *bytes, size_t len, const char *file, unsigned flags, diag *d);
 
 /* The column in the original file (characters, from 1) of byte column
- * `bytecol` (from 1, as cmark counts) of line `line` of in->data. */
-int input_col(const input *in, int line, int bytecol);
+ * `bytecol` (from 1, as cmark counts) of line `line` of in->data. Not
+ * thread-safe: it remembers the question. */
+int input_col(input *in, int line, int bytecol);
 
 /* Checks a string that does not come straight from a file (a YAML value
  * written with escapes, "\e" or "\uFFFE"; text from a character
