@@ -13,6 +13,7 @@
 cd "$(dirname "$0")/.." || exit 0
 . tests/lib.sh
 require java qpdf
+[ -x /usr/bin/time ] || { nok "/usr/bin/time is installed (make test-deps)"; exit 0; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-input.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 unset SOURCE_DATE_EPOCH
