@@ -3,7 +3,7 @@
 # every test and ends with "N passed, N failed".
 
 CC ?= cc
-PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1
+PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 libutf8proc
 # librsvg: its header at build time, the library loaded when a book has SVG (src/svg.h)
 SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
@@ -13,8 +13,8 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -ljpeg -lz 
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
 BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
-  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev librsvg2-dev zlib1g-dev libjpeg62-turbo-dev
-TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs
+  libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev libutf8proc-dev librsvg2-dev zlib1g-dev libjpeg62-turbo-dev
+TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs time
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS := $(SRCS:src/%.c=build/obj/%.o)

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -132,22 +133,6 @@ char *make_slug(const char *text)
     if (!b.len)
         buf_puts(&b, "section");
     return buf_detach(&b, NULL);
-}
-
-/* Line and column (1-based, column in characters) of byte `off` in text. */
-static void offset_to_linecol(const char *text, size_t off, int *line, int *col)
-{
-    int l = 1;
-    size_t start = 0;
-    for (size_t i = 0; i < off; i++)
-        if (text[i] == '\n')
-            l++, start = i + 1;
-    int c = 1;
-    for (size_t i = start; i < off; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            c++;
-    *line = l;
-    *col = c;
 }
 
 /* ---- file access (filesystem or memory) ---- */
@@ -291,27 +276,61 @@ static const char *out_name_for(book *b, const char *src, strset *used)
 
 /* ---- chapter reading ---- */
 
-static int check_text(book *b, chapter *c, char *text, size_t len)
+static int node_line(cmark_node *n);
+static int node_col(chapter *ch, cmark_node *n);
+
+/* Character references (&#xFFFF;, &#27;) put back into the tree what
+ * input_read keeps out of the text: controls and noncharacters become
+ * U+FFFD there too, with one warning per chapter. */
+static void clean_tree(book *b, chapter *c)
 {
-    const char *nul = memchr(text, 0, len);
-    if (nul) {
-        int line, col;
-        offset_to_linecol(text, (size_t)(nul - text), &line, &col);
-        diag_error(b->diag, c->diag_name, line, col,
-                   "the file contains a NUL byte (byte offset %zu): is it a binary file?",
-                   (size_t)(nul - text));
-        return -1;
+    cmark_iter *it = cmark_iter_new(c->doc);
+    cmark_event_type ev;
+    cmark_node *first = NULL;
+    long first_cp = 0;
+    size_t count = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        for (int k = 0; k < 3; k++) {
+            const char *v = NULL;
+            if (k == 0 && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK ||
+                           t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
+                v = cmark_node_get_literal(n);
+            else if (k == 1 && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+                v = cmark_node_get_url(n);
+            else if (k == 2 && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE))
+                v = cmark_node_get_title(n);
+            else if (k == 2 && t == CMARK_NODE_CODE_BLOCK)
+                v = cmark_node_get_fence_info(n);
+            long cp = v ? input_first_bad(v, strlen(v)) : -1;
+            if (cp < 0)
+                continue;
+            size_t len;
+            unsigned rep;
+            int nul;
+            char *clean = input_clean_value(v, strlen(v), k == 0, &len, &rep, &nul);
+            if (k == 0)
+                cmark_node_set_literal(n, clean);
+            else if (k == 1)
+                cmark_node_set_url(n, clean);
+            else if (t == CMARK_NODE_CODE_BLOCK)
+                cmark_node_set_fence_info(n, clean);
+            else
+                cmark_node_set_title(n, clean);
+            free(clean);
+            if (cp != '\f' && !count++)
+                first = n, first_cp = cp;
+        }
     }
-    size_t bad;
-    if (!utf8_valid(text, len, &bad)) {
-        int line, col;
-        offset_to_linecol(text, bad, &line, &col);
-        diag_error(b->diag, c->diag_name, line, col,
-                   "the file is not valid UTF-8 (byte 0x%02X at byte offset %zu); save it as UTF-8",
-                   (unsigned char)text[bad], bad);
-        return -1;
-    }
-    return 0;
+    cmark_iter_free(it);
+    if (first)
+        diag_warning(b->diag, c->diag_name, node_line(first), node_col(c, first),
+                     "a character reference gives U+%04lX, which is not text: readers see U+FFFD (a replacement "
+                     "mark) in its place%s",
+                     first_cp, count > 1 ? " (here and in other places of this chapter)" : "");
 }
 
 static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char *yaml_name)
@@ -341,20 +360,15 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         diag_error(b->diag, yaml_name, cs->line, cs->col, "chapter '%s': %s", cs->file, why);
         return;
     }
-    if (check_text(b, c, text, len) != 0) {
-        free(text);
+    int rc = input_read(&c->in, text, len, c->diag_name, INPUT_NFC, b->diag);
+    free(text);
+    if (rc != 0)
         return;
-    }
-    size_t skip = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        skip = 3; /* a UTF-8 byte order mark: harmless, dropped */
-    c->text = text;
-    c->len = len;
-    c->doc = cmark_parse_document(text + skip, len - skip, CMARK_OPT_DEFAULT);
-    int lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
-    c->lines = lines;
+    c->text = c->in.data;
+    c->len = c->in.len;
+    c->doc = cmark_parse_document(c->text, c->len, CMARK_OPT_DEFAULT);
+    clean_tree(b, c);
+    c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
 }
@@ -380,10 +394,14 @@ static int node_line(cmark_node *n)
     return 1;
 }
 
-static int node_col(cmark_node *n)
+/* The column of n in the original file, in characters (cmark counts bytes
+ * of the text as read). */
+static int node_col(chapter *ch, cmark_node *n)
 {
-    int c = cmark_node_get_start_column(n);
-    return c > 0 ? c : 1;
+    int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+    if (l <= 0 || c <= 0)
+        return 1;
+    return input_col(&ch->in, l, c);
 }
 
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
@@ -408,7 +426,7 @@ static char *resolve_path(const char *from, const char *url_path, const char **w
 
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
-    return load_image_at(b, c->diag_name, node_line(n), node_col(n), c->src, url, out_names, 1);
+    return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names, 1);
 }
 
 /* Loads an image named in file `from` (relative to the book folder);
@@ -492,8 +510,8 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     if (!strset_add(out_names, name))
         for (int *k = name_counter(b, 'm', 0, nm.data, 2); !strset_add(out_names, name); ++*k)
             name = arena_printf(&b->arena, "images/%d-%s", *k, nm.data + 7);
-    buf_free(&nm);
     r->out_name = name;
+    buf_free(&nm);
     free(norm);
     if (listed) {
         /* in order of first use */
@@ -659,7 +677,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             if (ev == CMARK_EVENT_ENTER) {
                 if (++depth > BOOK_MAX_DEPTH && !too_deep) {
                     too_deep = 1;
-                    diag_error(b->diag, c->diag_name, node_line(n), node_col(n),
+                    diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
                                "lists and block quotes are nested more than %d deep here",
                                BOOK_MAX_DEPTH);
                 }
@@ -685,7 +703,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             cmark_iter_free(pi);
             if (total > BOOK_MAX_PARAGRAPH) {
                 too_long = 1;
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(n),
+                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
                            "this %s is %zu bytes long, more than the limit of %d MB; split it",
                            t == CMARK_NODE_HEADING      ? "heading"
                            : t == CMARK_NODE_CODE_BLOCK ? "code block"
@@ -697,7 +715,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
         if (t == CMARK_NODE_HEADING) {
             int level = cmark_node_get_heading_level(n);
             if (prev_level && level > prev_level + 1)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
                              prev_level, level);
             prev_level = level;
@@ -724,7 +742,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 if (explicit_ok)
                     idbase = arena_strdup(&b->arena, explicit_id);
                 else
-                    diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                    diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                                  "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
                                  explicit_id, idbase);
             }
@@ -732,8 +750,9 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             if (!strset_add(ids, id))
                 for (int *k = name_counter(b, 'd', 0, idbase, 2); !strset_add(ids, id); ++*k)
                     id = arena_printf(&b->arena, "%s-%d", idbase, *k);
+            strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
             if (explicit_ok && id != idbase)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
             a->id = id;
             free(slug);
@@ -798,12 +817,12 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             anno *a = new_anno(b, n, ANNO_HTML);
             const char *lit = cmark_node_get_literal(n);
             a->tag = arena_alloc(&b->arena, sizeof *a->tag);
-            sanitize_inline(lit ? lit : "", a->tag, b->diag, c->diag_name, node_line(n), node_col(n));
+            sanitize_inline(lit ? lit : "", a->tag, b->diag, c->diag_name, node_line(n), node_col(c, n));
         } else if (t == CMARK_NODE_IMAGE) {
             const char *url = cmark_node_get_url(n);
             anno *a = new_anno(b, n, ANNO_IMAGE);
             if (!url || !*url) {
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(n), "image without a file name");
+                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n), "image without a file name");
                 continue;
             }
             a->res = load_image(b, c, n, url, out_names);
@@ -815,7 +834,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
                 if (alt.data[k] != ' ' && alt.data[k] != '\t')
                     blank = 0;
             if (blank && a->res && !a->decorative)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(n),
+                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
                              "![](%.200s){.decorative} if it only decorates",
                              url, url, url);
@@ -835,7 +854,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             l -= 3;
         c->title = arena_strndup(&b->arena, base, l);
         if (ta)
-            diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c->title_node),
+            diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c, c->title_node),
                          "the chapter's first heading is empty; its file name '%s' is used as its title",
                          c->title);
         else if (cmark_node_first_child(c->doc))
@@ -873,7 +892,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     const char *url = cmark_node_get_url(n);
     anno *a = new_anno(b, n, ANNO_LINK);
     a->text = node_text(b, n); /* its description in the tagged PDF */
-    int line = node_line(n), col = node_col(n);
+    int line = node_line(n), col = node_col(c, n);
     if (!url || !*url) {
         diag_warning(b->diag, c->diag_name, line, col, "link without a target: shown as plain text");
         return;
@@ -939,13 +958,8 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
             /* "#anchor" of a heading in another chapter: a book split into
              * chapter files keeps its internal links */
             id = lookup_anchor(b, -1, frag);
-            if (id) {
-                for (int i = 0; i < b->nch; i++)
-                    if (b->ch[i].doc && lookup_anchor(b, i, frag) == id) {
-                        a->target_chapter = i;
-                        break;
-                    }
-            }
+            if (id)
+                a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
         }
         if (!id) {
             diag_error(b->diag, c->diag_name, line, col,
@@ -1018,14 +1032,13 @@ static void load_all(book *b)
                        "no book.yaml: a book folder needs a book.yaml with name, title, author, publisher, lang and date");
         return;
     }
-    size_t bad;
-    if (memchr(yaml, 0, len) || !utf8_valid(yaml, len, &bad)) {
-        diag_error(b->diag, yaml_name, 0, 0, "book.yaml is not UTF-8 text");
-        free(yaml);
-        return;
-    }
-    int rc = meta_parse(yaml, len, yaml_name, &b->meta, &b->arena, b->diag);
+    input in;
+    int rc = input_read(&in, yaml, len, yaml_name, INPUT_YAML, b->diag);
     free(yaml);
+    if (rc != 0)
+        return;
+    rc = meta_parse(in.data, in.len, yaml_name, &b->meta, &b->arena, b->diag);
+    input_free(&in);
     if (rc != 0 && !b->meta.has_chapters && b->meta.nchapters == 0) {
         /* still list the chapters so their errors are found too */
     }
@@ -1135,7 +1148,7 @@ void book_free(book *b)
     for (int i = 0; i < b->nch; i++) {
         if (b->ch[i].doc)
             cmark_node_free(b->ch[i].doc);
-        free(b->ch[i].text);
+        input_free(&b->ch[i].in);
     }
     for (resource *r = b->resources; r; r = r->next) {
         free(r->data);
@@ -1153,6 +1166,7 @@ void book_free(book *b)
     strmap_free(&b->pandoc_ids);
     strmap_free(&b->counters);
     strmap_free(&b->chapter_of);
+    strmap_free(&b->id_chapter);
     strmap_free(&b->resource_of);
     arena_free(&b->arena);
     free(b);

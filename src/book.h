@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "input.h"
 #include "meta.h"
 #include "util.h"
 
@@ -74,7 +75,8 @@ typedef struct chapter {
     const char *out_name;  /* XHTML name in the EPUB ("text/01-x.xhtml") */
     const char *label;     /* chapter label from book.yaml, or NULL */
     int theme;
-    char *text;            /* the source (owned by the book) */
+    input in;              /* the source as read, with its position map (owned) */
+    char *text;            /* in.data: the source, checked and in NFC */
     size_t len;
     cmark_node *doc;       /* owned by the book */
     cmark_node *title_node; /* first heading, or NULL */
@@ -100,6 +102,7 @@ typedef struct book {
     strmap pandoc_ids;     /* pandoc-style ids in use (for their numbering) */
     strmap counters;       /* where numbering of a repeated name goes on (book.c) */
     strmap chapter_of;     /* chapter src -> its chapter */
+    strmap id_chapter;     /* heading id -> chapter index + 1 */
     strmap resource_of;    /* image src -> its resource (not the cover) */
     resource *last_resource; /* the end of the list `resources` */
     struct _xmlNode **html; /* sanitised HTML blocks, freed by book_free */

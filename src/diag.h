@@ -2,8 +2,12 @@
  *
  * Library code records diagnostics here and never prints; the command line
  * prints them (diag_print) as "file:line:col: error: message", like a
- * compiler. A diag keeps at most DIAG_MAX entries (later ones are counted,
- * not stored) so that a pathological input cannot exhaust memory.
+ * compiler, one line each: control characters, bytes that are not UTF-8,
+ * line separators and bidirectional overrides in names and messages are
+ * written as escapes (\n, \x1B, \u202E), and a file name that needs them
+ * is written in double quotes ("a\nb.md"). A diag keeps at most DIAG_MAX
+ * entries (later ones are counted, not stored) so that a pathological input
+ * cannot exhaust memory.
  */
 #ifndef GB_DIAG_H
 #define GB_DIAG_H

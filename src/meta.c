@@ -1,11 +1,16 @@
 /* meta — see meta.h. We load the whole YAML document as a node graph
- * (yaml_parser_load) rather than walking events: book.yaml is small and the
- * node graph keeps every node's position for messages. */
+ * (yamldoc_load, with its limits) rather than walking events: the node
+ * graph keeps every node's position for messages. */
 #include "meta.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+
+#include "input.h"
+#include "yamldoc.h"
 
 typedef struct ctx {
     yaml_document_t *doc;
@@ -13,7 +18,7 @@ typedef struct ctx {
     arena *a;
     diag *d;
     int bad;
-    strmap chapter_line; /* chapter file -> its entry (duplicates in one look-up) */
+    strmap files; /* chapter file -> its line in book.yaml */
 } ctx;
 
 #define LINE(n) ((int)(n)->start_mark.line + 1)
@@ -38,6 +43,16 @@ static const char *scalar(ctx *c, yaml_node_t *n, const char *key)
     if (strlen(v) != n->data.scalar.length) {
         err(c, n, "'%s' contains a NUL character", key);
         return NULL;
+    }
+    /* text in NFC (as the chapters); file names keep their bytes */
+    if (strcmp(key, "chapters") && strcmp(key, "file") && strcmp(key, "cover")) {
+        size_t len;
+        unsigned bad;
+        int nul;
+        char *t = input_clean_value(v, strlen(v), 1, &len, &bad, &nul);
+        if (strcmp(t, v))
+            v = arena_strndup(c->a, t, len);
+        free(t);
     }
     return v;
 }
@@ -201,44 +216,29 @@ static void chapter_entry(ctx *c, meta *m, yaml_node_t *item)
     }
     if (!cs.file)
         return;
-    const chapter_spec *first = strmap_get(&c->chapter_line, cs.file);
+    int first = (int)(intptr_t)strmap_get(&c->files, cs.file);
     if (first) {
         char msg[400];
-        snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)", cs.file, first->line);
+        snprintf(msg, sizeof msg, "chapter '%.200s' is listed twice (first on line %d)", cs.file, first);
         err(c, item, "%s", msg);
         return;
     }
-    m->chapters[m->nchapters] = cs;
-    strmap_put(&c->chapter_line, cs.file, &m->chapters[m->nchapters]);
-    m->nchapters++;
+    strmap_put(&c->files, cs.file, (void *)(intptr_t)cs.line);
+    m->chapters[m->nchapters++] = cs;
 }
 
 int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a, diag *d)
 {
     memset(m, 0, sizeof *m);
     ctx c = {.file = file, .a = a, .d = d};
-    yaml_parser_t parser;
     yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) {
-        diag_error(d, file, 0, 0, "cannot initialise the YAML parser");
+    if (yamldoc_load(text, len, file, &doc, d) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        int line = (int)parser.problem_mark.line + 1, col = (int)parser.problem_mark.column + 1;
-        if (parser.error == YAML_READER_ERROR)
-            line = 1, col = 1;
-        diag_error(d, file, line, col, "invalid YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
-                   parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        return -1;
-    }
     c.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
         diag_error(d, file, 1, 1, "the file is empty; it needs at least name, title, author, publisher, lang and date");
         yaml_document_delete(&doc);
-        yaml_parser_delete(&parser);
         return -1;
     }
     if (root->type != YAML_MAPPING_NODE) {
@@ -331,6 +331,14 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
                 err(&c, v, "%s", "'chapters' is an empty list");
                 continue;
             }
+            if (cnt > META_MAX_CHAPTERS) {
+                yaml_node_t *over = yaml_document_get_node(&doc, v->data.sequence.items.start[META_MAX_CHAPTERS]);
+                diag_error(d, file, over ? LINE(over) : LINE(v), over ? COL(over) : COL(v),
+                           "'chapters' lists %zu files, more than the limit of %d chapters", cnt,
+                           META_MAX_CHAPTERS);
+                c.bad = 1;
+                continue;
+            }
             m->chapters = arena_alloc(a, cnt * sizeof *m->chapters);
             for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
                 yaml_node_t *item = yaml_document_get_node(&doc, *it);
@@ -351,8 +359,7 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
         }
     }
 done:
-    strmap_free(&c.chapter_line);
+    strmap_free(&c.files);
     yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
     return c.bad ? -1 : 0;
 }

@@ -14,6 +14,9 @@
 #include "diag.h"
 #include "util.h"
 
+/* At most this many chapters (a limit that protects the machine; README). */
+#define META_MAX_CHAPTERS 10000
+
 typedef struct chapter_spec {
     const char *file;  /* as written, relative to the book folder */
     const char *label; /* chapter number or label shown before the title, or NULL */

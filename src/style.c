@@ -15,7 +15,9 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "input.h"
 #include "path.h"
+#include "yamldoc.h"
 
 typedef enum { T_FONT, T_COLOR, T_LENGTH, T_NUMBER, T_PT, T_PAPER } vtype;
 
@@ -458,8 +460,8 @@ static int fill_css(style *s, const char *tmpl, size_t len, const char *file,
     int bad = 0, line = 1;
     size_t i = 0, line_start = 0;
     while (i < len) {
-        if (tmpl[i] == '\n')
-            line++, line_start = i + 1;
+        if (tmpl[i] == '\n' || (tmpl[i] == '\r' && (i + 1 >= len || tmpl[i + 1] != '\n')))
+            line++, line_start = i + 1; /* LF, CRLF or CR alone */
         if (i + 6 < len && !memcmp(tmpl + i, "var(--", 6)) {
             size_t j = i + 6;
             while (j < len && tmpl[j] != ')' && j - i < 80)
@@ -530,15 +532,12 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         free(dir_real);
         return -1;
     }
-    yaml_parser_t parser;
+    input in;
+    int rd = input_read(&in, text, len, file, INPUT_YAML, d);
+    free(text);
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        diag_error(d, file, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
-                   "invalid YAML: %s", parser.problem ? parser.problem : "syntax error");
-        yaml_parser_delete(&parser);
-        free(text);
+    if (rd != 0 || yamldoc_load(in.data, in.len, file, &doc, d) != 0) {
+        input_free(&in);
         FT_Done_FreeType(w.ft);
         free(fonts_real);
         free(dir_real);
@@ -586,8 +585,7 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         }
     }
     yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    free(text);
+    input_free(&in);
     FT_Done_FreeType(w.ft);
     free(fonts_real);
     /* every font role is required */
