@@ -9,7 +9,9 @@ SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
 OPT ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -ljpeg -lz -lm -pthread -ldl
+# libraries without a pkg-config file (libhyphen, libjpeg) and the system's
+OTHER_LIBS := -lhyphen -ljpeg -lz -lm -pthread -ldl
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(OTHER_LIBS)
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
 BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
@@ -91,7 +93,7 @@ C118_PC = PKG_CONFIG_PATH=$(CAIRO118_PREFIX)/lib/pkgconfig pkg-config
 C118_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) -I$(CAIRO118_PREFIX)/include/cairo \
   $(shell $(C118_PC) --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
 C118_LDLIBS = -L$(CAIRO118_PREFIX)/lib -Wl,-rpath,$(CAIRO118_PREFIX)/lib $(shell $(C118_PC) --libs $(PKGS) 2>/dev/null) \
-  -lhyphen -lz -lm -pthread -ldl
+  $(OTHER_LIBS)
 C118_OBJS := $(SRCS:src/%.c=build/cairo118/obj/%.o)
 build/cairo118/obj/%.o: src/%.c $(wildcard src/*.h) | deps
 	@test -f $(CAIRO118_PREFIX)/lib/pkgconfig/cairo.pc || { echo "no cairo 1.18 in $(CAIRO118_PREFIX): make cairo118"; exit 1; }

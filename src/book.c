@@ -1021,6 +1021,7 @@ static const char *derive_uuid(book *b)
 static void load_all(book *b)
 {
     const char *yaml_name = diag_path(b, "book.yaml");
+    b->yaml_name = yaml_name;
     size_t len = 0;
     const char *why = NULL;
     char *yaml = book_read(b, "book.yaml", &len, &why);

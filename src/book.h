@@ -86,6 +86,7 @@ typedef struct chapter {
 } chapter;
 
 typedef struct book {
+    const char *yaml_name; /* book.yaml as messages name it */
     arena arena;
     diag *diag;
     meta meta;

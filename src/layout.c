@@ -74,6 +74,7 @@ typedef struct lay {
     /* current chapter */
     int chapter;
     const char *file;
+    int line; /* where the text of text_line and one_line is given, if not in a chapter */
     rgb accent;
 } lay;
 
@@ -1194,6 +1195,7 @@ static double text_line(lay *L, page *pg, const char *text, int font, double siz
     sp.st.size = size;
     sp.st.color = color;
     para_opts o = popts(L, measure, al, 0);
+    o.line = L->line;
     pline *lines;
     int nl = para_break(&L->pc, &sp, 1, &o, &lines);
     double y = baseline;
@@ -1300,15 +1302,19 @@ static void title_page(lay *L, page *pg)
     double y = L->out->height * 0.28;
     ptag(pg, 1, "Div", NULL);
     ptag(pg, 1, "P", NULL);
+    L->file = L->b->yaml_name;
+    L->line = m->title_line;
     y = text_line(L, pg, m->title, FONT_HEADING, L->size * 2.6, L->s->accent, x, y, ALIGN_CENTER, measure, 0);
     ptag(pg, 0, "P", NULL);
     if (m->subtitle) {
         ptag(pg, 1, "P", NULL);
+        L->line = m->subtitle_line;
         y = text_line(L, pg, m->subtitle, FONT_HEADING_REGULAR, L->size * 1.35, L->s->muted, x, y + L->size,
                       ALIGN_CENTER, measure, 0);
         ptag(pg, 0, "P", NULL);
     }
     y += L->size * 4;
+    L->line = m->author_line;
     for (int i = 0; i < m->nauthors; i++) {
         ptag(pg, 1, "P", NULL);
         y = text_line(L, pg, m->authors[i], FONT_BODY, L->size * 1.2, L->s->text, x, y, ALIGN_CENTER, measure, 0);
@@ -1317,6 +1323,7 @@ static void title_page(lay *L, page *pg)
     double py = L->out->height * 0.82;
     if (m->publisher) {
         ptag(pg, 1, "P", NULL);
+        L->line = m->publisher_line;
         py = text_line(L, pg, m->publisher, FONT_BODY_ITALIC, L->size, L->s->muted, x, py, ALIGN_CENTER, measure, 0);
         ptag(pg, 0, "P", NULL);
     }
@@ -1325,6 +1332,8 @@ static void title_page(lay *L, page *pg)
               measure, 0);
     ptag(pg, 0, "P", NULL);
     ptag(pg, 0, "Div", NULL);
+    L->file = NULL;
+    L->line = 0;
     (void)w;
 }
 
@@ -1516,6 +1525,7 @@ static double one_line(lay *L, const char *text, int font, double size, rgb colo
     sp.st.color = color;
     sp.st.tabular = tabular;
     para_opts o = popts(L, 2 * L->measure, ALIGN_LEFT, 0);
+    o.line = L->line;
     if (para_break(&L->pc, &sp, 1, &o, out) != 1)
         return -1;
     return (*out)[0].width;
@@ -1550,7 +1560,13 @@ static void page_foot(lay *L, page *pg)
         emit_artifact_line(L, pg, num, x0 + L->measure - nw, base);
     double room = L->measure - (nw > 0 ? nw : 0) - L->size * 2;
     pline *bt, *ct;
+    const char *file = L->file;
+    int line = L->line;
+    L->file = L->b->yaml_name; /* the book's title: its characters are book.yaml's */
+    L->line = L->b->meta.title_line;
     double bw = one_line(L, b->meta.title, FONT_HEADING_REGULAR, hs, L->s->muted, 0, &bt);
+    L->file = file;
+    L->line = line;
     double cw = ch ? one_line(L, ch->title, FONT_HEADING_REGULAR, hs, accent, 0, &ct) : -1;
     double gap = L->size * 1.2;
     if (cw >= 0 && bw >= 0 && bw + gap + cw <= room) {

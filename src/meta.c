@@ -277,10 +277,13 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
             }
         } else if (!strcmp(key, "title")) {
             m->title = nonempty(&c, v, key);
+            m->title_line = LINE(v);
         } else if (!strcmp(key, "subtitle")) {
             m->subtitle = nonempty(&c, v, key);
+            m->subtitle_line = LINE(v);
         } else if (!strcmp(key, "publisher")) {
             m->publisher = nonempty(&c, v, key);
+            m->publisher_line = LINE(v);
         } else if (!strcmp(key, "identifier")) {
             m->identifier = nonempty(&c, v, key);
         } else if (!strcmp(key, "description")) {
@@ -302,6 +305,7 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
                 m->date = NULL;
             }
         } else if (!strcmp(key, "author")) {
+            m->author_line = LINE(v);
             if (v->type == YAML_SEQUENCE_NODE) {
                 size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
                 m->authors = arena_alloc(a, (cnt + 1) * sizeof *m->authors);

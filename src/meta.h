@@ -33,6 +33,9 @@ typedef struct meta {
     int nchapters;
     int has_chapters; /* the key was given */
     int cover_line, cover_col;
+    /* where the texts shown on the title page and in the running feet are
+     * given (messages about their characters); 0 = not given */
+    int title_line, subtitle_line, author_line, publisher_line;
 } meta;
 
 /* Parses `len` bytes of YAML named `file` (for messages) into *m. Strings

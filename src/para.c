@@ -160,12 +160,16 @@ static int font_for(builder *b, int want, uint32_t cp, size_t t_off)
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if (font_has(&fs->f[order[i]], cp))
             return order[i];
-    char key[40];
-    snprintf(key, sizeof key, "%s:%X", b->o->file ? b->o->file : "", cp);
-    if (b->c->warned && strset_has(b->c->warned, key))
+    /* once per file and character. Text that is in no file (a chapter's
+     * title in the running foot or the contents, the words of l10n) is
+     * made from text that was warned about where it is written. */
+    if (!b->o->file)
         return want;
-    if (b->c->warned)
-        strset_add(b->c->warned, key);
+    char *key = xasprintf("%s:%X", b->o->file, cp);
+    int seen = b->c->warned && !strset_add(b->c->warned, key);
+    free(key);
+    if (seen)
+        return want;
     char ch[8] = {0};
     utf8_encode(cp, ch);
     (void)t_off;

@@ -30,6 +30,9 @@
 #include "util.h"
 
 #define MAX_DEPTH 100                 /* nesting of arrays/dicts, trees */
+/* nesting of the structure tree: the layout nests up to 64 lists and quotes,
+ * three elements a list level (L, LI, LBody), inside Document and Sect */
+#define MAX_STRUCT_DEPTH 400
 #define MAX_STREAM ((size_t)256 << 20) /* largest inflated content stream */
 #define MAX_OBJECTS ((size_t)8388607)  /* PDF implementation limit */
 #define MAX_SECTIONS 64                /* xref sections (incremental updates) */
@@ -1690,7 +1693,7 @@ static void walk_struct(ctx *c, span k, int depth)
 {
     size_t num;
     tok t;
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_STRUCT_DEPTH)
         fail(c, "structure tree nested too deeply");
     if (val_ref(c, k, &num, NULL)) {
         visit_struct(c, num, depth);

@@ -305,7 +305,7 @@ build "$L"
 expect_error "10 001 chapter files in the folder: an error naming the limit" "limit: error: the folder has more than 10000 chapter files"
 { printf 'name: t\ntitle: T\nauthor: A\npublisher: P\nlang: nl\ndate: 2021-01-01\nchapters:\n'; seq -f '  - c%05g.md' 10001; } >"$L/book.yaml"
 build "$L"
-expect_error "10 001 chapters in book.yaml: an error at the one past the limit" "book.yaml:10008:5: error: more than 10000 chapters"
+expect_error "10 001 chapters in book.yaml: an error at the one past the limit" "book.yaml:10008:5: error: 'chapters' lists 10001 files, more than the limit of 10000 chapters"
 
 # ---- thousands of similar names: time and memory in proportion ------------
 # 5000 chapters whose names all become text/a-------------.xhtml, all with
