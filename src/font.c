@@ -13,7 +13,6 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
-#include FT_MODULE_H
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,22 +51,38 @@ struct font_health {
  * its library and its bytes must live until cairo lets go of the face (a
  * face freed earlier could be found again by a later build's new face at the
  * same address, with the old face's metrics). */
-typedef struct face_owner {
+/* The FreeType library, counted: the fontset holds one reference and every
+ * face that cairo may still hold one more; the last one done frees it. */
+typedef struct ft_lib_ref {
     FT_Library lib;
+    int refs; /* guarded by ft_lock */
+} ft_lib_ref;
+
+typedef struct face_owner {
+    ft_lib_ref *lib;
     FT_Face face;
     hb_blob_t *blob;
 } face_owner;
 
 /* cairo may let a face go on any thread that draws: FreeType's library
- * (its face list, its reference count) is guarded by this lock. */
+ * (its list of faces) and the count are guarded by this lock. */
 static pthread_mutex_t ft_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Drops one reference to r; call with ft_lock held. */
+static void lib_unref_locked(ft_lib_ref *r)
+{
+    if (--r->refs == 0) {
+        FT_Done_FreeType(r->lib);
+        free(r);
+    }
+}
 
 static void face_owner_free(void *p)
 {
     face_owner *o = p;
     pthread_mutex_lock(&ft_lock);
     FT_Done_Face(o->face);
-    FT_Done_Library(o->lib);
+    lib_unref_locked(o->lib);
     pthread_mutex_unlock(&ft_lock);
     hb_blob_destroy(o->blob);
     free(o);
@@ -77,13 +92,13 @@ static const cairo_user_data_key_t face_owner_key;
 
 /* Returns a cairo font face for face that owns face, a reference to lib and
  * one to blob. */
-static cairo_font_face_t *cairo_face_owning(FT_Library lib, FT_Face face, hb_blob_t *blob)
+static cairo_font_face_t *cairo_face_owning(ft_lib_ref *lib, FT_Face face, hb_blob_t *blob)
 {
     cairo_font_face_t *cf = cairo_ft_font_face_create_for_ft_face(face, 0);
     face_owner *o = xmalloc(sizeof *o);
     *o = (face_owner){lib, face, hb_blob_reference(blob)};
     pthread_mutex_lock(&ft_lock);
-    FT_Reference_Library(lib);
+    lib->refs++;
     pthread_mutex_unlock(&ft_lock);
     if (cairo_font_face_set_user_data(cf, &face_owner_key, o, face_owner_free) != CAIRO_STATUS_SUCCESS) {
         fprintf(stderr, "goodiebag: out of memory\n");
@@ -100,7 +115,9 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         diag_error(d, NULL, 0, 0, "cannot initialise FreeType");
         return -1;
     }
-    fs->ft_lib = lib;
+    ft_lib_ref *lr = xmalloc(sizeof *lr);
+    *lr = (ft_lib_ref){lib, 1}; /* the fontset's reference */
+    fs->ft_lib = lr;
     for (int r = 0; r < FONT_COUNT; r++) {
         gb_font *f = &fs->f[r];
         /* the same file for two roles: share the bytes, load the faces
@@ -136,7 +153,7 @@ int fonts_load(fontset *fs, const style *s, diag *d)
         f->health->state = xcalloc(f->health->nglyphs + 1, sizeof *f->health->state);
         hb_face_destroy(hf);
         hb_font_make_immutable(f->hb);
-        f->cairo = cairo_face_owning(lib, face, f->blob);
+        f->cairo = cairo_face_owning(lr, face, f->blob);
     }
     return 0;
 }
@@ -156,14 +173,13 @@ void fonts_free(fontset *fs)
     }
     /* A face that became a cairo face is freed with it (face_owner); the
      * library goes when its last face does. */
+    pthread_mutex_lock(&ft_lock);
     for (int r = 0; r < FONT_COUNT; r++)
         if (fs->f[r].ft_face && !fs->f[r].cairo)
             FT_Done_Face((FT_Face)fs->f[r].ft_face);
-    if (fs->ft_lib) {
-        pthread_mutex_lock(&ft_lock);
-        FT_Done_Library((FT_Library)fs->ft_lib);
-        pthread_mutex_unlock(&ft_lock);
-    }
+    if (fs->ft_lib)
+        lib_unref_locked(fs->ft_lib);
+    pthread_mutex_unlock(&ft_lock);
     for (int r = 0; r < FONT_COUNT; r++)
         hb_blob_destroy(fs->f[r].blob); /* after the faces made from it */
     memset(fs, 0, sizeof *fs);
