@@ -833,6 +833,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             for (size_t k = 0; k < alt.len; k++)
                 if (alt.data[k] != ' ' && alt.data[k] != '\t')
                     blank = 0;
+            a->alt_blank = blank;
             if (blank && a->res && !a->decorative)
                 diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
                              "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "

@@ -47,6 +47,7 @@ typedef struct anno {
     /* image */
     resource *res;
     int decorative;    /* 1: marked "{.decorative}" (no alternative text needed) */
+    int alt_blank;     /* 1: an image whose alternative text is empty or blank */
     /* raw HTML: a block's sanitised content (a <div>, or NULL if nothing
      * remains), or an inline tag's classification */
     struct _xmlNode *html;

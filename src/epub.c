@@ -444,14 +444,7 @@ static void a11y_check(const book *b, a11y_facts *f)
             } else if (t == CMARK_NODE_IMAGE) {
                 const anno *a = node_anno(n);
                 f->images++;
-                buf alt = {0};
-                node_plain_text(n, &alt);
-                int blank = 1;
-                for (size_t k = 0; k < alt.len; k++)
-                    if (alt.data[k] != ' ' && alt.data[k] != '\t')
-                        blank = 0;
-                buf_free(&alt);
-                if (!blank || (a && a->decorative))
+                if (a && (!a->alt_blank || a->decorative))
                     f->images_alt++;
                 else if (!f->noalt_file) {
                     f->noalt_file = c->diag_name;

@@ -100,6 +100,18 @@ static void clean_content(xmlNodePtr n)
     buf_free(&clean);
 }
 
+/* The node after n in document order below root (its first child, else the
+ * next sibling of it or of its nearest ancestor), or NULL after the last:
+ * a walk without recursion, whatever the depth. */
+static xmlNodePtr next_in_order(xmlNodePtr n, xmlNodePtr root)
+{
+    if (n->type == XML_ELEMENT_NODE && n->children)
+        return n->children;
+    while (n && n != root && !n->next)
+        n = n->parent;
+    return !n || n == root ? NULL : n->next;
+}
+
 void xhtml_clean_tree(xmlNodePtr root)
 {
     for (xmlNodePtr n = root; n;) {
@@ -111,16 +123,7 @@ void xhtml_clean_tree(xmlNodePtr root)
                 for (xmlNodePtr t = a->children; t; t = t->next)
                     if (t->type == XML_TEXT_NODE)
                         clean_content(t);
-        /* next node in document order, without recursion */
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
+        n = next_in_order(n, root);
     }
 }
 
@@ -209,16 +212,7 @@ static void keep_inline_whitespace(xmlNodePtr root)
             if (need && !has_text)
                 xmlAddPrevSibling(n->children, xmlNewDocText(n->doc, BAD_CAST ""));
         }
-        /* next node in document order, without recursion */
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != root && !n->next)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
+        n = next_in_order(n, root);
     }
 }
 
