@@ -418,39 +418,11 @@ int strset_add(strset *s, const char *key)
     return 1;
 }
 
-const char *strset_add_numbered(strset *s, arena *a, const char *first, const char *pre, const char *post)
-{
-    if (strset_add(s, first))
-        return arena_strdup(a, first);
-    buf pat = {0}, cand = {0};
-    buf_puts(&pat, pre);
-    buf_putc(&pat, '\x01');
-    buf_puts(&pat, post);
-    long *next = strmap_get(&s->next, pat.data);
-    if (!next) {
-        next = arena_alloc(a, sizeof *next);
-        *next = 2;
-        strmap_put(&s->next, pat.data, next);
-    }
-    for (;; (*next)++) {
-        cand.len = 0;
-        buf_printf(&cand, "%s%ld%s", pre, *next, post);
-        if (strset_add(s, cand.data))
-            break;
-    }
-    (*next)++;
-    const char *r = arena_strdup(a, cand.data);
-    buf_free(&pat);
-    buf_free(&cand);
-    return r;
-}
-
 void strset_free(strset *s)
 {
     for (size_t i = 0; i < s->cap; i++)
         free((char *)s->keys[i]);
     free(s->keys);
-    strmap_free(&s->next);
     memset(s, 0, sizeof *s);
 }
 

@@ -98,15 +98,10 @@ void strmap_free(strmap *m);
 typedef struct strset {
     const char **keys;
     size_t n, cap;
-    strmap next;   /* strset_add_numbered: the number to try next per pattern */
 } strset;
 
 int strset_add(strset *s, const char *key);
 int strset_has(const strset *s, const char *key);
-/* Adds the first of `first`, pre "2" post, pre "3" post, ... that is not
- * yet in s and returns it (a copy in arena a). Remembers per (pre, post)
- * where it stopped: n equal names cost n steps, not n*n/2. */
-const char *strset_add_numbered(strset *s, arena *a, const char *first, const char *pre, const char *post);
 void strset_free(strset *s);
 
 /* FNV-1a hash of n bytes, continuing from h (start with 1469598103934665603). */
