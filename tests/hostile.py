@@ -11,7 +11,7 @@ Prints 'ok - ...' / 'not ok - ...' per book. With HOSTILE_QUICK=1 (the sanitizer
 which runs several times slower) the books marked heavy are left out, named in '#' lines.
 The examples of issue 17 have their own tests (t_safe_*.sh); this is the broad net around
 them, one promise checked the same way for every book."""
-import os, re, subprocess, sys, tempfile, shutil, zipfile, struct, zlib, time
+import os, re, signal, subprocess, sys, tempfile, shutil, zipfile, struct, zlib, time
 import xml.dom.minidom
 
 GB = os.path.abspath(sys.argv[1])
@@ -278,14 +278,19 @@ def check(name, d):
     out = os.path.join(ROOT, "out-" + str(abs(hash(name))))
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
+    # in a process group of its own, so that a hang is killed with /usr/bin/time
+    p = subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M", GB, "build", d, "-o", out], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True,
+                         env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
     try:
-        p = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", GB, "build", d, "-o", out], capture_output=True,
-                           timeout=30, env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+        stdout, stderr = p.communicate(timeout=30)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return ["hang (no exit after 30 s)"]
     dt = time.time() - t0
     probs = []
-    err = p.stderr.decode("utf-8", "replace").splitlines()
+    err = stderr.decode("utf-8", "replace").splitlines()
     rss = 0
     if err and err[-1].startswith("MAXRSS"):
         rss = int(err[-1].split()[1]) // 1024; err = err[:-1]
