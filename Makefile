@@ -4,11 +4,11 @@
 
 CC ?= cc
 PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 libutf8proc
-# librsvg: its header at build time, the library loaded when a book has SVG (src/svg.h)
+# librsvg: its header at build time, the library loaded when a book has SVG (src/draw/svg.h)
 SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
 OPT ?= -O2 -g
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Isrc $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
 # libraries without a pkg-config file (libhyphen, libjpeg) and the system's
 OTHER_LIBS := -lhyphen -ljpeg -lz -lm -pthread -ldl
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(OTHER_LIBS)
@@ -18,7 +18,8 @@ BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-
   libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev libutf8proc-dev librsvg2-dev zlib1g-dev libjpeg62-turbo-dev
 TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs time
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+HDRS := $(wildcard src/*.h src/*/*.h)
 OBJS := $(SRCS:src/%.c=build/obj/%.o)
 BOOK_SRC := $(wildcard chapters/*) $(wildcard styles/*) $(wildcard fonts/*)
 
@@ -51,8 +52,8 @@ deps:
 test-deps: deps
 	$(call install_missing,$(TEST_DEBS))
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) | deps
-	@mkdir -p build/obj
+build/obj/%.o: src/%.c $(HDRS) | deps
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 goodiebag: build/obj/main.o $(OBJS)
@@ -74,8 +75,8 @@ build/tests/%: tests/%.c $(OBJS) tests/harness.h
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASAN_OBJS := $(SRCS:src/%.c=build/asan/obj/%.o)
 ASAN_TESTS := $(patsubst tests/%.c,build/asan/tests/%,$(wildcard tests/test_*.c))
-build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | deps
-	@mkdir -p build/asan/obj
+build/asan/obj/%.o: src/%.c $(HDRS) | deps
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -c $< -o $@
 build/asan/goodiebag: build/asan/obj/main.o $(ASAN_OBJS)
 	$(CC) $(CFLAGS_ALL) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS_ALL)
@@ -90,14 +91,14 @@ asan: build/asan/goodiebag $(ASAN_TESTS)
 # tests/t_cairo118.sh then runs the PDF and accessibility tests with it.
 CAIRO118_PREFIX ?= /work/cairo118/prefix
 C118_PC = PKG_CONFIG_PATH=$(CAIRO118_PREFIX)/lib/pkgconfig pkg-config
-C118_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(EXTRA_CFLAGS) -I$(CAIRO118_PREFIX)/include/cairo \
+C118_CFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(OPT) $(WARN) $(EXTRA_CFLAGS) -I$(CAIRO118_PREFIX)/include/cairo \
   $(shell $(C118_PC) --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
 C118_LDLIBS = -L$(CAIRO118_PREFIX)/lib -Wl,-rpath,$(CAIRO118_PREFIX)/lib $(shell $(C118_PC) --libs $(PKGS) 2>/dev/null) \
   $(OTHER_LIBS)
 C118_OBJS := $(SRCS:src/%.c=build/cairo118/obj/%.o)
-build/cairo118/obj/%.o: src/%.c $(wildcard src/*.h) | deps
+build/cairo118/obj/%.o: src/%.c $(HDRS) | deps
 	@test -f $(CAIRO118_PREFIX)/lib/pkgconfig/cairo.pc || { echo "no cairo 1.18 in $(CAIRO118_PREFIX): make cairo118"; exit 1; }
-	@mkdir -p build/cairo118/obj
+	@mkdir -p $(@D)
 	$(CC) $(C118_CFLAGS) -c $< -o $@
 build/cairo118/goodiebag: build/cairo118/obj/main.o $(C118_OBJS)
 	$(CC) $(C118_CFLAGS) -o $@ $^ $(C118_LDLIBS)
@@ -116,7 +117,7 @@ clean:
 # Fuzzing (issue: robustness): libFuzzer + ASan + UBSan on the whole build.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(SRCS) $(wildcard src/*.h) | deps
+build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(SRCS) $(HDRS) | deps
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null) -Isrc \
 	  tests/fuzz/fuzz_build.c $(SRCS) -o $@ $(LDLIBS_ALL)

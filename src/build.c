@@ -7,14 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cover.h"
-#include "epub.h"
-#include "font.h"
-#include "hyph.h"
-#include "layout.h"
-#include "pagemap.h"
-#include "pdf.h"
-#include "utf8.h"
+#include "draw/cover.h"
+#include "epub/epub.h"
+#include "text/font.h"
+#include "text/hyph.h"
+#include "layout/layout.h"
+#include "layout/pagemap.h"
+#include "pdf/pdf.h"
+#include "base/utf8.h"
 
 /* Debian's hyphenation dictionary for the book's language, or NULL. */
 static hyph *load_hyphenation(const char *lang)

@@ -6,10 +6,10 @@
 
 #include <stddef.h>
 
-#include "book.h"
-#include "font.h"
-#include "hyph.h"
-#include "style.h"
+#include "model/book.h"
+#include "text/font.h"
+#include "text/hyph.h"
+#include "model/style.h"
 
 /* What builds can share: the loaded fonts and the hyphenation dictionary
  * (loading them costs more than laying out a short book), and the last

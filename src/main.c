@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "book.h"
+#include "model/book.h"
 #include "build.h"
-#include "diag.h"
-#include "path.h"
-#include "style.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/path.h"
+#include "model/style.h"
+#include "base/util.h"
 
 #define VERSION "0.1.0"
 

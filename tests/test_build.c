@@ -10,12 +10,12 @@
 #include <zip.h>
 #include <zlib.h>
 
-#include "book.h"
+#include "model/book.h"
 #include "build.h"
 #include "harness.h"
-#include "pngenc.h"
-#include "style.h"
-#include "util.h"
+#include "draw/pngenc.h"
+#include "model/style.h"
+#include "base/util.h"
 
 /* ---- PNG ---- */
 

@@ -3,7 +3,7 @@
  * paths that the Dutch file does not use.
  * Set HYPH_BENCH=1 to also time 100,000 words. */
 #include "harness.h"
-#include "hyph.h"
+#include "text/hyph.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * here independently of kp.c (direct sums, no running totals), and a
  * brute-force dynamic programme checks optimality on random paragraphs. */
 #include "harness.h"
-#include "kp.h"
+#include "text/kp.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * the readers see: no break inside a flag, a break between two flags,
  * none inside a UTF-8 sequence. */
 #include "harness.h"
-#include "para.h"
-#include "utf8.h"
+#include "text/para.h"
+#include "base/utf8.h"
 
 #include <linebreak.h>
 #include <stdint.h>

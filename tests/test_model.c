@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "book.h"
-#include "diag.h"
-#include "meta.h"
-#include "path.h"
-#include "sanitize.h"
-#include "xhtml.h"
+#include "model/book.h"
+#include "base/diag.h"
+#include "model/meta.h"
+#include "base/path.h"
+#include "model/sanitize.h"
+#include "epub/xhtml.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 

@@ -19,8 +19,8 @@
  *    an xref stream, passes qpdf --check and can be processed again.
  */
 #include "harness.h"
-#include "pdfpost.h"
-#include "util.h"
+#include "post/pdfpost.h"
+#include "base/util.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "book.h"
+#include "model/book.h"
 #include "build.h"
-#include "style.h"
+#include "model/style.h"
 
 static style st;
 static arena sa;

@@ -1,0 +1,32 @@
+/* l10n — see l10n.h. */
+#include "base/l10n.h"
+
+#include <string.h>
+
+static const char *const nl[L_COUNT] = {
+    "Inhoud", "Oriëntatiepunten", "Omslag", "Inhoudsopgave", "Begin van de tekst",
+    "Pagina's", "Titelpagina", "pagina",
+    "Deze publicatie heeft een inhoudsopgave, koppen in de juiste volgorde en een logische leesvolgorde",
+    ", en paginanummers die overeenkomen met de gedrukte (PDF-)editie",
+    " Alle afbeeldingen hebben een tekstalternatief.",
+    " Niet alle afbeeldingen hebben een tekstalternatief.",
+    " Er zijn geen bekende risico's voor mensen die gevoelig zijn voor flitsen, beweging of geluid.",
+};
+static const char *const en[L_COUNT] = {
+    "Contents", "Landmarks", "Cover", "Table of contents", "Start of text",
+    "Pages", "Title page", "page",
+    "This publication has a table of contents, headings in order and a logical reading order",
+    ", and page numbers that match the printed (PDF) edition",
+    " All images have a text alternative.",
+    " Not all images have a text alternative.",
+    " There are no known hazards.",
+};
+
+const char *l10n(const char *lang, l10n_key key)
+{
+    if ((int)key < 0 || key >= L_COUNT)
+        return "";
+    if (lang && !strncmp(lang, "nl", 2) && (lang[2] == 0 || lang[2] == '-'))
+        return nl[key];
+    return en[key];
+}
