@@ -9,5 +9,5 @@ for b in chapters tests/books/*/ ../shared/corpus/pandoc-manual; do
   n=$(basename "$b")
   SOURCE_DATE_EPOCH=1700000000 GOODIEBAG_THREADS=2 ./goodiebag build "$b" -o "$out/$n" >/dev/null 2>"$out/$n.err" || echo "BUILD FAILED: $b"
 done
-(cd "$out" && find . -name '*.epub' -o -name '*.pdf' | sort | xargs sha256sum)
+(cd "$out" && find . -name '*.epub' -o -name '*.pdf' -o -name '*.err' | sort | xargs sha256sum)
 rm -rf "$out"
