@@ -164,104 +164,139 @@ static void index_line(scanner *sc, int line, size_t i)
     in->line_at[in->nline_at++] = sc->out.len + (i - sc->copied);
 }
 
+/* Where the scan stands: the byte, its line and column, and the piece of
+ * text that will be normalised together (it starts at seg; seg_nfc: it has
+ * a character NFC may change). */
+typedef struct cursor {
+    const unsigned char *s;
+    size_t len, i;
+    int line, col;
+    size_t seg;
+    int seg_nfc;
+    unsigned flags;
+    const char *file;
+    diag *d;
+} cursor;
+
+/* Normalises the piece that ends here and starts a new one at the cursor. */
+static void end_piece(scanner *sc, cursor *cu)
+{
+    if (cu->seg_nfc)
+        normalise(sc, cu->seg, cu->i, cu->line);
+    cu->seg = cu->i, cu->seg_nfc = 0;
+}
+
+/* Steps over a line end of n bytes. */
+static void next_line(scanner *sc, cursor *cu, size_t n)
+{
+    cu->i += n;
+    cu->line++, cu->col = 1;
+    index_line(sc, cu->line, cu->i);
+    cu->seg = cu->i, cu->seg_nfc = 0;
+}
+
+/* One ASCII byte c at the cursor. Returns 0, or -1 after reporting. */
+static int scan_ascii(scanner *sc, cursor *cu, unsigned char c)
+{
+    end_piece(sc, cu);
+    if (c == '\n' || c == '\r') {
+        next_line(sc, cu, (c == '\r' && cu->i + 1 < cu->len && cu->s[cu->i + 1] == '\n') ? 2 : 1);
+        return 0;
+    }
+    if (c == 0) {
+        diag_error(cu->d, cu->file, cu->line, cu->col,
+                   "the file contains a NUL byte (U+0000, byte offset %zu): it is not UTF-8 text; is it a "
+                   "binary file?", cu->i);
+        return -1;
+    }
+    if (c == '\f') {
+        copy_to(sc, cu->i);
+        buf_putc(&sc->out, ' ');
+        sc->copied = cu->i + 1;
+    } else if (not_text(c)) {
+        replace(sc, cu->i, 1, c, cu->line, cu->col);
+        cu->seg = cu->i + 1;
+    }
+    cu->i++, cu->col++;
+    return 0;
+}
+
+/* One character of more than one byte at the cursor. Returns 0, or -1
+ * after reporting bytes that are not UTF-8. */
+static int scan_multibyte(scanner *sc, cursor *cu)
+{
+    const unsigned char *s = cu->s;
+    size_t i = cu->i;
+    uint32_t cp;
+    char why[100];
+    int shown, n = decode(s + i, cu->len - i, &cp, why, sizeof why, &shown);
+    if (!n) {
+        char hex[20] = "";
+        for (int k = 0; k < shown; k++)
+            snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s0x%02X", k ? " " : "", s[i + (size_t)k]);
+        diag_error(cu->d, cu->file, cu->line, cu->col,
+                   "the file is not valid UTF-8: %s %s (byte offset %zu) %s; save it as UTF-8",
+                   shown > 1 ? "the bytes" : "the byte", hex, i, why);
+        return -1;
+    }
+    if ((cu->flags & INPUT_YAML) && (cp == 0x2028 || cp == 0x2029)) {
+        end_piece(sc, cu);
+        next_line(sc, cu, (size_t)n);
+        return 0;
+    }
+    if (not_text(cp)) {
+        end_piece(sc, cu);
+        replace(sc, i, (size_t)n, cp, cu->line, cu->col);
+        cu->i += (size_t)n, cu->col++;
+        cu->seg = cu->i;
+        return 0;
+    }
+    if (cp >= 0x300)
+        cu->seg_nfc = (cu->flags & INPUT_NFC) != 0;
+    cu->i += (size_t)n, cu->col++;
+    return 0;
+}
+
+/* One warning for all the characters replaced in a file, at the first. */
+static void report_replaced(const scanner *sc, const char *file, diag *d)
+{
+    if (!sc->nreplaced)
+        return;
+    char more[100] = "";
+    if (sc->nreplaced > 1)
+        snprintf(more, sizeof more, "; %zu more such characters in this file are replaced too", sc->nreplaced - 1);
+    diag_warning(d, file, sc->first_line, sc->first_col,
+                 "U+%04X is %s, not text: readers see U+FFFD (a replacement mark) in its place%s",
+                 (unsigned)sc->first, kind_of(sc->first), more);
+}
+
 int input_read(input *in, const char *bytes, size_t len, const char *file, unsigned flags, diag *d)
 {
     memset(in, 0, sizeof *in);
     in->flags = flags;
-    const unsigned char *s = (const unsigned char *)bytes;
     scanner sc = {.in = in, .s = bytes};
-    size_t i = 0;
-    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-        i = 3; /* a byte order mark: dropped */
-    sc.copied = i;
-    int line = 1, col = 1;
-    size_t seg = i;     /* where the piece being read starts */
-    int seg_nfc = 0;    /* it has a character that NFC may change */
-    index_line(&sc, 1, i);
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            if (seg_nfc)
-                normalise(&sc, seg, i, line);
-            seg = i, seg_nfc = 0;
-            if (c == '\n' || c == '\r') {
-                i += (c == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
-                line++, col = 1;
-                index_line(&sc, line, i);
-                seg = i;
-                continue;
-            }
-            if (c == 0) {
-                diag_error(d, file, line, col,
-                           "the file contains a NUL byte (U+0000, byte offset %zu): it is not UTF-8 text; is it a "
-                           "binary file?", i);
-                goto fail;
-            }
-            if (c == '\f') {
-                copy_to(&sc, i);
-                buf_putc(&sc.out, ' ');
-                sc.copied = i + 1;
-            } else if (not_text(c)) {
-                replace(&sc, i, 1, c, line, col);
-                seg = i + 1;
-            }
-            i++, col++;
-            continue;
+    cursor cu = {.s = (const unsigned char *)bytes, .len = len, .line = 1, .col = 1, .flags = flags, .file = file,
+                 .d = d};
+    if (len >= 3 && !memcmp(bytes, "\xEF\xBB\xBF", 3))
+        cu.i = 3; /* a byte order mark: dropped */
+    sc.copied = cu.seg = cu.i;
+    index_line(&sc, 1, cu.i);
+    while (cu.i < len) {
+        unsigned char c = cu.s[cu.i];
+        if ((c < 0x80 ? scan_ascii(&sc, &cu, c) : scan_multibyte(&sc, &cu)) < 0) {
+            buf_free(&sc.out);
+            input_free(in);
+            return -1;
         }
-        uint32_t cp;
-        char why[100];
-        int shown, n = decode(s + i, len - i, &cp, why, sizeof why, &shown);
-        if (!n) {
-            char hex[20] = "";
-            for (int k = 0; k < shown; k++)
-                snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s0x%02X", k ? " " : "", s[i + (size_t)k]);
-            diag_error(d, file, line, col, "the file is not valid UTF-8: %s %s (byte offset %zu) %s; save it as UTF-8",
-                       shown > 1 ? "the bytes" : "the byte", hex, i, why);
-            goto fail;
-        }
-        if ((flags & INPUT_YAML) && (cp == 0x2028 || cp == 0x2029)) {
-            if (seg_nfc)
-                normalise(&sc, seg, i, line);
-            i += (size_t)n;
-            line++, col = 1;
-            index_line(&sc, line, i);
-            seg = i, seg_nfc = 0;
-            continue;
-        }
-        if (not_text(cp)) {
-            if (seg_nfc)
-                normalise(&sc, seg, i, line);
-            replace(&sc, i, (size_t)n, cp, line, col);
-            i += (size_t)n, col++;
-            seg = i, seg_nfc = 0;
-            continue;
-        }
-        if (cp >= 0x300)
-            seg_nfc = (flags & INPUT_NFC) != 0;
-        i += (size_t)n, col++;
-        continue;
     }
-    if (seg_nfc)
-        normalise(&sc, seg, len, line);
+    end_piece(&sc, &cu);
     copy_to(&sc, len);
-    if (sc.nreplaced) {
-        char more[100] = "";
-        if (sc.nreplaced > 1)
-            snprintf(more, sizeof more, "; %zu more such characters in this file are replaced too",
-                     sc.nreplaced - 1);
-        diag_warning(d, file, sc.first_line, sc.first_col,
-                     "U+%04X is %s, not text: readers see U+FFFD (a replacement mark) in its place%s",
-                     (unsigned)sc.first, kind_of(sc.first), more);
-    }
+    report_replaced(&sc, file, d);
     if (!sc.out.data)
         buf_puts(&sc.out, "");
     in->data = buf_detach(&sc.out, &in->len);
-    in->lines = line;
+    in->lines = cu.line;
     return 0;
-fail:
-    buf_free(&sc.out);
-    input_free(in);
-    return -1;
 }
 
 /* 1 if data[p..] starts a line end; its length in *n. */
