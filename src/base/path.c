@@ -13,57 +13,44 @@
 
 #include "base/util.h"
 
-char *path_join_inside(const char *base, const char *rel, const char **why)
+/* Why rel cannot be a path relative to a folder, or NULL if it can. */
+static const char *not_relative(const char *rel)
 {
-    if (!rel || !*rel) {
-        *why = "empty path";
-        return NULL;
-    }
-    if (rel[0] == '/') {
-        *why = "absolute paths are not allowed; write the path relative to the book folder";
-        return NULL;
-    }
-    if (strchr(rel, '\\')) {
-        *why = "backslashes are not allowed in paths; use '/'";
-        return NULL;
-    }
+    if (!rel || !*rel)
+        return "empty path";
+    if (rel[0] == '/')
+        return "absolute paths are not allowed; write the path relative to the book folder";
+    if (strchr(rel, '\\'))
+        return "backslashes are not allowed in paths; use '/'";
     if (((rel[0] >= 'a' && rel[0] <= 'z') || (rel[0] >= 'A' && rel[0] <= 'Z')) && rel[1] == ':' &&
-        (rel[2] == '/' || rel[2] == 0)) {
-        *why = "absolute paths (a drive letter) are not allowed; write the path relative to the book folder";
-        return NULL;
-    }
-    buf joined = {0};
-    if (base && *base) {
-        buf_puts(&joined, base);
-        buf_putc(&joined, '/');
-    }
-    buf_puts(&joined, rel);
-    /* Split into components and fold "." and "..". */
-    size_t n = joined.len;
+        (rel[2] == '/' || rel[2] == 0))
+        return "absolute paths (a drive letter) are not allowed; write the path relative to the book folder";
+    return NULL;
+}
+
+/* s[0..n) with empty and "." components dropped and ".." folded into the
+ * component before it (a new string), or NULL if a ".." climbs above s. */
+static char *fold_dots(const char *s, size_t n)
+{
     char *out = xmalloc(n + 1);
     size_t olen = 0;
     size_t *stack = xmalloc((n / 2 + 2) * sizeof *stack); /* start offsets */
     size_t depth = 0;
-    const char *s = joined.data;
-    size_t i = 0;
-    int bad = 0;
-    while (i < n) {
+    for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && s[j] != '/')
             j++;
         size_t len = j - i;
-        if (len == 0 || (len == 1 && s[i] == '.')) {
-            /* skip */
-        } else if (len == 2 && s[i] == '.' && s[i + 1] == '.') {
+        if (len == 2 && s[i] == '.' && s[i + 1] == '.') {
             if (depth == 0) {
-                bad = 1;
-                break;
+                free(stack);
+                free(out);
+                return NULL;
             }
-            depth--;
-            olen = stack[depth];
+            olen = stack[--depth];
             if (olen > 0)
                 olen--; /* drop the separator */
-        } else {
+        } else if (len > 0 && !(len == 1 && s[i] == '.')) {
             if (olen > 0)
                 out[olen++] = '/';
             stack[depth++] = olen;
@@ -74,13 +61,29 @@ char *path_join_inside(const char *base, const char *rel, const char **why)
     }
     out[olen] = 0;
     free(stack);
-    buf_free(&joined);
+    return out;
+}
+
+char *path_join_inside(const char *base, const char *rel, const char **why)
+{
+    const char *bad = not_relative(rel);
     if (bad) {
-        free(out);
+        *why = bad;
+        return NULL;
+    }
+    buf joined = {0};
+    if (base && *base) {
+        buf_puts(&joined, base);
+        buf_putc(&joined, '/');
+    }
+    buf_puts(&joined, rel);
+    char *out = fold_dots(joined.data, joined.len);
+    buf_free(&joined);
+    if (!out) {
         *why = "the path leads outside the book folder";
         return NULL;
     }
-    if (olen == 0) {
+    if (!*out) {
         free(out);
         *why = "the path names the book folder itself";
         return NULL;
