@@ -769,6 +769,8 @@ static void append_lines(kp_result *all, const kp_result *r, int upto, int offse
         all->breaks[all->nlines] = r->breaks[q] + offset;
         all->ratios[all->nlines++] = r->ratios[q];
     }
+    if (all->pass < r->pass)
+        all->pass = r->pass;
 }
 
 /* kp_break over a paragraph of any length. Active breakpoints grow with
@@ -1014,6 +1016,7 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
         res.ratios = xmalloc(sizeof *res.ratios);
         res.breaks[0] = (int)b.n - 1;
         res.ratios[0] = 0;
+        res.pass = 1;
     }
     if (one_line || break_items(b.items, (int)b.n, widths, &prm, &res) == 0) {
         nlines = res.nlines;
@@ -1141,6 +1144,8 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             ln->nruns = nr;
             ln->width = x;
             ln->last = L == nlines - 1;
+            ln->ratio = res.ratios[L];
+            ln->kp_pass = res.pass;
             if (ln->size == 0)
                 ln->size = nsp ? sp[0].st.size : 10;
             if (o->align == ALIGN_CENTER) {

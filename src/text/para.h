@@ -66,6 +66,22 @@ typedef struct pline {
     int last;            /* last line of its paragraph */
     cmark_node *src;     /* source of the first character */
     size_t src_off;
+    double ratio;        /* adjustment ratio the breaker chose for this line
+                            (kp_result.ratios): < 0 shrunk (-1 = all shrink,
+                            also for an overfull line), > 0 stretched, ~0 for
+                            a last line with fill glue. Ragged lines (left,
+                            centred, code) are set at natural width; their
+                            ratio is the breaker's view of the ragged glue.
+                            0 for a paragraph that fits on one line, which
+                            is set without running the breaker. */
+    int kp_pass;         /* kp_result.pass of its paragraph: 1 pretolerance,
+                            2 tolerance, 3 emergency stretch, 4 forced (may
+                            hold overfull lines). Ragged text and code skip
+                            pass 1, so they start at 2. A paragraph that fits
+                            on one line reports 1 (it fits at natural width;
+                            the breaker is not run). A very long paragraph,
+                            broken in windows, reports its worst (highest)
+                            pass. */
 } pline;
 
 typedef enum { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_CENTER } align_mode;
