@@ -650,17 +650,11 @@ static void drop_diaeresis(builder *b, lrun *r)
     if (r->text_len < 2)
         return;
     int l;
-    uint32_t c = utf8_decode(r->text, (size_t)r->text_len, &l);
-    uint32_t base = 0;
-    switch (c) {
-    case 0xEB: base = 'e'; break; case 0xEF: base = 'i'; break; case 0xF6: base = 'o'; break;
-    case 0xFC: base = 'u'; break; case 0xE4: base = 'a'; break; case 0xCB: base = 'E'; break;
-    case 0xCF: base = 'I'; break; case 0xD6: base = 'O'; break; case 0xDC: base = 'U'; break;
-    case 0xC4: base = 'A'; break;
-    default: return;
-    }
+    char base = hyph_diaeresis_base(utf8_decode(r->text, (size_t)r->text_len, &l));
+    if (!base)
+        return;
     buf t = {0};
-    buf_putc(&t, (char)base);
+    buf_putc(&t, base);
     buf_add(&t, r->text + l, (size_t)r->text_len - (size_t)l);
     shaped sh;
     const gb_font *f = &b->c->fs->f[r->st.font];
