@@ -4,7 +4,8 @@
  * hyphenation points (hyph) -> shaped boxes, glue and penalties -> kp_break
  * (total fit) -> lines of positioned glyph runs. A word hyphenated at a line
  * end gets a hyphen glyph mapped to empty text, so that text extraction
- * gives back the whole word.
+ * gives back the whole word. The stages are para.c (text, breaks), items.c
+ * (items) and lines.c (lines); text/para_int.h describes what they pass.
  */
 #ifndef GB_PARA_H
 #define GB_PARA_H
@@ -108,7 +109,9 @@ typedef struct para_ctx {
 
 /* Breaks the spans into lines. Returns the number of lines and stores an
  * arena array in *out. Never fails: text that cannot be broken is broken
- * at emergency points rather than running into the margin. */
+ * at emergency points rather than running into the margin, and running
+ * out of memory exits (base/util.h). 0 lines only when kp refuses the
+ * items: a measure or image width that is not finite or beyond 1e15 pt. */
 int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline **out);
 
 /* Fills brks[0..len) with the line-break opportunity after each byte of
