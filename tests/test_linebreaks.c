@@ -6,12 +6,16 @@
  * sequences drawn mostly from those classes. libunibreak 1.1 aborts on
  * regional indicators (flag emoji) when called directly. Also checks what
  * the readers see: no break inside a flag, a break between two flags,
- * none inside a UTF-8 sequence. */
+ * none inside a UTF-8 sequence. Then what para_break tells the layout
+ * trace of each line (pline.ratio, pline.kp_pass), with the book's own
+ * style and fonts. */
 #include "harness.h"
 #include "text/para.h"
 #include "base/utf8.h"
+#include "model/style.h"
 
 #include <linebreak.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +51,85 @@ static int consistent(const char *s, size_t n, const char *brks)
             return 0;
     }
     return 1;
+}
+
+/* Breaks text into lines of `measure` pt in the given alignment. */
+static int lines_of(para_ctx *c, const char *text, double measure, align_mode align, int code, pline **out)
+{
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = text;
+    sp.len = strlen(text);
+    sp.st.font = code ? FONT_MONO : FONT_BODY;
+    sp.st.size = 10;
+    sp.st.code = code;
+    para_opts o;
+    memset(&o, 0, sizeof o);
+    o.measure = measure;
+    o.align = align;
+    o.code = code;
+    o.lang = "nl";
+    return para_break(c, &sp, 1, &o, out);
+}
+
+/* Every line has its paragraph's pass (the same for all, in lo..4) and a
+ * ratio of at least -1. */
+static int fields_ok(const pline *ln, int n, int lo)
+{
+    if (n <= 0)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (ln[i].kp_pass < lo || ln[i].kp_pass > 4 || ln[i].kp_pass != ln[0].kp_pass || ln[i].ratio < -1 - 1e-9)
+            return 0;
+    return 1;
+}
+
+static void check_line_fields(void)
+{
+    diag d = {0};
+    arena sa = {0}, la = {0};
+    style st;
+    fontset fs;
+    memset(&st, 0, sizeof st);
+    memset(&fs, 0, sizeof fs);
+    if (style_load(&st, "styles", "fonts", &sa, &d) != 0 || fonts_load(&fs, &st, &d) != 0) {
+        CHECK(0, "the book's style and fonts load");
+        fonts_free(&fs);
+        style_free(&st);
+        arena_free(&sa);
+        diag_free(&d);
+        return;
+    }
+    para_ctx c = {.fs = &fs, .a = &la, .d = &d};
+    const char *text = "De zetter zet de regels van een alinea in een keer, zodat geen regel veel losser of "
+                       "strakker staat dan de regels eromheen, en een afbreking aan het eind van twee regels "
+                       "na elkaar blijft een uitzondering in deze tekst over het zetten van boeken.";
+    pline *ln;
+    int n = lines_of(&c, text, 150, ALIGN_JUSTIFY, 0, &ln);
+    CHECK(n > 2 && fields_ok(ln, n, 1), "justified: %d lines, each with its paragraph's pass (%d) and ratio >= -1",
+          n, n > 0 ? ln[0].kp_pass : 0);
+    CHECK(n > 0 && fabs(ln[n - 1].ratio) < 0.01, "justified: the last line (fill glue) has ratio ~0 (%g)",
+          n > 0 ? ln[n - 1].ratio : 0);
+    int stretched = 0;
+    for (int i = 0; i + 1 < n; i++)
+        stretched += ln[i].ratio != 0;
+    CHECK(stretched > 0, "justified: lines before the last carry the breaker's ratio (%d of %d)", stretched, n - 1);
+    n = lines_of(&c, "Kort.", 150, ALIGN_JUSTIFY, 0, &ln);
+    CHECK(n == 1 && ln[0].kp_pass == 1 && ln[0].ratio == 0, "one line: pass 1, ratio 0 (breaker not run)");
+    n = lines_of(&c, text, 150, ALIGN_LEFT, 0, &ln);
+    CHECK(n > 2 && fields_ok(ln, n, 2), "ragged: pass 2 or later (%d), ratio >= -1", n > 0 ? ln[0].kp_pass : 0);
+    n = lines_of(&c, "een_heel_lange_regel_code_die_niet_past_in_de_maat_van_het_blok_en_dus_breekt();", 60,
+                 ALIGN_LEFT, 1, &ln);
+    CHECK(n > 1 && fields_ok(ln, n, 2), "code broken at emergency points: %d lines, pass %d", n,
+          n > 0 ? ln[0].kp_pass : 0);
+    n = lines_of(&c, "Onafbreekbaarwoordzonderenigeafbreekpuntenomdatniemanddatwil", 20, ALIGN_JUSTIFY, 0, &ln);
+    CHECK(n >= 1 && fields_ok(ln, n, 1), "a word wider than the measure: %d lines, pass %d", n,
+          n > 0 ? ln[0].kp_pass : 0);
+    arena_free(&la);
+    fonts_free(&fs);
+    style_free(&st);
+    arena_free(&sa);
+    diag_free(&d);
 }
 
 int main(void)
@@ -109,5 +192,6 @@ int main(void)
     para_linebreaks(f, fn, "nl", brks);
     CHECK(brks[2 + 3] == LINEBREAK_NOBREAK && brks[2 + 11] == LINEBREAK_NOBREAK, "no break inside a flag");
     CHECK(brks[2 + 7] == LINEBREAK_ALLOWBREAK, "a break between two flags");
+    check_line_fields();
     HARNESS_EXIT();
 }

@@ -11,7 +11,11 @@
 int utf8_valid(const char *s, size_t n, size_t *bad);
 
 /* Decodes one code point at s (n bytes left, n > 0); stores its length in
- * *len (>= 1). Invalid bytes decode as U+FFFD with length 1. */
+ * *len (>= 1). Decoding is strict: an overlong form, a surrogate, a value
+ * above U+10FFFF, a stray continuation byte or a sequence cut off by n is
+ * invalid, and an invalid first byte decodes as U+FFFD with length 1 (so
+ * callers skip one byte and go on). A real U+FFFD in the text has length
+ * 3: the input was invalid exactly when the result is U+FFFD with *len 1. */
 uint32_t utf8_decode(const char *s, size_t n, int *len);
 
 /* Encodes c into out (4 bytes room); returns the number of bytes. */

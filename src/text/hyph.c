@@ -37,6 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
+#include "base/util.h"
+
 #define WORD_MAX_CHARS 100
 #define WORD_MAX_BYTES (WORD_MAX_CHARS * 4)
 /* A lookup character per original one, two for the ĳ ligature. */
@@ -56,37 +59,36 @@ static int ascii_lower(int c)
     return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
-static int is_upper_cp(unsigned cp)
+static int is_upper_cp(uint32_t cp)
 {
     return (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
            cp == 0x132;
 }
 
-static int is_lower_cp(unsigned cp)
+static int is_lower_cp(uint32_t cp)
 {
     return (cp >= 'a' && cp <= 'z') || (cp >= 0xDF && cp <= 0xFF && cp != 0xF7) ||
            cp == 0x133;
 }
 
-static unsigned lower_cp(unsigned cp)
+static uint32_t lower_cp(uint32_t cp)
 {
     if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7))
         return cp + 0x20;
     return cp;
 }
 
-static int is_digit_cp(unsigned cp)
+static int is_digit_cp(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || cp == 0xB2 || cp == 0xB3 || cp == 0xB9;
 }
 
-static int is_apostrophe(unsigned cp)
+static int is_apostrophe(uint32_t cp)
 {
     return cp == '\'' || cp == 0x2019;
 }
 
-/* Base letter of a vowel with diaeresis (ä ë ï ö ü, either case), else 0. */
-static char diaeresis_base(unsigned cp)
+char hyph_diaeresis_base(uint32_t cp)
 {
     switch (cp) {
     case 0xE4: return 'a';
@@ -103,66 +105,6 @@ static char diaeresis_base(unsigned cp)
     }
 }
 
-/* Decodes one strictly valid UTF-8 sequence at s[0..n); returns its length
- * (1..4) and stores the code point, or returns 0 for invalid input. */
-static int utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n < 2 || (s[1] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0; /* overlong, or a surrogate */
-        *cp = ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-            return 0; /* overlong, or beyond U+10FFFF */
-        *cp = ((c & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-              (s[3] & 0x3Fu);
-        return 4;
-    }
-    return 0;
-}
-
-static int utf8_encode(unsigned cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Copies s[0..n) (dictionary encoding) as UTF-8 into out[16]; returns the
  * number of characters, or -1 when it does not fit or is not valid. */
 static int dict_text_to_utf8(const char *s, size_t n, int utf8, char out[16])
@@ -170,11 +112,11 @@ static int dict_text_to_utf8(const char *s, size_t n, int utf8, char out[16])
     size_t o = 0;
     int chars = 0;
     for (size_t i = 0; i < n;) {
-        unsigned cp;
+        uint32_t cp;
         int k;
         if (utf8) {
-            k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
-            if (k == 0)
+            cp = utf8_decode(s + i, n - i, &k);
+            if (cp == 0xFFFD && k == 1)
                 return -1;
         } else {
             cp = (unsigned char)s[i];
@@ -216,6 +158,52 @@ static int lang_is_dutch(const char *lang)
     return lang[2] == '\0' || lang[2] == '-' || lang[2] == '_';
 }
 
+static const char *const BAD_ENCODING =
+    "unsupported hyphenation dictionary encoding (first line must be ISO8859-1 or UTF-8)";
+static const char *const CANNOT_READ = "cannot read the hyphenation dictionary";
+
+/* Reads the whole dictionary once for its encoding (first line) and for
+ * whether it has its own compound level. Returns NULL, or why the file
+ * cannot be used. */
+static const char *scan_dict(FILE *f, int *utf8, int *nextlevel)
+{
+    char line[64];
+    if (!fgets(line, sizeof line, f))
+        return ferror(f) ? CANNOT_READ : "the hyphenation dictionary is empty";
+    if (charset_is(line, "UTF-8"))
+        *utf8 = 1;
+    else if (charset_is(line, "ISO8859-1") || charset_is(line, "ISO-8859-1"))
+        *utf8 = 0;
+    else
+        return BAD_ENCODING;
+    int at_line_start = strchr(line, '\n') != NULL;
+    char chunk[256];
+    *nextlevel = 0;
+    while (fgets(chunk, sizeof chunk, f)) {
+        if (at_line_start && strncmp(chunk, "NEXTLEVEL", 9) == 0)
+            *nextlevel = 1;
+        at_line_start = strchr(chunk, '\n') != NULL;
+    }
+    return ferror(f) ? CANNOT_READ : NULL;
+}
+
+/* Without NEXTLEVEL, libhyphen puts an invented first level on top of
+ * the file's patterns that cuts words at apostrophes and hyphens and
+ * then hyphenates the pieces with a compound hyphenmin of 3 unless the
+ * file names one: "auto's" would lose au-to because "to" has 2 letters.
+ * We apply our own minimums to the whole word, so lower that one to 1
+ * (the apostrophe itself is still never a break). */
+static void lower_compound_min(HyphenDict *d)
+{
+    HyphenDict *file_level = d->nextlevel;
+    if (!file_level)
+        return;
+    if (!file_level->clhmin && !file_level->lhmin)
+        d->clhmin = 1;
+    if (!file_level->crhmin && !file_level->rhmin)
+        d->crhmin = 1;
+}
+
 hyph *hyph_load(const char *dic_path, const char *lang, const char **why)
 {
     const char *dummy;
@@ -230,71 +218,28 @@ hyph *hyph_load(const char *dic_path, const char *lang, const char **why)
         *why = "cannot open the hyphenation dictionary";
         return NULL;
     }
-    char line[64];
-    if (!fgets(line, sizeof line, f)) {
-        *why = ferror(f) ? "cannot read the hyphenation dictionary"
-                         : "the hyphenation dictionary is empty";
-        fclose(f);
-        return NULL;
-    }
-    int utf8;
-    if (charset_is(line, "UTF-8"))
-        utf8 = 1;
-    else if (charset_is(line, "ISO8859-1") || charset_is(line, "ISO-8859-1"))
-        utf8 = 0;
-    else {
-        *why = "unsupported hyphenation dictionary encoding "
-               "(first line must be ISO8859-1 or UTF-8)";
-        fclose(f);
-        return NULL;
-    }
-    /* Does the file have its own compound level?  (See below.) */
-    int nextlevel = 0, at_line_start = strchr(line, '\n') != NULL;
-    char buf[256];
-    while (fgets(buf, sizeof buf, f)) {
-        if (at_line_start && strncmp(buf, "NEXTLEVEL", 9) == 0)
-            nextlevel = 1;
-        at_line_start = strchr(buf, '\n') != NULL;
-    }
-    if (ferror(f)) {
-        *why = "cannot read the hyphenation dictionary";
+    int utf8 = 0, nextlevel = 0;
+    const char *bad = scan_dict(f, &utf8, &nextlevel);
+    if (bad) {
+        *why = bad;
         fclose(f);
         return NULL;
     }
     rewind(f);
-    hyph *h = malloc(sizeof *h);
-    if (!h) {
-        *why = "out of memory";
-        fclose(f);
-        return NULL;
-    }
-    h->dict = hnj_hyphen_load_file(f);
+    HyphenDict *dict = hnj_hyphen_load_file(f);
     int read_error = ferror(f);
     fclose(f);
-    if (!h->dict || read_error || h->dict->utf8 != utf8) {
+    if (!dict || read_error || dict->utf8 != utf8) {
         /* libhyphen itself takes only an exact "UTF-8" as UTF-8 */
-        *why = h->dict && !read_error
-                   ? "unsupported hyphenation dictionary encoding "
-                     "(first line must be ISO8859-1 or UTF-8)"
-                   : "cannot read the hyphenation dictionary";
-        if (h->dict)
-            hnj_hyphen_free(h->dict);
-        free(h);
+        *why = dict && !read_error ? BAD_ENCODING : CANNOT_READ;
+        if (dict)
+            hnj_hyphen_free(dict);
         return NULL;
     }
-    /* Without NEXTLEVEL, libhyphen puts an invented first level on top of
-     * the file's patterns that cuts words at apostrophes and hyphens and
-     * then hyphenates the pieces with a compound hyphenmin of 3 unless the
-     * file names one: "auto's" would lose au-to because "to" has 2 letters.
-     * We apply our own minimums to the whole word, so lower that one to 1
-     * (the apostrophe itself is still never a break). */
-    HyphenDict *file_level = h->dict->nextlevel;
-    if (!nextlevel && file_level) {
-        if (!file_level->clhmin && !file_level->lhmin)
-            h->dict->clhmin = 1;
-        if (!file_level->crhmin && !file_level->rhmin)
-            h->dict->crhmin = 1;
-    }
+    if (!nextlevel)
+        lower_compound_min(dict);
+    hyph *h = xmalloc(sizeof *h);
+    h->dict = dict;
     h->left = 2;
     h->right = 3;
     h->dutch = lang_is_dutch(lang);
@@ -330,22 +275,33 @@ static void free_nonstandard(char **rep, int *pos, int *cut, int n)
     free(cut);
 }
 
-int hyph_word(const hyph *h, const char *word, size_t len, hyph_break *out, int max)
-{
-    if (!h || !word || !out || max <= 0 || len == 0 || len > WORD_MAX_BYTES)
-        return 0;
-
-    /* 1. decode */
-    unsigned cp[WORD_MAX_CHARS];
+/* Step 1: a word as characters with their byte offsets. */
+typedef struct hword {
+    uint32_t cp[WORD_MAX_CHARS];
     int off[WORD_MAX_CHARS + 1]; /* byte offset of each character; off[n] = len */
-    int n = 0, upper = 0, lower = 0, counting_case = 1;
-    const unsigned char *s = (const unsigned char *)word;
+    int n;
+} hword;
+
+/* Step 2: the lookup word in the dictionary's encoding, lowercased. */
+typedef struct lookup {
+    char s[WORD_MAX_BYTES + 1];
+    size_t len;
+    uint32_t cp[LOOKUP_MAX_CHARS];  /* lookup characters */
+    int src[LOOKUP_MAX_CHARS + 1];  /* original character of each */
+    int n;
+} lookup;
+
+/* Step 1. Returns 0 for words that get no breaks (see the design note). */
+static int decode_word(const char *word, size_t len, hword *w)
+{
+    int upper = 0, lower = 0, counting_case = 1;
+    w->n = 0;
     for (size_t i = 0; i < len;) {
-        if (n == WORD_MAX_CHARS)
+        if (w->n == WORD_MAX_CHARS)
             return 0; /* longer than 100 characters */
-        unsigned c;
-        int k = utf8_decode(s + i, len - i, &c);
-        if (k == 0 || c < 0x20 || (c >= 0x7F && c < 0xA0) || is_digit_cp(c))
+        int k;
+        uint32_t c = utf8_decode(word + i, len - i, &k);
+        if ((c == 0xFFFD && k == 1) || c < 0x20 || (c >= 0x7F && c < 0xA0) || is_digit_cp(c))
             return 0;
         if (counting_case) {
             if (is_upper_cp(c))
@@ -355,111 +311,137 @@ int hyph_word(const hyph *h, const char *word, size_t len, hyph_break *out, int 
             else if (is_apostrophe(c) && upper + lower > 0)
                 counting_case = 0; /* ignore the 's of "UBR's" */
         }
-        cp[n] = c;
-        off[n] = (int)i;
-        n++;
+        w->cp[w->n] = c;
+        w->off[w->n] = (int)i;
+        w->n++;
         i += (size_t)k;
     }
-    off[n] = (int)len;
+    w->off[w->n] = (int)len;
     if (upper >= 2 && lower == 0)
         return 0; /* acronym */
-    if (n < 2)
-        return 0;
+    return w->n >= 2;
+}
 
-    /* 2. lookup word in the dictionary's encoding, lowercased */
-    char lk[WORD_MAX_BYTES + 1];
-    unsigned lcp[LOOKUP_MAX_CHARS];   /* lookup characters */
-    int lsrc[LOOKUP_MAX_CHARS + 1];   /* original character of each */
-    int nl = 0;
-    size_t lb = 0;
-    for (int i = 0; i < n; i++) {
-        unsigned c = cp[i];
+/* Step 2. Returns 0 when the word cannot be written in a Latin-1
+ * dictionary's encoding. */
+static int make_lookup(const hyph *h, const hword *w, lookup *lk)
+{
+    lk->n = 0;
+    lk->len = 0;
+    for (int i = 0; i < w->n; i++) {
+        uint32_t c = w->cp[i];
         if (c == 0x132 || c == 0x133) { /* ĳ ligature: "ij" */
-            lk[lb++] = 'i';
-            lk[lb++] = 'j';
-            lcp[nl] = 'i';
-            lsrc[nl++] = i;
-            lcp[nl] = 'j';
-            lsrc[nl++] = i;
+            lk->s[lk->len++] = 'i';
+            lk->s[lk->len++] = 'j';
+            lk->cp[lk->n] = 'i';
+            lk->src[lk->n++] = i;
+            lk->cp[lk->n] = 'j';
+            lk->src[lk->n++] = i;
             continue;
         }
         if (c == 0x2019)
             c = '\'';
         c = lower_cp(c);
         if (h->utf8) {
-            lb += (size_t)utf8_encode(c, lk + lb);
+            lk->len += (size_t)utf8_encode(c, lk->s + lk->len);
         } else {
             if (c > 0xFF)
                 return 0; /* not representable in Latin-1 */
-            lk[lb++] = (char)c;
+            lk->s[lk->len++] = (char)c;
         }
-        lcp[nl] = c;
-        lsrc[nl++] = i;
+        lk->cp[lk->n] = c;
+        lk->src[lk->n++] = i;
     }
-    lk[lb] = '\0';
-    lsrc[nl] = n;
+    lk->s[lk->len] = '\0';
+    lk->src[lk->n] = w->n;
+    return 1;
+}
 
-    /* 3. patterns */
+/* libhyphen's results for one lookup word (step 3). */
+typedef struct patterns {
     char hyphens[WORD_MAX_BYTES + 8];
-    char **rep = NULL;
-    int *pos = NULL, *cut = NULL;
-    if (hnj_hyphen_hyphenate3(h->dict, lk, (int)lb, hyphens, NULL, &rep, &pos, &cut,
+    char **rep; /* non-standard breaks: "pre=post" per position, or NULL */
+    int *pos, *cut;
+} patterns;
+
+/* A non-standard break after lookup character k: lookup characters
+ * [st, en) become pat->rep[k]. Fills b and the characters on either side;
+ * returns 0 when it cannot be used. */
+static int nonstandard_break(const hyph *h, const hword *w, const lookup *lk, const patterns *pat, int k,
+                             hyph_break *b, int *chars_before, int *chars_after)
+{
+    int st = k + 1 - pat->pos[k], en = st + pat->cut[k];
+    const char *eq = strchr(pat->rep[k], '=');
+    if (!eq || st < 0 || st > k + 1 || en < k + 1 || en > lk->n)
+        return 0;
+    if ((st > 0 && lk->src[st - 1] == lk->src[st]) ||
+        (en < lk->n && lk->src[en - 1] == lk->src[en]))
+        return 0; /* would cut the ĳ ligature */
+    int npre = dict_text_to_utf8(pat->rep[k], (size_t)(eq - pat->rep[k]), h->utf8, b->pre);
+    int npost = dict_text_to_utf8(eq + 1, strlen(eq + 1), h->utf8, b->post);
+    if (npre < 0 || npost < 0)
+        return 0;
+    b->del_before = b->at - w->off[lk->src[st]];
+    b->del_after = w->off[lk->src[en]] - b->at;
+    *chars_before = lk->src[st] + npre;
+    *chars_after = npost + (w->n - lk->src[en]);
+    return 1;
+}
+
+/* Step 4 for the pattern break after lookup character k: the rules of
+ * hyph.h and the mapping back to the original word. Returns whether the
+ * break is kept (then *b holds it). */
+static int accept_break(const hyph *h, const hword *w, const lookup *lk, const patterns *pat, int k,
+                        hyph_break *b)
+{
+    int ci = lk->src[k + 1]; /* first original character after the break */
+    if (ci == lk->src[k])
+        return 0; /* inside the ĳ ligature */
+    if (h->dutch) {
+        if (lk->cp[k] == 'i' && lk->cp[k + 1] == 'j')
+            return 0;
+        if (lk->cp[k] == '\'' || lk->cp[k + 1] == '\'')
+            return 0;
+    }
+    memset(b, 0, sizeof *b);
+    b->at = w->off[ci];
+    int chars_before = ci, chars_after = w->n - ci;
+    int nonstandard = pat->rep && pat->rep[k];
+    if (nonstandard) {
+        if (!nonstandard_break(h, w, lk, pat, k, b, &chars_before, &chars_after))
+            return 0;
+    } else if (h->dutch && hyph_diaeresis_base(w->cp[ci])) {
+        b->del_after = w->off[ci + 1] - w->off[ci];
+        b->post[0] = hyph_diaeresis_base(w->cp[ci]);
+    }
+    /* The Dutch diaeresis break (idee-en, zee-en, knie-en) is the
+     * spelling rule itself: it may leave two letters, one fewer than
+     * the general minimum after a break. */
+    int right = h->right;
+    if (h->dutch && b->post[0] && !nonstandard && right > 2)
+        right = 2;
+    return chars_before >= h->left && chars_after >= right;
+}
+
+int hyph_word(const hyph *h, const char *word, size_t len, hyph_break *out, int max)
+{
+    if (!h || !word || !out || max <= 0 || len == 0 || len > WORD_MAX_BYTES)
+        return 0;
+    hword w;
+    lookup lk;
+    if (!decode_word(word, len, &w) || !make_lookup(h, &w, &lk))
+        return 0;
+
+    patterns pat = {.rep = NULL};
+    if (hnj_hyphen_hyphenate3(h->dict, lk.s, (int)lk.len, pat.hyphens, NULL, &pat.rep, &pat.pos, &pat.cut,
                               1, 1, 1, 1) != 0) {
-        free_nonstandard(rep, pos, cut, (int)lb);
+        free_nonstandard(pat.rep, pat.pos, pat.cut, (int)lk.len);
         return 0;
     }
-
-    /* 4. filter and map back */
     int count = 0;
-    for (int k = 0; k + 1 < nl && count < max; k++) {
-        if (!(hyphens[k] & 1))
-            continue;
-        int ci = lsrc[k + 1]; /* first original character after the break */
-        if (ci == lsrc[k])
-            continue; /* inside the ĳ ligature */
-        if (h->dutch) {
-            if (lcp[k] == 'i' && lcp[k + 1] == 'j')
-                continue;
-            if (lcp[k] == '\'' || lcp[k + 1] == '\'')
-                continue;
-        }
-        hyph_break b;
-        memset(&b, 0, sizeof b);
-        b.at = off[ci];
-        int chars_before = ci, chars_after = n - ci;
-
-        if (rep && rep[k]) {
-            /* non-standard: lookup characters [st, en) become rep, which
-             * holds "pre=post" */
-            int st = k + 1 - pos[k], en = st + cut[k];
-            const char *eq = strchr(rep[k], '=');
-            if (!eq || st < 0 || st > k + 1 || en < k + 1 || en > nl)
-                continue;
-            if ((st > 0 && lsrc[st - 1] == lsrc[st]) ||
-                (en < nl && lsrc[en - 1] == lsrc[en]))
-                continue; /* would cut the ĳ ligature */
-            int npre = dict_text_to_utf8(rep[k], (size_t)(eq - rep[k]), h->utf8, b.pre);
-            int npost = dict_text_to_utf8(eq + 1, strlen(eq + 1), h->utf8, b.post);
-            if (npre < 0 || npost < 0)
-                continue;
-            b.del_before = b.at - off[lsrc[st]];
-            b.del_after = off[lsrc[en]] - b.at;
-            chars_before = lsrc[st] + npre;
-            chars_after = npost + (n - lsrc[en]);
-        } else if (h->dutch && diaeresis_base(cp[ci])) {
-            b.del_after = off[ci + 1] - off[ci];
-            b.post[0] = diaeresis_base(cp[ci]);
-        }
-        /* The Dutch diaeresis break (idee-en, zee-en, knie-en) is the
-         * spelling rule itself: it may leave two letters, one fewer than
-         * the general minimum after a break. */
-        int right = h->right;
-        if (h->dutch && b.post[0] && !(rep && rep[k]) && right > 2)
-            right = 2;
-        if (chars_before < h->left || chars_after < right)
-            continue;
-        out[count++] = b;
-    }
-    free_nonstandard(rep, pos, cut, (int)lb);
+    for (int k = 0; k + 1 < lk.n && count < max; k++)
+        if ((pat.hyphens[k] & 1) && accept_break(h, &w, &lk, &pat, k, &out[count]))
+            count++;
+    free_nonstandard(pat.rep, pat.pos, pat.cut, (int)lk.len);
     return count;
 }

@@ -18,6 +18,7 @@
 #define GB_HYPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct hyph hyph;
 
@@ -48,6 +49,12 @@ void hyph_set_min(hyph *h, int left, int right);
  * including words longer than 100 characters). Thread-safe: may be called
  * from several threads on the same hyph. */
 int hyph_word(const hyph *h, const char *word, size_t len, hyph_break *out, int max);
+
+/* The base letter of a vowel with diaeresis (ä ë ï ö ü, either case),
+ * else 0: the letters whose diaeresis the Dutch rule drops after a break.
+ * hyph_word uses it for hyph_break.post; the paragraph breaker for the
+ * first letter of the next line. */
+char hyph_diaeresis_base(uint32_t cp);
 
 /* Releases everything hyph_load allocated; NULL is allowed. */
 void hyph_free(hyph *h);

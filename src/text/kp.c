@@ -52,6 +52,11 @@
  * - Memory: active nodes come from a free-listed pool (the active list stays
  *   small); break records (24 bytes each, about one per feasible break) go
  *   into one growing array per pass. Everything is freed before returning.
+ *   Running out of memory exits (base/util.h's policy), so the only
+ *   failure is malformed input. Records are indexed by int: a pass stops
+ *   (and kp_break fails) before either pool passes INT_MAX / 2, which one
+ *   break cannot more than double (it adds at most one record per active
+ *   node, plus one); that needs some 50 GB and is not reached in practice.
  *
  * - Input is checked before any work: NaN/Inf or absurd magnitudes
  *   (> 1e15 pt), negative stretch/shrink, unknown item types, or a list that
@@ -63,16 +68,19 @@
 
 #include <limits.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KP_FILL 1e6  /* glue stretch >= this counts as infinite (fill) */
+#include "base/util.h"
+
 #define KP_EPS 1e-6  /* points: slack for rounding in running sums */
 #define KP_HUGE 1e15 /* larger magnitudes are rejected as malformed */
 #define KP_BAD_SLACK 1e-7 /* badness at the threshold up to rounding counts */
 
 enum { FIT_VERY_LOOSE = 0, FIT_LOOSE = 1, FIT_DECENT = 2, FIT_TIGHT = 3 };
+
+/* What run_pass returns besides a node index. */
+enum { PASS_NO_SOLUTION = -1, PASS_TOO_LARGE = -2 };
 
 typedef struct totals {
     double w, st, sh, fill;
@@ -128,26 +136,6 @@ typedef struct ctx {
     cand *cd;
     size_t cd_len, cd_cap;
 } ctx;
-
-static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
-{
-    size_t nc;
-    void *q;
-    if (need <= *cap)
-        return 0;
-    nc = *cap ? *cap : 64;
-    while (nc < need) {
-        if (nc > SIZE_MAX / 2 / elem)
-            return -1;
-        nc *= 2;
-    }
-    q = realloc(*ptr, nc * elem);
-    if (!q)
-        return -1;
-    *ptr = q;
-    *cap = nc;
-    return 0;
-}
 
 void kp_default_params(kp_params *p, double measure)
 {
@@ -228,10 +216,7 @@ static int new_active(ctx *c)
         c->an_free = c->an[k].next;
         return k;
     }
-    if (c->an_used >= (size_t)INT_MAX)
-        return -1;
-    if (grow((void **)&c->an, &c->an_cap, c->an_used + 1, sizeof *c->an) < 0)
-        return -1;
+    GROW(c->an, c->an_cap, c->an_used + 1);
     k = (int)c->an_used++;
     return k;
 }
@@ -245,10 +230,7 @@ static void free_active(ctx *c, int k)
 static int new_passive(ctx *c, int pos, int prev, double ratio, int overfull)
 {
     pnode *q;
-    if (c->pn_len >= (size_t)INT_MAX)
-        return -1;
-    if (grow((void **)&c->pn, &c->pn_cap, c->pn_len + 1, sizeof *c->pn) < 0)
-        return -1;
+    GROW(c->pn, c->pn_cap, c->pn_len + 1);
     q = &c->pn[c->pn_len];
     q->pos = pos;
     q->prev = prev;
@@ -259,7 +241,7 @@ static int new_passive(ctx *c, int pos, int prev, double ratio, int overfull)
 
 /* Records a candidate break into the current class, keeping the best per
  * (fitness, count). */
-static int add_cand(ctx *c, const cand *x)
+static void add_cand(ctx *c, const cand *x)
 {
     size_t i, len = c->cd_len;
     const int fit = x->fit, cnt = x->cnt;
@@ -268,13 +250,11 @@ static int add_cand(ctx *c, const cand *x)
         if (y->fit == fit && y->cnt == cnt) {
             if (x->demerits < y->demerits)
                 *y = *x;
-            return 0;
+            return;
         }
     }
-    if (grow((void **)&c->cd, &c->cd_cap, c->cd_len + 1, sizeof *c->cd) < 0)
-        return -1;
+    GROW(c->cd, c->cd_cap, c->cd_len + 1);
     c->cd[c->cd_len++] = *x;
-    return 0;
 }
 
 /* Does candidate j make candidate i useless? (see design notes) */
@@ -291,17 +271,11 @@ static int dominates(const ctx *c, size_t j, size_t i)
     return dy < x->demerits || (dy == x->demerits && j < i);
 }
 
-static int insert_node(ctx *c, int b, const cand *x, int *prev, int r, int last)
+static void insert_node(ctx *c, int b, const cand *x, int *prev, int r, int last)
 {
     int q = new_passive(c, b, x->passive, x->ratio, x->overfull);
-    int k;
-    anode *a;
-    if (q < 0)
-        return -1;
-    k = new_active(c);
-    if (k < 0)
-        return -1;
-    a = &c->an[k];
+    int k = new_active(c);
+    anode *a = &c->an[k];
     memset(a, 0, sizeof *a);
     a->start = c->T;
     a->demerits = x->demerits;
@@ -319,12 +293,11 @@ static int insert_node(ctx *c, int b, const cand *x, int *prev, int r, int last)
     else
         c->an[*prev].next = k;
     *prev = k;
-    return 0;
 }
 
 /* Turns the candidates of one line class into active nodes at break b,
  * inserted between *prev and r. */
-static int flush(ctx *c, int b, int *prev, int r, int last)
+static void flush(ctx *c, int b, int *prev, int r, int last)
 {
     size_t i, j;
     for (i = 0; i < c->cd_len; i++) {
@@ -332,11 +305,10 @@ static int flush(ctx *c, int b, int *prev, int r, int last)
         for (j = 0; j < c->cd_len && !dead; j++)
             if (j != i && dominates(c, j, i))
                 dead = 1;
-        if (!dead && insert_node(c, b, &c->cd[i], prev, r, last) < 0)
-            return -1;
+        if (!dead)
+            insert_node(c, b, &c->cd[i], prev, r, last);
     }
     c->cd_len = 0;
-    return 0;
 }
 
 static double badness_of(double r)
@@ -348,166 +320,192 @@ static double badness_of(double r)
     return b > KP_INF ? KP_INF : b;
 }
 
-/* Tries a break at item b with penalty pi, penalty width pw. */
-static int try_break(ctx *c, int b, double pi, double pw, int flagged, int last)
+/* How the line from an active node to the break being tried would be set. */
+typedef struct linefit {
+    double ratio, bad;
+    double excess; /* points beyond the measure at full shrink (overfull) */
+    int fit, over;
+} linefit;
+
+/* Sums of the line from node a to the current break, pw being the width
+ * the break adds (a hyphen). A pending node's line is empty. */
+static void line_sums(const ctx *c, const anode *a, double pw, totals *t)
+{
+    memset(t, 0, sizeof *t);
+    if (a->pending) {
+        t->w = pw;
+        return;
+    }
+    t->w = c->T.w - a->start.w + pw;
+    t->st = c->T.st - a->start.st;
+    t->sh = c->T.sh - a->start.sh;
+    t->fill = c->T.fill - a->start.fill;
+    t->nfill = c->T.nfill - a->start.nfill;
+    if (t->st < KP_EPS)
+        t->st = 0;
+    if (t->sh < KP_EPS)
+        t->sh = 0;
+}
+
+/* Badness, fitness class and ratio of a line `diff` points short of its
+ * measure (negative: too long) with sums t (tex.web §851-853). */
+static linefit judge_line(const ctx *c, double diff, const totals *t)
+{
+    linefit f;
+    memset(&f, 0, sizeof f);
+    f.fit = FIT_DECENT;
+    if (diff > KP_EPS) {
+        double ste = t->st + c->es;
+        if (t->nfill > 0) {
+            f.ratio = diff / (t->st + t->fill);
+        } else if (ste <= 0) {
+            f.bad = KP_INF;
+            f.fit = FIT_VERY_LOOSE;
+        } else {
+            f.bad = badness_of(diff / ste);
+            f.fit = f.bad > 99 ? FIT_VERY_LOOSE : f.bad > 12 ? FIT_LOOSE : FIT_DECENT;
+            f.ratio = t->st > 0 ? diff / t->st : 0;
+        }
+    } else if (diff < -KP_EPS) {
+        if (diff + t->sh < -KP_EPS) {
+            f.over = 1;
+            f.excess = -(diff + t->sh);
+            f.bad = KP_INF;
+            f.fit = FIT_TIGHT;
+            f.ratio = -1;
+        } else {
+            f.ratio = t->sh > 0 ? diff / t->sh : -1;
+            if (f.ratio < -1)
+                f.ratio = -1;
+            f.bad = -100.0 * f.ratio * f.ratio * f.ratio;
+            f.fit = f.bad > 12 ? FIT_TIGHT : FIT_DECENT;
+        }
+    }
+    return f;
+}
+
+/* Total demerits of the path through node a and a line f ending in a break
+ * of penalty pi (tex.web §859). */
+static double path_demerits(const ctx *c, const anode *a, const linefit *f, double pi, int flagged, int last)
 {
     const kp_params *p = c->p;
+    double d = p->line_penalty + f->bad;
+    d = fabs(d) >= KP_INF ? 1e8 : d * d;
+    if (pi > 0)
+        d += pi * pi;
+    else if (pi < 0 && pi > -KP_INF)
+        d -= pi * pi;
+    if (a->cnt > 0) {
+        if (last)
+            d += p->final_hyphen_demerits;
+        else if (flagged)
+            d += p->flagged_demerits;
+    }
+    if (abs(f->fit - (int)a->fit) > 1)
+        d += p->fitness_demerits;
+    return a->demerits + d;
+}
+
+/* The final pass's last resort at one break: of the nodes it deactivates,
+ * the least bad (allowed by the flag limit first, then least overfull, then
+ * fewest demerits), kept in case the active list empties. */
+typedef struct fallback {
+    cand x;
+    int have, blocked;
+    double excess;
+} fallback;
+
+static void keep_fallback(fallback *fb, const anode *a, const linefit *f, int blocked, int newcnt)
+{
+    int better = !fb->have ||
+        (blocked != fb->blocked ? !blocked :
+         f->excess != fb->excess ? f->excess < fb->excess :
+         a->demerits < fb->x.demerits);
+    if (!better)
+        return;
+    fb->have = 1;
+    fb->blocked = blocked;
+    fb->excess = f->excess;
+    fb->x.demerits = a->demerits + 1e8;
+    fb->x.ratio = f->ratio;
+    fb->x.passive = a->passive;
+    fb->x.line = a->line;
+    fb->x.cnt = newcnt;
+    fb->x.fit = f->fit;
+    fb->x.overfull = f->over;
+}
+
+/* Removes active node r (after prev, -1 = none) from the list. */
+static void deactivate(ctx *c, int prev, int r)
+{
+    int next = c->an[r].next;
+    if (prev < 0)
+        c->head = next;
+    else
+        c->an[prev].next = next;
+    free_active(c, r);
+}
+
+/* Tries a break at item b with penalty pi, penalty width pw: every active
+ * node may end a line here; the feasible ones become candidates, flushed as
+ * new active nodes per line class. */
+static void try_break(ctx *c, int b, double pi, double pw, int flagged, int last)
+{
     const double endprot = c->items[b].end_protrusion;
     const int forced = pi <= -KP_INF;
     int prev = -1, r = c->head, group = -1;
-    cand fb;
-    int have_fb = 0, fb_blocked = 0;
-    double fb_excess = 0;
+    fallback fb;
 
     memset(&fb, 0, sizeof fb);
     c->cd_len = 0;
     for (;;) {
-        anode *a;
-        int next, over = 0, fit, blocked, newcnt;
-        double nat, st, sh, fill, m, diff, bad, ratio, excess = 0;
-        long long nfill;
-
         int rc = r >= 0 ? class_of(c, c->an[r].line) : -1;
         if (r < 0 || rc != group) {
-            if (c->cd_len && flush(c, b, &prev, r, last) < 0)
-                return -1;
+            if (c->cd_len)
+                flush(c, b, &prev, r, last);
             if (r < 0)
                 break;
             group = rc;
         }
-        a = &c->an[r];
-        next = a->next;
-        if (a->pending) {
-            if (!forced) { /* no empty lines except at forced breaks */
-                prev = r;
-                r = next;
-                continue;
-            }
-            nat = pw;
-            st = sh = fill = 0;
-            nfill = 0;
-        } else {
-            nat = c->T.w - a->start.w + pw;
-            st = c->T.st - a->start.st;
-            sh = c->T.sh - a->start.sh;
-            fill = c->T.fill - a->start.fill;
-            nfill = c->T.nfill - a->start.nfill;
-            if (st < KP_EPS)
-                st = 0;
-            if (sh < KP_EPS)
-                sh = 0;
+        const anode *a = &c->an[r];
+        int next = a->next;
+        if (a->pending && !forced) { /* no empty lines except at forced breaks */
+            prev = r;
+            r = next;
+            continue;
         }
-        m = line_width(c, a->line) + a->sprot + endprot;
-        diff = m - nat;
-        if (!forced && nfill == 0 && diff > KP_EPS && diff > (st + c->es) * c->rmax) {
+        totals t;
+        line_sums(c, a, pw, &t);
+        double m = line_width(c, a->line) + a->sprot + endprot;
+        double diff = m - t.w;
+        if (!forced && t.nfill == 0 && diff > KP_EPS && diff > (t.st + c->es) * c->rmax) {
             /* too loose for this pass: the node stays, nothing to record */
             prev = r;
             r = next;
             continue;
         }
-        if (diff > KP_EPS) {
-            double ste = st + c->es;
-            if (nfill > 0) {
-                bad = 0;
-                fit = FIT_DECENT;
-                ratio = diff / (st + fill);
-            } else if (ste <= 0) {
-                bad = KP_INF;
-                fit = FIT_VERY_LOOSE;
-                ratio = 0;
-            } else {
-                bad = badness_of(diff / ste);
-                fit = bad > 99 ? FIT_VERY_LOOSE : bad > 12 ? FIT_LOOSE : FIT_DECENT;
-                ratio = st > 0 ? diff / st : 0;
-            }
-        } else if (diff < -KP_EPS) {
-            if (diff + sh < -KP_EPS) {
-                over = 1;
-                excess = -(diff + sh);
-                bad = KP_INF;
-                fit = FIT_TIGHT;
-                ratio = -1;
-            } else {
-                ratio = sh > 0 ? diff / sh : -1;
-                if (ratio < -1)
-                    ratio = -1;
-                bad = -100.0 * ratio * ratio * ratio;
-                fit = bad > 12 ? FIT_TIGHT : FIT_DECENT;
-            }
-        } else {
-            bad = 0;
-            fit = FIT_DECENT;
-            ratio = 0;
-        }
-
-        blocked = flagged && !last && c->limit > 0 && a->cnt >= c->limit;
-        newcnt = 0;
+        linefit f = judge_line(c, diff, &t);
+        int blocked = flagged && !last && c->limit > 0 && a->cnt >= c->limit;
+        int newcnt = 0;
         if (flagged && !last)
             newcnt = a->cnt + 1 > c->cnt_cap ? c->cnt_cap : a->cnt + 1;
-        if (!over && !blocked && bad <= c->threshold + KP_BAD_SLACK) {
-            cand x;
-            double d = p->line_penalty + bad;
-            d = fabs(d) >= KP_INF ? 1e8 : d * d;
-            if (pi > 0)
-                d += pi * pi;
-            else if (pi < 0 && !forced)
-                d -= pi * pi;
-            if (a->cnt > 0) {
-                if (last)
-                    d += p->final_hyphen_demerits;
-                else if (flagged)
-                    d += p->flagged_demerits;
-            }
-            if (abs(fit - (int)a->fit) > 1)
-                d += p->fitness_demerits;
-            x.demerits = a->demerits + d;
-            x.ratio = ratio;
-            x.passive = a->passive;
-            x.line = a->line;
-            x.cnt = newcnt;
-            x.fit = fit;
-            x.overfull = 0;
-            if (add_cand(c, &x) < 0)
-                return -1;
+        if (!f.over && !blocked && f.bad <= c->threshold + KP_BAD_SLACK) {
+            cand x = {path_demerits(c, a, &f, pi, flagged, last), f.ratio, a->passive, a->line, newcnt, f.fit, 0};
+            add_cand(c, &x);
         }
-        if (over || forced) {
-            if (c->final_pass) {
-                /* remember the least-bad node in case the list empties:
-                 * allowed by the flag limit first, then least overfull,
-                 * then fewest demerits */
-                int better = !have_fb ||
-                    (blocked != fb_blocked ? !blocked :
-                     excess != fb_excess ? excess < fb_excess :
-                     a->demerits < fb.demerits);
-                if (better) {
-                    have_fb = 1;
-                    fb_blocked = blocked;
-                    fb_excess = excess;
-                    fb.demerits = a->demerits + 1e8;
-                    fb.ratio = ratio;
-                    fb.passive = a->passive;
-                    fb.line = a->line;
-                    fb.cnt = newcnt;
-                    fb.fit = fit;
-                    fb.overfull = over;
-                }
-            }
-            if (prev < 0)
-                c->head = next;
-            else
-                c->an[prev].next = next;
-            free_active(c, r);
+        if (f.over || forced) {
+            if (c->final_pass)
+                keep_fallback(&fb, a, &f, blocked, newcnt);
+            deactivate(c, prev, r);
         } else {
             prev = r;
         }
         r = next;
     }
-    if (c->head < 0 && have_fb) {
+    if (c->head < 0 && fb.have) {
         prev = -1;
-        if (insert_node(c, b, &fb, &prev, -1, last) < 0)
-            return -1;
+        insert_node(c, b, &fb.x, &prev, -1, last);
     }
-    return 0;
 }
 
 /* Resolves pending nodes: their next line starts at the current box. */
@@ -522,14 +520,11 @@ static void resolve_pending(ctx *c)
     c->pending = 0;
 }
 
-/* One pass. Returns the chosen final active node (>= 0), -2 if the pass
- * found no solution, -1 if out of memory. */
-static int run_pass(ctx *c)
+/* Empties the pools and starts the active list with the paragraph start. */
+static void start_pass(ctx *c)
 {
-    const kp_item *items = c->items;
-    int i, k, best;
     anode *a;
-
+    int k;
     c->an_used = 0;
     c->an_free = -1;
     c->pn_len = 0;
@@ -537,77 +532,145 @@ static int run_pass(ctx *c)
     c->pending = 0;
     memset(&c->T, 0, sizeof c->T);
     k = new_active(c);
-    if (k < 0)
-        return -1;
     a = &c->an[k];
     memset(a, 0, sizeof *a);
     a->passive = -1;
     a->fit = FIT_DECENT;
     a->next = -1;
     c->head = k;
+}
 
-    for (i = 0; i < c->n; i++) {
-        const kp_item *it = &items[i];
-        int tried = 0;
-        if (it->type == KP_BOX) {
-            if (c->pending)
-                resolve_pending(c);
-            c->T.w += it->width;
-        } else if (it->type == KP_GLUE) {
-            if (i > 0 && items[i - 1].type == KP_BOX) {
-                if (try_break(c, i, 0, 0, 0, 0) < 0)
-                    return -1;
-                tried = 1;
-            }
-            c->T.w += it->width;
-            if (it->stretch >= KP_FILL) {
-                c->T.fill += it->stretch;
-                c->T.nfill++;
-            } else {
-                c->T.st += it->stretch;
-            }
-            c->T.sh += it->shrink;
-        } else {
-            double pi = it->penalty;
-            int last = i == c->n - 1;
-            if (pi < -KP_INF)
-                pi = -KP_INF;
-            if (pi < KP_INF && (c->allow_flagged || !it->flagged || last)) {
-                if (try_break(c, i, pi, it->width, it->flagged != 0, last) < 0)
-                    return -1;
-                tried = 1;
-            }
-        }
-        if (tried && c->head < 0)
-            return -2;
+/* Feeds item i to the pass: boxes and glue add to the running totals, and
+ * glue after a box and penalties below KP_INF are tried as breaks. Returns
+ * whether a break was tried. */
+static int scan_item(ctx *c, int i)
+{
+    const kp_item *it = &c->items[i];
+    if (it->type == KP_BOX) {
+        if (c->pending)
+            resolve_pending(c);
+        c->T.w += it->width;
+        return 0;
     }
+    if (it->type == KP_GLUE) {
+        int tried = i > 0 && c->items[i - 1].type == KP_BOX;
+        if (tried)
+            try_break(c, i, 0, 0, 0, 0);
+        c->T.w += it->width;
+        if (it->stretch >= KP_FILL) {
+            c->T.fill += it->stretch;
+            c->T.nfill++;
+        } else {
+            c->T.st += it->stretch;
+        }
+        c->T.sh += it->shrink;
+        return tried;
+    }
+    double pi = it->penalty;
+    int last = i == c->n - 1;
+    if (pi < -KP_INF)
+        pi = -KP_INF;
+    if (pi < KP_INF && (c->allow_flagged || !it->flagged || last)) {
+        try_break(c, i, pi, it->width, it->flagged != 0, last);
+        return 1;
+    }
+    return 0;
+}
 
-    /* every node left sits at the final forced break */
-    best = -1;
+/* Of the nodes at the final forced break, the one with the fewest demerits,
+ * or with looseness the line count closest to best + looseness (tex.web
+ * §875); PASS_NO_SOLUTION when looseness is not met before the final pass. */
+static int best_node(const ctx *c)
+{
+    int k, best = -1;
     for (k = c->head; k >= 0; k = c->an[k].next)
         if (best < 0 || c->an[k].demerits < c->an[best].demerits)
             best = k;
-    if (best >= 0 && c->p->looseness != 0) {
-        /* tex.web §875: the line count closest to best + looseness */
-        int best_line = c->an[best].line, actual = 0, bet = best;
-        double fewest = c->an[best].demerits;
-        for (k = c->head; k >= 0; k = c->an[k].next) {
-            int diffl = c->an[k].line - best_line;
-            if ((diffl < actual && c->p->looseness <= diffl) ||
-                (diffl > actual && c->p->looseness >= diffl)) {
-                bet = k;
-                actual = diffl;
-                fewest = c->an[k].demerits;
-            } else if (diffl == actual && c->an[k].demerits < fewest) {
-                bet = k;
-                fewest = c->an[k].demerits;
-            }
+    if (best < 0)
+        return PASS_NO_SOLUTION;
+    if (c->p->looseness == 0)
+        return best;
+    int best_line = c->an[best].line, actual = 0, bet = best;
+    double fewest = c->an[best].demerits;
+    for (k = c->head; k >= 0; k = c->an[k].next) {
+        int diffl = c->an[k].line - best_line;
+        if ((diffl < actual && c->p->looseness <= diffl) ||
+            (diffl > actual && c->p->looseness >= diffl)) {
+            bet = k;
+            actual = diffl;
+            fewest = c->an[k].demerits;
+        } else if (diffl == actual && c->an[k].demerits < fewest) {
+            bet = k;
+            fewest = c->an[k].demerits;
         }
-        if (actual != c->p->looseness && !c->final_pass)
-            return -2;
-        best = bet;
     }
-    return best >= 0 ? best : -2;
+    if (actual != c->p->looseness && !c->final_pass)
+        return PASS_NO_SOLUTION;
+    return bet;
+}
+
+/* One pass. Returns the chosen final active node (>= 0), PASS_NO_SOLUTION,
+ * or PASS_TOO_LARGE (see the design notes on memory). */
+static int run_pass(ctx *c)
+{
+    int i;
+    start_pass(c);
+    for (i = 0; i < c->n; i++) {
+        if (c->an_used > INT_MAX / 2 || c->pn_len > INT_MAX / 2)
+            return PASS_TOO_LARGE;
+        if (scan_item(c, i) && c->head < 0)
+            return PASS_NO_SOLUTION;
+    }
+    /* every node left sits at the final forced break */
+    return best_node(c);
+}
+
+/* Sets up pass 1..4; returns 0 if the parameters skip it. */
+static int setup_pass(ctx *c, int pass, double es)
+{
+    const kp_params *p = c->p;
+    if (pass == 1 && !(p->pretolerance >= 0))
+        return 0;
+    if (pass == 3 && es <= 0)
+        return 0;
+    c->threshold = pass == 1 ? p->pretolerance
+                 : pass == 4 ? HUGE_VAL : p->tolerance;
+    c->allow_flagged = pass > 1;
+    c->es = pass >= 3 ? es : 0;
+    c->final_pass = pass == 4;
+    /* badness 100 r^3 <= threshold  <=>  r <= cbrt(threshold / 100);
+     * a margin keeps the exact test below in charge near the edge */
+    c->rmax = c->threshold >= KP_INF ? HUGE_VAL
+            : c->threshold < 0 ? 0 : cbrt(c->threshold / 100.0) * (1 + 1e-6) + 1e-9;
+    return 1;
+}
+
+/* Fills out with the lines of the path ending at node best. Returns 0, or
+ * -1 if the path does not have one break per line (cannot happen). */
+static int collect_lines(const ctx *c, int best, int pass, kp_result *out)
+{
+    int q, li, nl = c->an[best].line;
+    if (nl <= 0)
+        return -1;
+    out->breaks = xmalloc((size_t)nl * sizeof *out->breaks);
+    out->ratios = xmalloc((size_t)nl * sizeof *out->ratios);
+    out->nlines = nl;
+    out->pass = pass;
+    li = nl;
+    for (q = c->an[best].passive; q >= 0 && li > 0; q = c->pn[q].prev) {
+        li--;
+        out->breaks[li] = c->pn[q].pos;
+        out->ratios[li] = c->pn[q].ratio;
+        if (c->pn[q].overfull)
+            out->overfull++;
+    }
+    if (li != 0 || q >= 0) {
+        kp_result_free(out);
+        out->overfull = 0;
+        out->pass = 0;
+        return -1;
+    }
+    return 0;
 }
 
 int kp_break(const kp_item *items, int n, const double *widths, int nwidths,
@@ -635,54 +698,16 @@ int kp_break(const kp_item *items, int n, const double *widths, int nwidths,
     es = p->emergency_stretch > 0 ? p->emergency_stretch : 0;
 
     for (pass = 1; pass <= 4; pass++) {
-        int best, nl, q, li;
-        if (pass == 1 && !(p->pretolerance >= 0))
+        if (!setup_pass(&c, pass, es))
             continue;
-        if (pass == 3 && es <= 0)
-            continue;
-        c.threshold = pass == 1 ? p->pretolerance
-                    : pass == 4 ? HUGE_VAL : p->tolerance;
-        c.allow_flagged = pass > 1;
-        c.es = pass >= 3 ? es : 0;
-        c.final_pass = pass == 4;
-        /* badness 100 r^3 <= threshold  <=>  r <= cbrt(threshold / 100);
-         * a margin keeps the exact test below in charge near the edge */
-        c.rmax = c.threshold >= KP_INF ? HUGE_VAL
-               : c.threshold < 0 ? 0 : cbrt(c.threshold / 100.0) * (1 + 1e-6) + 1e-9;
-        best = run_pass(&c);
-        if (best == -1)
-            goto done;
-        if (best < 0)
-            continue;
-
-        nl = c.an[best].line;
-        out->breaks = malloc((size_t)nl * sizeof *out->breaks);
-        out->ratios = malloc((size_t)nl * sizeof *out->ratios);
-        if (nl <= 0 || !out->breaks || !out->ratios) {
-            kp_result_free(out);
-            goto done;
+        int best = run_pass(&c);
+        if (best == PASS_TOO_LARGE)
+            break;
+        if (best >= 0) {
+            rc = collect_lines(&c, best, pass, out);
+            break;
         }
-        out->nlines = nl;
-        out->pass = pass;
-        li = nl;
-        for (q = c.an[best].passive; q >= 0 && li > 0; q = c.pn[q].prev) {
-            li--;
-            out->breaks[li] = c.pn[q].pos;
-            out->ratios[li] = c.pn[q].ratio;
-            if (c.pn[q].overfull)
-                out->overfull++;
-        }
-        if (li != 0 || q >= 0) { /* cannot happen: chain length == line */
-            kp_result_free(out);
-            out->overfull = 0;
-            out->pass = 0;
-            goto done;
-        }
-        rc = 0;
-        goto done;
     }
-
-done:
     free(c.an);
     free(c.pn);
     free(c.cd);

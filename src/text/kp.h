@@ -21,6 +21,7 @@
 #define GB_KP_H
 
 #define KP_INF 10000.0  /* penalty >= KP_INF: no break; <= -KP_INF: forced */
+#define KP_FILL 1e6     /* glue stretch >= KP_FILL counts as infinite (fill) */
 
 typedef enum { KP_BOX, KP_GLUE, KP_PENALTY } kp_type;
 
@@ -70,7 +71,8 @@ typedef struct kp_result {
  * widths[i < nwidths ? i : nwidths-1]. The item list must end with
  * glue (fill) + penalty(-KP_INF), as in TeX. Returns 0 and fills *out
  * (free with kp_result_free), or -1 if the input is malformed (n == 0,
- * nwidths == 0). Runs in time linear in n times the number of active
+ * nwidths == 0, NaN or absurd values, no final forced break; see kp.c).
+ * Out of memory exits (base/util.h). Runs in time linear in n times the number of active
  * breakpoints (bounded). */
 int kp_break(const kp_item *items, int n, const double *widths, int nwidths,
              const kp_params *p, kp_result *out);

@@ -4,7 +4,8 @@
  * hyphenation points (hyph) -> shaped boxes, glue and penalties -> kp_break
  * (total fit) -> lines of positioned glyph runs. A word hyphenated at a line
  * end gets a hyphen glyph mapped to empty text, so that text extraction
- * gives back the whole word.
+ * gives back the whole word. The stages are para.c (text, breaks), items.c
+ * (items) and lines.c (lines); text/para_int.h describes what they pass.
  */
 #ifndef GB_PARA_H
 #define GB_PARA_H
@@ -66,6 +67,22 @@ typedef struct pline {
     int last;            /* last line of its paragraph */
     cmark_node *src;     /* source of the first character */
     size_t src_off;
+    double ratio;        /* adjustment ratio the breaker chose for this line
+                            (kp_result.ratios): < 0 shrunk (-1 = all shrink,
+                            also for an overfull line), > 0 stretched, ~0 for
+                            a last line with fill glue. Ragged lines (left,
+                            centred, code) are set at natural width; their
+                            ratio is the breaker's view of the ragged glue.
+                            0 for a paragraph that fits on one line, which
+                            is set without running the breaker. */
+    int kp_pass;         /* kp_result.pass of its paragraph: 1 pretolerance,
+                            2 tolerance, 3 emergency stretch, 4 forced (may
+                            hold overfull lines). Ragged text and code skip
+                            pass 1, so they start at 2. A paragraph that fits
+                            on one line reports 1 (it fits at natural width;
+                            the breaker is not run). A very long paragraph,
+                            broken in windows, reports its worst (highest)
+                            pass. */
 } pline;
 
 typedef enum { ALIGN_JUSTIFY, ALIGN_LEFT, ALIGN_CENTER } align_mode;
@@ -92,7 +109,9 @@ typedef struct para_ctx {
 
 /* Breaks the spans into lines. Returns the number of lines and stores an
  * arena array in *out. Never fails: text that cannot be broken is broken
- * at emergency points rather than running into the margin. */
+ * at emergency points rather than running into the margin, and running
+ * out of memory exits (base/util.h). 0 lines only when kp refuses the
+ * items: a measure or image width that is not finite or beyond 1e15 pt. */
 int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline **out);
 
 /* Fills brks[0..len) with the line-break opportunity after each byte of
