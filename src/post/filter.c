@@ -81,9 +81,6 @@ static void decode_parms(post_ctx *c, span dp, buf *dst, size_t base)
     unpredict_png(c, dst, base, cols);
 }
 
-/* Appends the decoded data of stream o to dst. parms: o is an xref or
- * object stream, whose /DecodeParms (PNG predictors) are applied; a
- * content stream with /DecodeParms is an error. */
 /* Whether the /Filter of o is Flate (1) or none (0); fails on others. */
 static int is_flate(post_ctx *c, const pobj *o, stream_use use)
 {
@@ -141,6 +138,8 @@ static void inflate_into(post_ctx *c, const pobj *o, buf *dst, stream_use use)
     }
 }
 
+/* The /DecodeParms (PNG predictors) of an xref or object stream are
+ * applied; a content stream with /DecodeParms is an error. */
 void filter_decode(post_ctx *c, const pobj *o, buf *dst, stream_use use)
 {
     span dp;
