@@ -702,7 +702,8 @@ static const char *font_media(const char *file)
     return "font/ttf";
 }
 
-int epub_build(const book *b, const style *s, const epub_extra *x, char **out, size_t *outlen, diag *d)
+int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *fonts, char **out, size_t *outlen,
+               diag *d)
 {
     pkg p = {0};
     arena a = {0};
@@ -808,14 +809,14 @@ int epub_build(const book *b, const style *s, const epub_extra *x, char **out, s
     for (size_t i = 0; i < ntoc; i++)
         cpset_add_utf8(cps, toc[i].label, strlen(toc[i].label));
     cpset_add_utf8(cps, l10n(b->meta.lang, L_TOC), strlen(l10n(b->meta.lang, L_TOC)));
-    epub_fonts *pre = x && x->fonts && x->fonts->cps ? x->fonts : NULL;
+    epub_fonts *pre = fonts && fonts->cps ? fonts : NULL;
     if (pre) {
         /* the fonts subset ahead serve if they have every character; if
          * not (an entity, say, that only cmark decoded), subset again to
          * both sets: the same input always gives the same fonts */
         if (!cpset_covers(pre->cps, cps))
             pre = NULL;
-        cpset_union(cps, x->fonts->cps);
+        cpset_union(cps, fonts->cps);
     }
     for (int r = 0; r < FONT_COUNT; r++) {
         if (shares_file(s, r))
@@ -878,6 +879,8 @@ done:
     free(items);
     free(spine);
     arena_free(&a);
+    if (fonts)
+        epub_fonts_free(fonts);
     return rc;
 }
 
