@@ -702,113 +702,159 @@ static const char *font_media(const char *file)
     return "font/ttf";
 }
 
-int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *fonts, char **out, size_t *outlen,
-               diag *d)
+/* The manifest and the reading order (spine) of the package document. */
+typedef struct manifest {
+    item *items;
+    size_t nitems, capitems;
+    const char **spine;
+    size_t nspine, capspine;
+} manifest;
+
+/* Strings are not copied: literals, or the caller's arena. */
+static void add_item(manifest *mf, const char *id, const char *href, const char *media, const char *props)
 {
-    pkg p = {0};
-    arena a = {0};
-    int rc = -1;
-    item *items = NULL;
-    size_t nitems = 0, capitems = 0;
-    const char **spine = NULL;
-    size_t nspine = 0, capspine = 0;
-    size_t ntoc = 0;
-    tocent *toc = NULL;
+    GROW(mf->items, mf->capitems, mf->nitems + 1);
+    mf->items[mf->nitems++] = (item){id, href, media, props};
+}
 
-    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, 1);
-    add_doc(&p, "META-INF/container.xml", make_container());
-    add_doc(&p, "META-INF/com.apple.ibooks.display-options.xml", make_apple_options());
+static void add_spine(manifest *mf, const char *id)
+{
+    GROW(mf->spine, mf->capspine, mf->nspine + 1);
+    mf->spine[mf->nspine++] = id;
+}
 
-#define ITEM(i_, h_, m_, p_)                                                    \
-    do {                                                                        \
-        GROW(items, capitems, nitems + 1);                                      \
-        items[nitems++] = (item){(i_), (h_), (m_), (p_)};                       \
-    } while (0)
-#define SPINE(id_)                                                              \
-    do {                                                                        \
-        GROW(spine, capspine, nspine + 1);                                      \
-        spine[nspine++] = (id_);                                                \
-    } while (0)
-
-    size_t cover_entry = (size_t)-1;
-    if (has_cover(x)) {
-        int jpeg = x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
-        ITEM("cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
+/* The cover page and image. Returns the index of the image's entry when
+ * the image is still being drawn (its bytes are filled in before
+ * zipping), else (size_t)-1. */
+static size_t add_cover(pkg *p, manifest *mf, const book *b, const epub_extra *x)
+{
+    int jpeg = x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+    add_item(mf, "cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
              "cover-image");
-        ITEM("cover", "cover.xhtml", "application/xhtml+xml", NULL);
-        SPINE("cover");
-        add_doc(&p, "EPUB/cover.xhtml", make_cover_page(b, x));
-        if (!x->cover_png)
-            cover_entry = p.n; /* filled in before zipping */
-        add_entry(&p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
-                  x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, 1);
-    }
-    ITEM("titlepage", "title.xhtml", "application/xhtml+xml", NULL);
-    SPINE("titlepage");
-    add_doc(&p, "EPUB/title.xhtml", make_titlepage(b));
-    ITEM("nav", "nav.xhtml", "application/xhtml+xml", "nav");
-    SPINE("nav");
-    ITEM("ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
-    ITEM("css", "styles/book.css", "text/css", NULL);
-    {
-        /* the embedded fonts, declared for the style sheet's families */
-        static const struct {
-            int weight;
-            const char *style;
-        } face[FONT_COUNT] = {
-            [FONT_BODY] = {400, "normal"},          [FONT_BODY_ITALIC] = {400, "italic"},
-            [FONT_BODY_BOLD] = {700, "normal"},     [FONT_BODY_BOLD_ITALIC] = {700, "italic"},
-            [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
-            [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
-        };
-        /* @namespace must precede every other rule (else it is ignored):
-         * before the fonts, for the style sheet's epub|type selectors */
-        buf css = {0};
-        buf_puts(&css, "@namespace epub \"http://www.idpf.org/2007/ops\";\n");
-        for (int r = 0; r < FONT_COUNT; r++) {
-            int dup = 0;
-            for (int q = 0; q < r; q++)
-                if (!strcmp(s->font_family[q], s->font_family[r]) && face[q].weight == face[r].weight &&
-                    !strcmp(face[q].style, face[r].style))
-                    dup = 1;
-            if (dup)
-                continue;
-            buf_printf(&css, "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
-                             "  font-weight: %d;\n  font-style: %s;\n}\n",
-                       s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
-        }
-        buf_add(&css, s->css, s->css_len);
-        size_t clen;
-        char *cdata = buf_detach(&css, &clen);
-        add_entry(&p, "EPUB/styles/book.css", cdata, clen, 0);
-    }
+    add_item(mf, "cover", "cover.xhtml", "application/xhtml+xml", NULL);
+    add_spine(mf, "cover");
+    add_doc(p, "EPUB/cover.xhtml", make_cover_page(b, x));
+    size_t pending = x->cover_png ? (size_t)-1 : p->n;
+    add_entry(p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
+              x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, 1);
+    return pending;
+}
 
+/* Takes the cover still being drawn, as late as possible, into entry e.
+ * Returns 0, or -1 after reporting to d. */
+static int fill_cover(pkg *p, size_t e, const epub_extra *x, diag *d)
+{
+    size_t clen = 0;
+    const char *c = x->cover_wait(x->cover_ctx, &clen);
+    if (!c) {
+        diag_error(d, NULL, 0, 0, "cannot draw the cover image");
+        return -1;
+    }
+    p->v[e].data = xstrndup(c, clen);
+    p->v[e].len = clen;
+    return 0;
+}
+
+/* The style sheet: the embedded fonts, declared for the style's
+ * families, then the style's CSS. Returns a new buffer of *len bytes. */
+static char *style_sheet(const style *s, size_t *len)
+{
+    static const struct {
+        int weight;
+        const char *style;
+    } face[FONT_COUNT] = {
+        [FONT_BODY] = {400, "normal"},          [FONT_BODY_ITALIC] = {400, "italic"},
+        [FONT_BODY_BOLD] = {700, "normal"},     [FONT_BODY_BOLD_ITALIC] = {700, "italic"},
+        [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
+        [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
+    };
+    /* @namespace must precede every other rule (else it is ignored):
+     * before the fonts, for the style sheet's epub|type selectors */
+    buf css = {0};
+    buf_puts(&css, "@namespace epub \"http://www.idpf.org/2007/ops\";\n");
+    for (int r = 0; r < FONT_COUNT; r++) {
+        int dup = 0;
+        for (int q = 0; q < r; q++)
+            if (!strcmp(s->font_family[q], s->font_family[r]) && face[q].weight == face[r].weight &&
+                !strcmp(face[q].style, face[r].style))
+                dup = 1;
+        if (dup)
+            continue;
+        buf_printf(&css, "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
+                         "  font-weight: %d;\n  font-style: %s;\n}\n",
+                   s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
+    }
+    buf_add(&css, s->css, s->css_len);
+    return buf_detach(&css, len);
+}
+
+static void add_chapters(pkg *p, manifest *mf, arena *a, const book *b, const epub_extra *x)
+{
     for (int i = 0; i < b->nch; i++) {
         const chapter *c = &b->ch[i];
         if (!c->doc)
             continue;
-        const char *id = arena_printf(&a, "ch%03d", i + 1);
-        ITEM(id, c->out_name, "application/xhtml+xml", NULL);
-        SPINE(id);
+        const char *id = arena_printf(a, "ch%03d", i + 1);
+        add_item(mf, id, c->out_name, "application/xhtml+xml", NULL);
+        add_spine(mf, id);
         xmlDocPtr doc = xhtml_chapter(b, i, x ? x->pages : NULL);
-        add_doc(&p, arena_printf(&a, "EPUB/%s", c->out_name), doc);
+        add_doc(p, arena_printf(a, "EPUB/%s", c->out_name), doc);
     }
+}
+
+static void add_images(pkg *p, manifest *mf, arena *a, const book *b)
+{
     int nimg = 0;
     for (resource *r = b->resources; r; r = r->next) {
-        const char *id = arena_printf(&a, "img%03d", ++nimg);
-        ITEM(id, r->out_name, r->media_type, NULL);
-        add_entry(&p, arena_printf(&a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
+        const char *id = arena_printf(a, "img%03d", ++nimg);
+        add_item(mf, id, r->out_name, r->media_type, NULL);
+        add_entry(p, arena_printf(a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
                   strcmp(r->media_type, "image/svg+xml") != 0);
     }
-    /* fonts: each file once, subset to the characters of every document */
+}
+
+/* The characters the EPUB's fonts must hold: those of the documents in p
+ * so far, of the table of contents (nav and NCX) and its heading. */
+static cpset *written_chars(const pkg *p, const tocent *toc, size_t ntoc, const char *lang)
+{
     cpset *cps = cpset_new();
-    for (size_t i = 0; i < p.n; i++)
-        if (ends_with(p.v[i].name, ".xhtml") && p.v[i].data)
-            cpset_add_utf8(cps, p.v[i].data, p.v[i].len);
-    toc = collect_toc(b, &ntoc);
+    for (size_t i = 0; i < p->n; i++)
+        if (ends_with(p->v[i].name, ".xhtml") && p->v[i].data)
+            cpset_add_utf8(cps, p->v[i].data, p->v[i].len);
     for (size_t i = 0; i < ntoc; i++)
         cpset_add_utf8(cps, toc[i].label, strlen(toc[i].label));
-    cpset_add_utf8(cps, l10n(b->meta.lang, L_TOC), strlen(l10n(b->meta.lang, L_TOC)));
+    cpset_add_utf8(cps, l10n(lang, L_TOC), strlen(l10n(lang, L_TOC)));
+    return cps;
+}
+
+/* The file of font role r: taken from pre (handed over), else subset to
+ * cps, else the whole file as the style read and checked it. Returns a
+ * new buffer of *len bytes. */
+static char *font_data(const style *s, int r, epub_fonts *pre, const cpset *cps, size_t *len)
+{
+    if (pre && pre->data[r]) {
+        char *data = pre->data[r];
+        *len = pre->len[r];
+        pre->data[r] = NULL;
+        return data;
+    }
+    char *data = font_subset(s->font_blob[r], cps, len);
+    if (!data) {
+        unsigned n = 0;
+        const char *bytes = hb_blob_get_data(s->font_blob[r], &n);
+        data = xmalloc(n + 1);
+        memcpy(data, bytes, n);
+        *len = n;
+    }
+    return data;
+}
+
+/* The fonts: each file once, subset to the characters of every document
+ * (the documents in p and the table of contents). */
+static void add_fonts(pkg *p, manifest *mf, arena *a, const book *b, const style *s, const tocent *toc,
+                      size_t ntoc, epub_fonts *fonts)
+{
+    cpset *cps = written_chars(p, toc, ntoc, b->meta.lang);
     epub_fonts *pre = fonts && fonts->cps ? fonts : NULL;
     if (pre) {
         /* the fonts subset ahead serve if they have every character; if
@@ -822,52 +868,59 @@ int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *f
         if (shares_file(s, r))
             continue;
         size_t flen = 0;
-        char *data = NULL;
-        if (pre && pre->data[r]) {
-            data = pre->data[r];
-            flen = pre->len[r];
-            pre->data[r] = NULL; /* handed over */
-        } else {
-            data = font_subset(s->font_blob[r], cps, &flen);
-            if (!data) {
-                /* the whole file, as the style read and checked it */
-                unsigned n = 0;
-                const char *bytes = hb_blob_get_data(s->font_blob[r], &n);
-                data = xmalloc(n + 1);
-                memcpy(data, bytes, n);
-                flen = n;
-            }
-        }
-        const char *href = arena_printf(&a, "fonts/%s", s->font_file[r]);
-        ITEM(arena_printf(&a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
-        add_entry(&p, arena_printf(&a, "EPUB/%s", href), data, flen, 0);
+        char *data = font_data(s, r, pre, cps, &flen);
+        const char *href = arena_printf(a, "fonts/%s", s->font_file[r]);
+        add_item(mf, arena_printf(a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
+        add_entry(p, arena_printf(a, "EPUB/%s", href), data, flen, 0);
     }
-
     cpset_free(cps);
+}
+
+/* The package document, last in the list but placed in the zip after the
+ * container (readers do not care; tools that peek find it early). */
+static void add_opf(pkg *p, const manifest *mf, const book *b, const epub_extra *x, diag *d)
+{
+    add_doc(p, "EPUB/package.opf", make_opf(b, mf->items, mf->nitems, mf->spine, mf->nspine, x, d));
+    entry opf = p->v[p->n - 1];
+    memmove(p->v + 4, p->v + 3, (p->n - 4) * sizeof *p->v);
+    p->v[3] = opf;
+}
+
+int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *fonts, char **out, size_t *outlen,
+               diag *d)
+{
+    pkg p = {0};
+    manifest mf = {0};
+    arena a = {0};
+    int rc = -1;
+
+    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, 1);
+    add_doc(&p, "META-INF/container.xml", make_container());
+    add_doc(&p, "META-INF/com.apple.ibooks.display-options.xml", make_apple_options());
+    size_t cover_entry = has_cover(x) ? add_cover(&p, &mf, b, x) : (size_t)-1;
+    add_item(&mf, "titlepage", "title.xhtml", "application/xhtml+xml", NULL);
+    add_spine(&mf, "titlepage");
+    add_doc(&p, "EPUB/title.xhtml", make_titlepage(b));
+    add_item(&mf, "nav", "nav.xhtml", "application/xhtml+xml", "nav");
+    add_spine(&mf, "nav");
+    add_item(&mf, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
+    add_item(&mf, "css", "styles/book.css", "text/css", NULL);
+    size_t clen;
+    char *css = style_sheet(s, &clen);
+    add_entry(&p, "EPUB/styles/book.css", css, clen, 0);
+    add_chapters(&p, &mf, &a, b, x);
+    add_images(&p, &mf, &a, b);
+
+    size_t ntoc = 0;
+    tocent *toc = collect_toc(b, &ntoc);
+    add_fonts(&p, &mf, &a, b, s, toc, ntoc, fonts);
     add_doc(&p, "EPUB/nav.xhtml", make_nav(b, toc, ntoc, x));
     add_doc(&p, "EPUB/toc.ncx", make_ncx(b, toc, ntoc, x));
-    if (cover_entry != (size_t)-1) {
-        /* the cover still being drawn: taken as late as possible */
-        size_t clen = 0;
-        const char *c = x->cover_wait(x->cover_ctx, &clen);
-        if (!c) {
-            diag_error(d, NULL, 0, 0, "cannot draw the cover image");
-            goto done;
-        }
-        p.v[cover_entry].data = xstrndup(c, clen);
-        p.v[cover_entry].len = clen;
+    if (cover_entry == (size_t)-1 || fill_cover(&p, cover_entry, x, d) == 0) {
+        add_opf(&p, &mf, b, x, d);
+        rc = zip_all(&p, b->build_epoch, out, outlen, d);
     }
-    /* package document last in the list but its position in the zip
-     * follows: container, OPF, then the rest (readers do not care; we
-     * keep the OPF early for tools that peek). */
-    add_doc(&p, "EPUB/package.opf", make_opf(b, items, nitems, spine, nspine, x, d));
-    {
-        entry opf = p.v[p.n - 1];
-        memmove(p.v + 4, p.v + 3, (p.n - 4) * sizeof *p.v);
-        p.v[3] = opf;
-    }
-    rc = zip_all(&p, b->build_epoch, out, outlen, d);
-done:
+
     for (size_t i = 0; i < ntoc; i++)
         free(toc[i].href);
     free(toc);
@@ -876,8 +929,8 @@ done:
         free(p.v[i].data);
     }
     free(p.v);
-    free(items);
-    free(spine);
+    free(mf.items);
+    free(mf.spine);
     arena_free(&a);
     if (fonts)
         epub_fonts_free(fonts);
