@@ -740,6 +740,76 @@ static void get_attr(const char *p, const char *end, const char *name, char *out
     }
 }
 
+int sanitize_is_inline(const char *name)
+{
+    if (!strcmp(name, "img"))
+        return 1; /* dropped from raw HTML, but the writers make it of Markdown images */
+    const elem *e = lookup(name);
+    return e && (e->k == K_PHRASING || (e->k == K_EMPTY && !e->flow));
+}
+
+/* Warns once about an event handler attribute (on...=) in attrs[0..end). */
+static void warn_handlers(const char *attrs, const char *end, diag *d, const char *file, int line, int col)
+{
+    for (const char *q = attrs; q + 3 < end; q++)
+        if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n') && (q[0] == 'o' || q[0] == 'O') &&
+            (q[1] == 'n' || q[1] == 'N') && isalpha((unsigned char)q[2])) {
+            const char *e = q + 2;
+            while (isalpha((unsigned char)*e))
+                e++;
+            while (*e == ' ')
+                e++;
+            if (*e == '=') {
+                diag_warning(d, file, line, col, "raw HTML: event handler attribute removed");
+                return;
+            }
+        }
+}
+
+/* An inline <a>'s href into t->href when it is a valid external URL;
+ * else a warning, and the link becomes a span (its text is kept). */
+static void inline_href(const char *attrs, const char *end, html_tag *t, diag *d, const char *file, int line,
+                        int col)
+{
+    get_attr(attrs, end, "href", t->href, sizeof t->href);
+    char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
+    if (uri && strlen(uri) < sizeof t->href) {
+        strcpy(t->href, uri);
+    } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
+        diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
+        t->href[0] = 0;
+    } else if (t->href[0]) {
+        if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
+            !strncasecmp(t->href, "vbscript:", 9))
+            diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
+        else
+            diag_warning(d, file, line, col,
+                         "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
+        t->href[0] = 0;
+    }
+    free(uri);
+    if (!t->href[0])
+        strcpy(t->name, "span");
+}
+
+/* The attributes an inline opening tag keeps: title, a valid lang, and
+ * an <a>'s external href. */
+static void inline_attrs(const char *attrs, const char *end, html_tag *t, diag *d, const char *file, int line,
+                         int col)
+{
+    get_attr(attrs, end, "title", t->title, sizeof t->title);
+    char lang[64];
+    get_attr(attrs, end, "lang", lang, sizeof lang);
+    int lok = lang[0] && strlen(lang) < sizeof t->lang;
+    for (const char *q = lang; *q; q++)
+        if (!isalnum((unsigned char)*q) && *q != '-')
+            lok = 0;
+    if (lok)
+        strcpy(t->lang, lang);
+    if (!strcmp(t->name, "a"))
+        inline_href(attrs, end, t, d, file, line, col);
+}
+
 void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, int line, int col)
 {
     memset(t, 0, sizeof *t);
@@ -768,70 +838,23 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
         t->empty = 0;
         return;
     }
-    /* inline tags allowed between Markdown text */
-    static const char *const ok[] = {"abbr", "b", "bdi", "cite", "code", "del", "dfn", "em", "i",
-                                     "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
-                                     "strong", "sub", "sup", "u", "var", "a", "time", NULL};
-    int allowed = 0;
-    for (int i = 0; ok[i]; i++)
-        if (!strcmp(ok[i], name))
-            allowed = 1;
-    if (!strcmp(name, "br") || !strcmp(name, "wbr")) {
+    const elem *e = lookup(name);
+    if (e && e->k == K_EMPTY && !e->flow) { /* br, wbr */
         strcpy(t->name, name);
         t->empty = 1;
         return;
     }
-    for (const char *q = attrs; q + 3 < end; q++)
-        if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n') && (q[0] == 'o' || q[0] == 'O') &&
-            (q[1] == 'n' || q[1] == 'N') && isalpha((unsigned char)q[2])) {
-            const char *e = q + 2;
-            while (isalpha((unsigned char)*e))
-                e++;
-            while (*e == ' ')
-                e++;
-            if (*e == '=') {
-                diag_warning(d, file, line, col, "raw HTML: event handler attribute removed");
-                break;
-            }
-        }
-    if (!allowed) {
+    warn_handlers(attrs, end, d, file, line, col);
+    /* the phrasing elements raw HTML keeps, but bdo: it needs the dir
+     * attribute, which inline tags do not keep */
+    if (!e || e->k != K_PHRASING || !strcmp(name, "bdo")) {
         if (!t->closing && n)
             diag_warning(d, file, line, col, "raw HTML: <%s> is not supported here and was removed", name);
         return;
     }
     strcpy(t->name, name);
-    if (t->closing)
-        return;
-    get_attr(attrs, end, "title", t->title, sizeof t->title);
-    char lang[64];
-    get_attr(attrs, end, "lang", lang, sizeof lang);
-    int lok = lang[0] && strlen(lang) < sizeof t->lang;
-    for (const char *q = lang; *q; q++)
-        if (!isalnum((unsigned char)*q) && *q != '-')
-            lok = 0;
-    if (lok)
-        strcpy(t->lang, lang);
-    if (!strcmp(name, "a")) {
-        get_attr(attrs, end, "href", t->href, sizeof t->href);
-        char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
-        if (uri && strlen(uri) < sizeof t->href) {
-            strcpy(t->href, uri);
-        } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
-            diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
-            t->href[0] = 0;
-        } else if (t->href[0]) {
-            if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
-                !strncasecmp(t->href, "vbscript:", 9))
-                diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
-            else
-                diag_warning(d, file, line, col,
-                             "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
-            t->href[0] = 0;
-        }
-        free(uri);
-        if (!t->href[0])
-            strcpy(t->name, "span");
-    }
+    if (!t->closing)
+        inline_attrs(attrs, end, t, d, file, line, col);
 }
 
 /* ---- SVG images ---------------------------------------------------------
