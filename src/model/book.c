@@ -231,15 +231,25 @@ static void list_chapters(book *b, const char *yaml_name)
     free(names);
 }
 
+/* The sets of names goodiebag makes unique by numbering them (the value
+ * is part of the counters' keys). */
+typedef enum {
+    NAMES_CHAPTER_FILE = 'c', /* XHTML file names */
+    NAMES_IMAGE_FILE = 'm',   /* image file names in the EPUB */
+    NAMES_SLUG = 's',         /* heading slugs, unique in a chapter */
+    NAMES_ID = 'd',           /* heading ids, unique in the book */
+    NAMES_PANDOC = 'p'        /* pandoc's heading identifiers */
+} name_set;
+
 /* Where the search for a free numbered name ("base-2", "base-3", ...) of
  * base continues: names are only ever added, so every number below it is
  * taken, and n names of one base cost n tries in all, not n * n / 2.
- * `set` and `scope` (a chapter, for names unique in one) tell the name sets
+ * `scope` (a chapter, for names unique in one) tells a set's scopes
  * apart; `first` is the first number tried. */
-static int *name_counter(book *b, char set, int scope, const char *base, int first)
+static int *name_counter(book *b, name_set set, int scope, const char *base, int first)
 {
     buf key = {0};
-    buf_printf(&key, "%c%d\t%s", set, scope, base);
+    buf_printf(&key, "%c%d\t%s", (char)set, scope, base);
     int *k = strmap_get(&b->counters, key.data);
     if (!k) {
         k = arena_alloc(&b->arena, sizeof *k);
@@ -268,7 +278,7 @@ static const char *out_name_for(book *b, const char *src, strset *used)
     const char *base = arena_strdup(&b->arena, nm.data);
     const char *name = arena_printf(&b->arena, "%s.xhtml", base);
     if (!strset_add(used, name))
-        for (int *k = name_counter(b, 'c', 0, base, 2); !strset_add(used, name); ++*k)
+        for (int *k = name_counter(b, NAMES_CHAPTER_FILE, 0, base, 2); !strset_add(used, name); ++*k)
             name = arena_printf(&b->arena, "%s-%d.xhtml", base, *k);
     buf_free(&nm);
     return name;
@@ -404,8 +414,12 @@ static int node_col(chapter *ch, cmark_node *n)
     return input_col(&ch->in, l, c);
 }
 
+/* Whether an image belongs to the chapters' images (b->resources) or is
+ * kept apart (the cover). */
+typedef enum { IMAGE_APART, IMAGE_LISTED } image_use;
+
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names, int listed);
+                               const char *url, strset *out_names, image_use use);
 
 /* A path written in file `from` (URL-escaped, relative to that file),
  * normalised relative to the book folder; NULL with *why when it is
@@ -426,77 +440,46 @@ static char *resolve_path(const char *from, const char *url_path, const char **w
 
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
-    return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names, 1);
+    return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names, IMAGE_LISTED);
 }
 
-/* Loads an image named in file `from` (relative to the book folder);
- * listed: one of the chapters' images, kept in b->resources (the cover is
- * not). */
-static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names, int listed)
+/* An image file's bytes, checked: *data (the caller frees; an SVG's is
+ * its sanitised drawing for the EPUB) of *len bytes, its facts in *info
+ * and, for an SVG, what the PDF draws in *draw. Returns NULL, or why the
+ * file cannot be used (then nothing is returned). */
+static const char *read_image(book *b, const char *norm, const char *diag_file, int line, int col, const char *url,
+                              char **data, size_t *len, image_info *info, san_svg *svg)
 {
     const char *why = NULL;
-    struct {
-        const char *diag_name;
-    } cc = {diag_file}, *c = &cc;
-    if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
-        diag_error(b->diag, c->diag_name, line, col,
-                   "image '%.200s': only images inside the book folder can be used", url);
-        return NULL;
-    }
-    char *norm = resolve_path(from, url, &why);
-    if (!norm) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
-        return NULL;
-    }
-    resource *r = listed ? strmap_get(&b->resource_of, norm) : NULL;
-    if (r) {
-        free(norm);
-        return r;
-    }
-    size_t len = 0;
-    char *data = book_read(b, norm, &len, &why);
-    if (!data) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
-        free(norm);
-        return NULL;
-    }
-    image_info info;
-    const char *err = image_probe(data, len, &info);
-    san_svg svg = {0};
-    if (!err && !strcmp(info.media_type, "image/svg+xml")) {
+    *data = book_read(b, norm, len, &why);
+    if (!*data)
+        return why;
+    const char *err = image_probe(*data, *len, info);
+    if (!err && !strcmp(info->media_type, "image/svg+xml")) {
         /* both outputs use the sanitised drawing, never the file */
-        err = sanitize_svg(data, len, &svg, b->diag, c->diag_name, line, col, url);
+        err = sanitize_svg(*data, *len, svg, b->diag, diag_file, line, col, url);
         if (!err)
-            err = image_svg_size(svg.width, svg.height, svg.viewbox, &info);
+            err = image_svg_size(svg->width, svg->height, svg->viewbox, info);
         if (!err) {
-            free(data);
-            data = svg.epub;
-            len = svg.epub_len;
-            svg.epub = NULL;
+            free(*data);
+            *data = svg->epub;
+            *len = svg->epub_len;
+            svg->epub = NULL;
         }
     }
     if (err) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, err);
-        free(svg.epub);
-        free(svg.pdf);
-        free(data);
-        free(norm);
-        return NULL;
+        free(svg->epub);
+        free(svg->pdf);
+        free(*data);
+        *data = NULL;
     }
-    r = arena_alloc(&b->arena, sizeof *r);
-    r->src = arena_strdup(&b->arena, norm);
-    r->media_type = info.media_type;
-    r->use_file = c->diag_name;
-    r->use_line = line;
-    r->use_col = col;
-    r->width = info.width;
-    r->height = info.height;
-    r->data = data;
-    r->len = len;
-    r->draw = svg.pdf;
-    r->draw_len = svg.pdf_len;
-    /* EPUB name: images/ + the file's name, ASCII only, unique. */
+    return err;
+}
+
+/* The image's name in the EPUB: images/ + the file's name, ASCII only,
+ * unique. */
+static const char *image_out_name(book *b, const char *norm, strset *out_names)
+{
     const char *base = strrchr(norm, '/') ? strrchr(norm, '/') + 1 : norm;
     buf nm = {0};
     buf_puts(&nm, "images/");
@@ -508,12 +491,58 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     }
     const char *name = arena_strdup(&b->arena, nm.data);
     if (!strset_add(out_names, name))
-        for (int *k = name_counter(b, 'm', 0, nm.data, 2); !strset_add(out_names, name); ++*k)
+        for (int *k = name_counter(b, NAMES_IMAGE_FILE, 0, nm.data, 2); !strset_add(out_names, name); ++*k)
             name = arena_printf(&b->arena, "images/%d-%s", *k, nm.data + 7);
-    r->out_name = name;
     buf_free(&nm);
+    return name;
+}
+
+/* Loads an image named in file `from` (relative to the book folder);
+ * reports problems at diag_file:line:col and returns NULL. */
+static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
+                               const char *url, strset *out_names, image_use use)
+{
+    const char *why = NULL;
+    if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': only images inside the book folder can be used",
+                   url);
+        return NULL;
+    }
+    char *norm = resolve_path(from, url, &why);
+    if (!norm) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': %s", url, why);
+        return NULL;
+    }
+    resource *r = use == IMAGE_LISTED ? strmap_get(&b->resource_of, norm) : NULL;
+    if (r) {
+        free(norm);
+        return r;
+    }
+    char *data;
+    size_t len = 0;
+    image_info info;
+    san_svg svg = {0};
+    const char *err = read_image(b, norm, diag_file, line, col, url, &data, &len, &info, &svg);
+    if (err) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': %s", url, err);
+        free(norm);
+        return NULL;
+    }
+    r = arena_alloc(&b->arena, sizeof *r);
+    r->src = arena_strdup(&b->arena, norm);
+    r->media_type = info.media_type;
+    r->use_file = diag_file;
+    r->use_line = line;
+    r->use_col = col;
+    r->width = info.width;
+    r->height = info.height;
+    r->data = data;
+    r->len = len;
+    r->draw = svg.pdf;
+    r->draw_len = svg.pdf_len;
+    r->out_name = image_out_name(b, norm, out_names);
     free(norm);
-    if (listed) {
+    if (use == IMAGE_LISTED) {
         /* in order of first use */
         strmap_put(&b->resource_of, r->src, r);
         if (b->last_resource)
@@ -725,7 +754,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             char *slug = make_slug(a->text);
             const char *s = arena_strdup(&b->arena, slug);
             if (!strset_add(&slugs, s))
-                for (int *k = name_counter(b, 's', c->index, slug, 2); !strset_add(&slugs, s); ++*k)
+                for (int *k = name_counter(b, NAMES_SLUG, c->index, slug, 2); !strset_add(&slugs, s); ++*k)
                     s = arena_printf(&b->arena, "%s-%d", slug, *k);
             a->slug = s;
             const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
@@ -748,7 +777,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             }
             const char *id = idbase;
             if (!strset_add(ids, id))
-                for (int *k = name_counter(b, 'd', 0, idbase, 2); !strset_add(ids, id); ++*k)
+                for (int *k = name_counter(b, NAMES_ID, 0, idbase, 2); !strset_add(ids, id); ++*k)
                     id = arena_printf(&b->arena, "%s-%d", idbase, *k);
             strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
             if (explicit_ok && id != idbase)
@@ -768,7 +797,7 @@ static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
             const char *pid = ps;
             char *tmp = NULL;
             if (strmap_get(&b->pandoc_ids, pid)) {
-                int *k = name_counter(b, 'p', 0, ps, 1); /* pandoc numbers from 1 */
+                int *k = name_counter(b, NAMES_PANDOC, 0, ps, 1); /* pandoc numbers from 1 */
                 for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
                     free(tmp);
                     tmp = xasprintf("%s-%d", ps, *k);
@@ -1085,7 +1114,7 @@ static void load_all(book *b)
     if (b->meta.cover) {
         /* the cover is not one of the chapters' images: kept apart */
         b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
-                                 b->meta.cover, &out_names, 0);
+                                 b->meta.cover, &out_names, IMAGE_APART);
         if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
             diag_error(b->diag, yaml_name, b->meta.cover_line, b->meta.cover_col,
                        "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
