@@ -602,10 +602,14 @@ static char *take_attributes(cmark_node *h)
     return id;
 }
 
+/* Whose identifiers other_slug makes. */
+typedef enum { SLUG_GITHUB, SLUG_PANDOC } slug_style;
+
 /* The identifiers pandoc (auto_identifiers) and GitHub give a heading, so
  * that links written for those tools find it too. */
-static char *other_slug(const char *text, int pandoc)
+static char *other_slug(const char *text, slug_style style)
 {
+    int pandoc = style == SLUG_PANDOC;
     buf b = {0};
     size_t n = strlen(text);
     int seen_letter = 0;
@@ -637,14 +641,22 @@ static char *other_slug(const char *text, int pandoc)
     return buf_detach(&b, NULL);
 }
 
+/* The names links find a heading by, in the order they are tried (the
+ * value is part of the anchors' keys). */
+typedef enum {
+    ANCHOR_SLUG = 's',  /* its slug */
+    ANCHOR_ID = 'i',    /* its id */
+    ANCHOR_ALIAS = 'a'  /* explicit ids, pandoc's and GitHub's ids, bracketed spans */
+} anchor_kind;
+
 /* Registers a name under which links find heading `id` of chapter ci:
  * scoped to the chapter, and book-wide (the first heading wins). */
-static void add_anchor(book *b, int ci, char kind, const char *name, const char *id)
+static void add_anchor(book *b, int ci, anchor_kind kind, const char *name, const char *id)
 {
     char key[300];
-    snprintf(key, sizeof key, "%c%d\t%s", kind, ci, name);
+    snprintf(key, sizeof key, "%c%d\t%s", (char)kind, ci, name);
     strmap_put(&b->anchors, key, (void *)id);
-    snprintf(key, sizeof key, "%c\t%s", kind, name);
+    snprintf(key, sizeof key, "%c\t%s", (char)kind, name);
     strmap_put(&b->anchors, key, (void *)id);
 }
 
@@ -653,13 +665,13 @@ static void add_anchor(book *b, int ci, char kind, const char *name, const char 
  * ci < 0 searches the whole book. */
 static const char *lookup_anchor(const book *b, int ci, const char *name)
 {
-    static const char kinds[] = "sia";
-    for (int k = 0; kinds[k]; k++) {
+    static const anchor_kind kinds[] = {ANCHOR_SLUG, ANCHOR_ID, ANCHOR_ALIAS};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         char key[300];
         if (ci >= 0)
-            snprintf(key, sizeof key, "%c%d\t%s", kinds[k], ci, name);
+            snprintf(key, sizeof key, "%c%d\t%s", (char)kinds[k], ci, name);
         else
-            snprintf(key, sizeof key, "%c\t%s", kinds[k], name);
+            snprintf(key, sizeof key, "%c\t%s", (char)kinds[k], name);
         const char *id = strmap_get(&b->anchors, key);
         if (id)
             return id;
@@ -691,206 +703,283 @@ static int take_decorative(cmark_node *img)
     return 1;
 }
 
+/* The first pass over one chapter: the walk's state. */
+typedef struct pass1 {
+    book *b;
+    chapter *c;
+    strset *ids, *out_names; /* book-wide: heading ids, EPUB file names */
+    strset slugs;            /* the chapter's heading slugs */
+    const char *last_heading_id;
+    int prev_level;          /* of the last heading, 0 before the first */
+    int depth;               /* of lists and block quotes */
+    int too_deep, too_long;  /* reported once a chapter */
+} pass1;
+
+/* Counts the nesting of lists and block quotes; reports the first that
+ * goes past BOOK_MAX_DEPTH. */
+static void check_depth(pass1 *p, cmark_node *n, cmark_event_type ev)
+{
+    if (ev != CMARK_EVENT_ENTER) {
+        p->depth--;
+        return;
+    }
+    if (++p->depth > BOOK_MAX_DEPTH && !p->too_deep) {
+        p->too_deep = 1;
+        diag_error(p->b->diag, p->c->diag_name, node_line(n), node_col(p->c, n),
+                   "lists and block quotes are nested more than %d deep here", BOOK_MAX_DEPTH);
+    }
+}
+
+/* The typesetter's memory grows with a paragraph's length (about 200
+ * bytes a byte): reports the first block of text t past the limit. */
+static void check_length(pass1 *p, cmark_node *n, cmark_node_type t)
+{
+    size_t total = 0;
+    cmark_iter *pi = cmark_iter_new(n);
+    cmark_event_type pe;
+    while ((pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE)
+        if (pe == CMARK_EVENT_ENTER) {
+            const char *lit = cmark_node_get_literal(cmark_iter_get_node(pi));
+            total += lit ? strlen(lit) : 0;
+        }
+    cmark_iter_free(pi);
+    if (total <= BOOK_MAX_PARAGRAPH)
+        return;
+    p->too_long = 1;
+    diag_error(p->b->diag, p->c->diag_name, node_line(n), node_col(p->c, n),
+               "this %s is %zu bytes long, more than the limit of %d MB; split it",
+               t == CMARK_NODE_HEADING      ? "heading"
+               : t == CMARK_NODE_CODE_BLOCK ? "code block"
+               : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
+                                            : "paragraph",
+               total, BOOK_MAX_PARAGRAPH >> 20);
+}
+
+/* The heading's slug, unique in the chapter. */
+static const char *unique_slug(pass1 *p, const char *text)
+{
+    book *b = p->b;
+    char *slug = make_slug(text);
+    const char *s = arena_strdup(&b->arena, slug);
+    if (!strset_add(&p->slugs, s))
+        for (int *k = name_counter(b, NAMES_SLUG, p->c->index, slug, 2); !strset_add(&p->slugs, s); ++*k)
+            s = arena_printf(&b->arena, "%s-%d", slug, *k);
+    free(slug);
+    return s;
+}
+
+/* Is an id written by the author a valid XML name goodiebag keeps? */
+static int valid_id(const char *e)
+{
+    int ok = ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') && strlen(e) < 200;
+    for (; *e && ok; e++)
+        if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') || *e == '-' ||
+              *e == '_' || *e == '.'))
+            ok = 0;
+    return ok;
+}
+
+/* The heading's id, unique in the book: the author's (explicit, or NULL)
+ * when valid, else made of its slug. */
+static const char *unique_id(pass1 *p, cmark_node *n, const char *slug, const char *explicit_id)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    const char *idbase = (slug[0] >= '0' && slug[0] <= '9') ? arena_printf(&b->arena, "h-%s", slug) : slug;
+    int explicit_ok = explicit_id && valid_id(explicit_id);
+    if (explicit_ok)
+        idbase = arena_strdup(&b->arena, explicit_id);
+    else if (explicit_id)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
+                     explicit_id, idbase);
+    const char *id = idbase;
+    if (!strset_add(p->ids, id))
+        for (int *k = name_counter(b, NAMES_ID, 0, idbase, 2); !strset_add(p->ids, id); ++*k)
+            id = arena_printf(&b->arena, "%s-%d", idbase, *k);
+    strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
+    if (explicit_ok && id != idbase)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
+    return id;
+}
+
+/* The other names links may use for heading id: pandoc's identifier
+ * (numbered book-wide, as pandoc numbers them in one document) and
+ * GitHub's (per file). */
+static void add_aliases(book *b, int ci, const char *text, const char *id)
+{
+    char *ps = other_slug(text, SLUG_PANDOC);
+    const char *pid = ps;
+    char *tmp = NULL;
+    if (strmap_get(&b->pandoc_ids, pid)) {
+        int *k = name_counter(b, NAMES_PANDOC, 0, ps, 1); /* pandoc numbers from 1 */
+        for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
+            free(tmp);
+            tmp = xasprintf("%s-%d", ps, *k);
+            pid = tmp;
+        }
+    }
+    strmap_put(&b->pandoc_ids, pid, (void *)id);
+    add_anchor(b, ci, ANCHOR_ALIAS, pid, id);
+    free(tmp);
+    free(ps);
+    char *gs = other_slug(text, SLUG_GITHUB);
+    add_anchor(b, ci, ANCHOR_ALIAS, gs, id);
+    free(gs);
+}
+
+static void heading(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    int level = cmark_node_get_heading_level(n);
+    if (p->prev_level && level > p->prev_level + 1)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
+                     p->prev_level, level);
+    p->prev_level = level;
+    anno *a = new_anno(b, n, ANNO_HEADING);
+    char *explicit_id = take_attributes(n);
+    a->text = node_text(b, n);
+    a->slug = unique_slug(p, a->text);
+    const char *id = unique_id(p, n, a->slug, explicit_id);
+    a->id = id;
+    add_anchor(b, c->index, ANCHOR_SLUG, a->slug, id);
+    add_anchor(b, c->index, ANCHOR_ID, id, id);
+    if (explicit_id)
+        add_anchor(b, c->index, ANCHOR_ALIAS, explicit_id, id);
+    p->last_heading_id = id;
+    free(explicit_id);
+    add_aliases(b, c->index, a->text, id);
+    a->chapter = c->index;
+    a->toc = 1;
+    if (!c->title_node) {
+        c->title_node = n;
+        c->title_id = id;
+        c->title = c->label && *c->label ? arena_printf(&b->arena, "%s %s", c->label, a->text) : a->text;
+    }
+}
+
+/* pandoc's bracketed-span anchors "[text]{#id}" in a text node: links to
+ * them land on the section they stand in. */
+static void span_anchors(pass1 *p, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    for (const char *q = lit ? strstr(lit, "]{#") : NULL; q; q = strstr(q + 3, "]{#")) {
+        const char *e = q + 3;
+        while (*e && *e != '}' && *e != ' ')
+            e++;
+        if (e > q + 3 && e - q < 200) {
+            char *nm = xstrndup(q + 3, (size_t)(e - q - 3));
+            add_anchor(p->b, p->c->index, ANCHOR_ALIAS, nm, p->last_heading_id);
+            free(nm);
+        }
+    }
+}
+
+static void html_block(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    anno *a = new_anno(b, n, ANNO_HTML);
+    const char *lit = cmark_node_get_literal(n);
+    a->html = lit ? sanitize_block(lit, b->diag, p->c->diag_name, node_line(n)) : NULL;
+    if (a->html) {
+        GROW(b->html, b->caphtml, b->nhtml + 1);
+        b->html[b->nhtml++] = a->html;
+    }
+}
+
+static void html_inline(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    anno *a = new_anno(b, n, ANNO_HTML);
+    const char *lit = cmark_node_get_literal(n);
+    a->tag = arena_alloc(&b->arena, sizeof *a->tag);
+    sanitize_inline(lit ? lit : "", a->tag, b->diag, p->c->diag_name, node_line(n), node_col(p->c, n));
+}
+
+/* Loads the image and judges its alternative text. */
+static void image(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    const char *url = cmark_node_get_url(n);
+    anno *a = new_anno(b, n, ANNO_IMAGE);
+    if (!url || !*url) {
+        diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n), "image without a file name");
+        return;
+    }
+    a->res = load_image(b, c, n, url, p->out_names);
+    a->decorative = take_decorative(n);
+    buf alt = {0};
+    node_plain_text(n, &alt);
+    int blank = 1;
+    for (size_t k = 0; k < alt.len; k++)
+        if (alt.data[k] != ' ' && alt.data[k] != '\t')
+            blank = 0;
+    a->alt_blank = blank;
+    if (blank && a->res && !a->decorative)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
+                     "![](%.200s){.decorative} if it only decorates",
+                     url, url, url);
+    buf_free(&alt);
+}
+
+/* No heading, or an empty first heading ("#" alone): the title (for
+ * <title> and the tables of contents, which must not be empty) is the
+ * file name. */
+static void fallback_title(book *b, chapter *c)
+{
+    anno *ta = c->title_node ? node_anno(c->title_node) : NULL;
+    if (c->title && !(ta && !ta->text[0]))
+        return;
+    const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
+    size_t l = strlen(base);
+    if (ends_with(base, ".md"))
+        l -= 3;
+    c->title = arena_strndup(&b->arena, base, l);
+    if (ta)
+        diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c, c->title_node),
+                     "the chapter's first heading is empty; its file name '%s' is used as its title", c->title);
+    else if (cmark_node_first_child(c->doc))
+        diag_warning(b->diag, c->diag_name, 1, 1, "the chapter has no heading; its file name '%s' is used as its title",
+                     c->title);
+}
+
+/* The first pass: checks the limits, gives headings their ids and
+ * anchors, sanitises raw HTML and loads images. */
 static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
 {
-    strset slugs = {0};
-    const char *last_heading_id = NULL;
-    int prev_level = 0;
+    pass1 p = {.b = b, .c = c, .ids = ids, .out_names = out_names};
     cmark_iter *it = cmark_iter_new(c->doc);
     cmark_event_type ev;
-    int depth = 0, too_deep = 0, too_long = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST) {
-            if (ev == CMARK_EVENT_ENTER) {
-                if (++depth > BOOK_MAX_DEPTH && !too_deep) {
-                    too_deep = 1;
-                    diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                               "lists and block quotes are nested more than %d deep here",
-                               BOOK_MAX_DEPTH);
-                }
-            } else {
-                depth--;
-            }
-        }
+        if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST)
+            check_depth(&p, n, ev);
         if (ev != CMARK_EVENT_ENTER)
             continue;
         if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
              t == CMARK_NODE_HTML_BLOCK) &&
-            !too_long) {
-            /* the typesetter's memory grows with a paragraph's length
-             * (about 200 bytes a byte): one paragraph has a limit */
-            size_t total = 0;
-            cmark_iter *pi = cmark_iter_new(n);
-            cmark_event_type pe;
-            while ((pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE)
-                if (pe == CMARK_EVENT_ENTER) {
-                    const char *lit = cmark_node_get_literal(cmark_iter_get_node(pi));
-                    total += lit ? strlen(lit) : 0;
-                }
-            cmark_iter_free(pi);
-            if (total > BOOK_MAX_PARAGRAPH) {
-                too_long = 1;
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                           "this %s is %zu bytes long, more than the limit of %d MB; split it",
-                           t == CMARK_NODE_HEADING      ? "heading"
-                           : t == CMARK_NODE_CODE_BLOCK ? "code block"
-                           : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
-                                                        : "paragraph",
-                           total, BOOK_MAX_PARAGRAPH >> 20);
-            }
-        }
-        if (t == CMARK_NODE_HEADING) {
-            int level = cmark_node_get_heading_level(n);
-            if (prev_level && level > prev_level + 1)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
-                             prev_level, level);
-            prev_level = level;
-            anno *a = new_anno(b, n, ANNO_HEADING);
-            char *explicit_id = take_attributes(n);
-            a->text = node_text(b, n);
-            char *slug = make_slug(a->text);
-            const char *s = arena_strdup(&b->arena, slug);
-            if (!strset_add(&slugs, s))
-                for (int *k = name_counter(b, NAMES_SLUG, c->index, slug, 2); !strset_add(&slugs, s); ++*k)
-                    s = arena_printf(&b->arena, "%s-%d", slug, *k);
-            a->slug = s;
-            const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
-            int explicit_ok = 0;
-            if (explicit_id) {
-                /* an id written by the author: kept when it is a valid,
-                 * unused XML name */
-                const char *e = explicit_id;
-                explicit_ok = ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') && strlen(e) < 200;
-                for (; *e && explicit_ok; e++)
-                    if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
-                          *e == '-' || *e == '_' || *e == '.'))
-                        explicit_ok = 0;
-                if (explicit_ok)
-                    idbase = arena_strdup(&b->arena, explicit_id);
-                else
-                    diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                                 "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
-                                 explicit_id, idbase);
-            }
-            const char *id = idbase;
-            if (!strset_add(ids, id))
-                for (int *k = name_counter(b, NAMES_ID, 0, idbase, 2); !strset_add(ids, id); ++*k)
-                    id = arena_printf(&b->arena, "%s-%d", idbase, *k);
-            strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
-            if (explicit_ok && id != idbase)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
-            a->id = id;
-            free(slug);
-            add_anchor(b, c->index, 's', a->slug, id);
-            add_anchor(b, c->index, 'i', id, id);
-            if (explicit_id)
-                add_anchor(b, c->index, 'a', explicit_id, id);
-            last_heading_id = id;
-            free(explicit_id);
-            /* aliases: pandoc's identifier (numbered book-wide, as pandoc
-             * numbers them in one document) and GitHub's (per file) */
-            char *ps = other_slug(a->text, 1);
-            const char *pid = ps;
-            char *tmp = NULL;
-            if (strmap_get(&b->pandoc_ids, pid)) {
-                int *k = name_counter(b, NAMES_PANDOC, 0, ps, 1); /* pandoc numbers from 1 */
-                for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
-                    free(tmp);
-                    tmp = xasprintf("%s-%d", ps, *k);
-                    pid = tmp;
-                }
-            }
-            strmap_put(&b->pandoc_ids, pid, (void *)id);
-            add_anchor(b, c->index, 'a', pid, id);
-            free(tmp);
-            free(ps);
-            char *gs = other_slug(a->text, 0);
-            add_anchor(b, c->index, 'a', gs, id);
-            free(gs);
-            a->chapter = c->index;
-            a->toc = 1;
-            if (!c->title_node) {
-                c->title_node = n;
-                c->title_id = id;
-                c->title = c->label && *c->label
-                               ? arena_printf(&b->arena, "%s %s", c->label, a->text)
-                               : a->text;
-            }
-        } else if (t == CMARK_NODE_TEXT && last_heading_id) {
-            /* pandoc's bracketed-span anchors "[text]{#id}": links to them
-             * land on the section they stand in */
-            const char *lit = cmark_node_get_literal(n);
-            for (const char *p = lit ? strstr(lit, "]{#") : NULL; p; p = strstr(p + 3, "]{#")) {
-                const char *e = p + 3;
-                while (*e && *e != '}' && *e != ' ')
-                    e++;
-                if (e > p + 3 && e - p < 200) {
-                    char *nm = xstrndup(p + 3, (size_t)(e - p - 3));
-                    add_anchor(b, c->index, 'a', nm, last_heading_id);
-                    free(nm);
-                }
-            }
-        } else if (t == CMARK_NODE_HTML_BLOCK) {
-            anno *a = new_anno(b, n, ANNO_HTML);
-            const char *lit = cmark_node_get_literal(n);
-            a->html = lit ? sanitize_block(lit, b->diag, c->diag_name, node_line(n)) : NULL;
-            if (a->html) {
-                GROW(b->html, b->caphtml, b->nhtml + 1);
-                b->html[b->nhtml++] = a->html;
-            }
-        } else if (t == CMARK_NODE_HTML_INLINE) {
-            anno *a = new_anno(b, n, ANNO_HTML);
-            const char *lit = cmark_node_get_literal(n);
-            a->tag = arena_alloc(&b->arena, sizeof *a->tag);
-            sanitize_inline(lit ? lit : "", a->tag, b->diag, c->diag_name, node_line(n), node_col(c, n));
-        } else if (t == CMARK_NODE_IMAGE) {
-            const char *url = cmark_node_get_url(n);
-            anno *a = new_anno(b, n, ANNO_IMAGE);
-            if (!url || !*url) {
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n), "image without a file name");
-                continue;
-            }
-            a->res = load_image(b, c, n, url, out_names);
-            a->decorative = take_decorative(n);
-            buf alt = {0};
-            node_plain_text(n, &alt);
-            int blank = 1;
-            for (size_t k = 0; k < alt.len; k++)
-                if (alt.data[k] != ' ' && alt.data[k] != '\t')
-                    blank = 0;
-            a->alt_blank = blank;
-            if (blank && a->res && !a->decorative)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
-                             "![](%.200s){.decorative} if it only decorates",
-                             url, url, url);
-            buf_free(&alt);
-        }
+            !p.too_long)
+            check_length(&p, n, t);
+        if (t == CMARK_NODE_HEADING)
+            heading(&p, n);
+        else if (t == CMARK_NODE_TEXT && p.last_heading_id)
+            span_anchors(&p, n);
+        else if (t == CMARK_NODE_HTML_BLOCK)
+            html_block(&p, n);
+        else if (t == CMARK_NODE_HTML_INLINE)
+            html_inline(&p, n);
+        else if (t == CMARK_NODE_IMAGE)
+            image(&p, n);
     }
     cmark_iter_free(it);
-    strset_free(&slugs);
-    /* No heading, or an empty first heading ("#" alone): the title (for
-     * <title> and the tables of contents, which must not be empty) is the
-     * file name. */
-    anno *ta = c->title_node ? node_anno(c->title_node) : NULL;
-    if (!c->title || (ta && !ta->text[0])) {
-        const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
-        size_t l = strlen(base);
-        if (ends_with(base, ".md"))
-            l -= 3;
-        c->title = arena_strndup(&b->arena, base, l);
-        if (ta)
-            diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c, c->title_node),
-                         "the chapter's first heading is empty; its file name '%s' is used as its title",
-                         c->title);
-        else if (cmark_node_first_child(c->doc))
-            diag_warning(b->diag, c->diag_name, 1, 1,
-                         "the chapter has no heading; its file name '%s' is used as its title", c->title);
-    }
+    strset_free(&p.slugs);
+    fallback_title(b, c);
 }
 
 static int has_scheme(const char *u, size_t *len)
