@@ -996,14 +996,77 @@ static int has_scheme(const char *u, size_t *len)
     return 1;
 }
 
-/* The id of the heading of chapter chi that `frag` names: its slug (unique
- * in the chapter, what links are meant to use) first, then, for links that
- * copied an id from the output, its book-wide id. Slugs win: a heading's id
- * ("producten-2", the second 'Producten' of the book) may equal another
- * heading's slug ('Producten 2'). */
-static const char *find_heading_id(book *b, int chi, const char *frag)
+/* A link with a scheme (sl bytes long): kept in a->href when it is one of
+ * the schemes kept and a valid URL, else dropped with a warning. */
+static void external_link(book *b, chapter *c, anno *a, const char *url, size_t sl, int line, int col)
 {
-    return lookup_anchor(b, chi, frag);
+    static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
+    for (int i = 0; ok[i]; i++) {
+        if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
+            char *uri = sanitize_uri(url);
+            if (uri)
+                a->href = arena_strdup(&b->arena, uri);
+            else
+                diag_warning(b->diag, c->diag_name, line, col,
+                             "link '%.200s' is not a valid URL (its host): shown as plain text", url);
+            free(uri);
+            return;
+        }
+    }
+    diag_warning(b->diag, c->diag_name, line, col,
+                 "link to '%.*s:' URL dropped (only http, https, mailto, ftp and tel links are kept)",
+                 (int)(sl > 20 ? 20 : sl), url);
+}
+
+/* The chapter a link's path (written in chapter c; "" for c itself)
+ * names, or -1 after reporting an error. */
+static int link_chapter(book *b, chapter *c, const char *url, const char *path, int line, int col)
+{
+    if (!*path)
+        return c->index;
+    const char *why = NULL;
+    char *norm = resolve_path(c->src, path, &why);
+    if (!norm) {
+        diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
+        return -1;
+    }
+    const chapter *tc = strmap_get(&b->chapter_of, norm);
+    if (!tc) {
+        if (book_exists(b, norm))
+            diag_error(b->diag, c->diag_name, line, col,
+                       "link '%.200s': '%s' is not a chapter of this book (add it to 'chapters' in book.yaml)", url,
+                       norm);
+        else
+            diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no such file '%s'", url, norm);
+    }
+    free(norm);
+    return tc ? tc->index : -1;
+}
+
+/* The heading a link's fragment names in chapter a->target_chapter, into
+ * a->target_id; or an error, and the link is dropped. Slugs win over
+ * ids (lookup_anchor): a heading's id ("producten-2", the second
+ * 'Producten' of the book) may equal another heading's slug ('Producten
+ * 2'). */
+static void link_heading(book *b, chapter *c, anno *a, const char *url, const char *frag, int same_file, int line,
+                         int col)
+{
+    int target = a->target_chapter;
+    const char *id = lookup_anchor(b, target, frag);
+    if (!id && same_file) {
+        /* "#anchor" of a heading in another chapter: a book split into
+         * chapter files keeps its internal links */
+        id = lookup_anchor(b, -1, frag);
+        if (id)
+            a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
+    }
+    if (!id) {
+        diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no heading with the anchor '#%.100s' in %s",
+                   url, frag, b->ch[target].src);
+        a->target_chapter = -1;
+        return;
+    }
+    a->target_id = id;
 }
 
 static void resolve_link(book *b, chapter *c, cmark_node *n)
@@ -1018,22 +1081,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     }
     size_t sl;
     if (has_scheme(url, &sl)) {
-        static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
-        for (int i = 0; ok[i]; i++) {
-            if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
-                char *uri = sanitize_uri(url);
-                if (uri)
-                    a->href = arena_strdup(&b->arena, uri);
-                else
-                    diag_warning(b->diag, c->diag_name, line, col,
-                                 "link '%.200s' is not a valid URL (its host): shown as plain text", url);
-                free(uri);
-                return;
-            }
-        }
-        diag_warning(b->diag, c->diag_name, line, col,
-                     "link to '%.*s:' URL dropped (only http, https, mailto, ftp and tel links are kept)",
-                     (int)(sl > 20 ? 20 : sl), url);
+        external_link(b, c, a, url, sl, line, col);
         return;
     }
     if (url[0] == '/' && url[1] == '/') {
@@ -1044,54 +1092,14 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     const char *hash = strchr(url, '#');
     char *path = hash ? xstrndup(url, (size_t)(hash - url)) : xstrdup(url);
     char *frag = hash ? path_unescape(hash + 1) : NULL;
-    int target = c->index;
-    if (*path) {
-        const char *why = NULL;
-        char *norm = resolve_path(c->src, path, &why);
-        if (!norm) {
-            diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
-            goto out;
-        }
-        const chapter *tc = strmap_get(&b->chapter_of, norm);
-        target = tc ? tc->index : -1;
-        if (target < 0) {
-            if (book_exists(b, norm))
-                diag_error(b->diag, c->diag_name, line, col,
-                           "link '%.200s': '%s' is not a chapter of this book (add it to 'chapters' in book.yaml)",
-                           url, norm);
-            else
-                diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no such file '%s'", url, norm);
-            free(norm);
-            goto out;
-        }
-        free(norm);
+    int target = link_chapter(b, c, url, path, line, col);
+    /* a target chapter that failed to load has its error reported */
+    if (target >= 0 && b->ch[target].doc) {
+        a->target_chapter = target;
+        /* "#" alone, or no fragment: the chapter start */
+        if (frag && *frag)
+            link_heading(b, c, a, url, frag, !*path, line, col);
     }
-    if (!b->ch[target].doc) {
-        /* target chapter failed to load; its error is already reported */
-        goto out;
-    }
-    a->target_chapter = target;
-    if (frag && *frag) {
-        const char *id = find_heading_id(b, target, frag);
-        if (!id && !*path) {
-            /* "#anchor" of a heading in another chapter: a book split into
-             * chapter files keeps its internal links */
-            id = lookup_anchor(b, -1, frag);
-            if (id)
-                a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
-        }
-        if (!id) {
-            diag_error(b->diag, c->diag_name, line, col,
-                       "link '%.200s': no heading with the anchor '#%.100s' in %s", url, frag,
-                       b->ch[target].src);
-            a->target_chapter = -1;
-            goto out;
-        }
-        a->target_id = id;
-    } else if (frag && !*path) {
-        /* "#" alone: the chapter start */
-    }
-out:
     free(path);
     free(frag);
 }
