@@ -154,38 +154,34 @@ static void nav_list(xmlNodePtr parent, xmlNsPtr ns, const tocent *v, size_t n)
     }
 }
 
+/* The target of page marker m: its span in its chapter (xhtml.c names it
+ * page_<label>). A new string. */
+static char *page_href(const book *b, const page_mark *m)
+{
+    return xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
+}
+
+/* A <nav> of the given epub:type that reading systems show in their own
+ * way (hidden in the text), headed title. Returns its list. */
+static xmlNodePtr hidden_nav(xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const char *type, const char *title)
+{
+    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
+    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST type);
+    xmlSetProp(nav, BAD_CAST "id", BAD_CAST type);
+    xmlSetProp(nav, BAD_CAST "hidden", BAD_CAST "hidden");
+    text_child(nav, ns, "h2", title);
+    return xmlNewChild(nav, ns, BAD_CAST "ol", NULL);
+}
+
 typedef struct landmark {
     const char *type, *href;
     l10n_key label;
 } landmark;
 
-static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+static void nav_landmarks(const book *b, xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const epub_extra *x)
 {
     const char *lang = b->meta.lang;
-    xmlDocPtr doc;
-    xmlNodePtr body = xhtml_new(lang, l10n(lang, L_TOC), "styles/book.css", &doc);
-    xmlNsPtr ns = body->ns, epub = xhtml_epub_ns(doc);
-    xmlSetNsProp(body, epub, BAD_CAST "type", BAD_CAST "frontmatter");
-
-    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST "toc");
-    xmlSetProp(nav, BAD_CAST "id", BAD_CAST "toc");
-    xmlSetProp(nav, BAD_CAST "role", BAD_CAST "doc-toc");
-    xmlSetProp(nav, BAD_CAST "aria-labelledby", BAD_CAST "toc-title");
-    xmlNodePtr h = text_child(nav, ns, "h1", l10n(lang, L_TOC));
-    xmlSetProp(h, BAD_CAST "id", BAD_CAST "toc-title");
-    tocent *rel = xmalloc((ntoc + 1) * sizeof *rel);
-    for (size_t i = 0; i < ntoc; i++)
-        rel[i] = toc[i];
-    nav_list(nav, ns, rel, ntoc);
-    free(rel);
-
-    xmlNodePtr lm = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-    xmlSetNsProp(lm, epub, BAD_CAST "type", BAD_CAST "landmarks");
-    xmlSetProp(lm, BAD_CAST "id", BAD_CAST "landmarks");
-    xmlSetProp(lm, BAD_CAST "hidden", BAD_CAST "hidden");
-    text_child(lm, ns, "h2", l10n(lang, L_LANDMARKS));
-    xmlNodePtr ol = xmlNewChild(lm, ns, BAD_CAST "ol", NULL);
+    xmlNodePtr ol = hidden_nav(body, ns, epub, "landmarks", l10n(lang, L_LANDMARKS));
     landmark marks[3];
     int nm = 0;
     if (has_cover(x))
@@ -203,46 +199,57 @@ static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const e
         xmlSetNsProp(a, epub, BAD_CAST "type", BAD_CAST marks[i].type);
         xhtml_set_uri(a, "href", marks[i].href);
     }
+}
 
-    if (x && x->pages && x->pages->n) {
-        xmlNodePtr pl = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-        xmlSetNsProp(pl, epub, BAD_CAST "type", BAD_CAST "page-list");
-        xmlSetProp(pl, BAD_CAST "id", BAD_CAST "page-list");
-        xmlSetProp(pl, BAD_CAST "hidden", BAD_CAST "hidden");
-        text_child(pl, ns, "h2", l10n(lang, L_PAGES));
-        xmlNodePtr pol = xmlNewChild(pl, ns, BAD_CAST "ol", NULL);
-        for (size_t i = 0; i < x->pages->n; i++) {
-            const page_mark *m = &x->pages->v[i];
-            xmlNodePtr li = xmlNewChild(pol, ns, BAD_CAST "li", NULL);
-            xmlNodePtr a = text_child(li, ns, "a", m->label);
-            char *href = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xhtml_set_uri(a, "href", href);
-            free(href);
-        }
+static void nav_pages(const book *b, xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const pagemap *pm)
+{
+    xmlNodePtr ol = hidden_nav(body, ns, epub, "page-list", l10n(b->meta.lang, L_PAGES));
+    for (size_t i = 0; i < pm->n; i++) {
+        const page_mark *m = &pm->v[i];
+        xmlNodePtr li = xmlNewChild(ol, ns, BAD_CAST "li", NULL);
+        xmlNodePtr a = text_child(li, ns, "a", m->label);
+        char *href = page_href(b, m);
+        xhtml_set_uri(a, "href", href);
+        free(href);
     }
+}
+
+static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+{
+    const char *lang = b->meta.lang;
+    xmlDocPtr doc;
+    xmlNodePtr body = xhtml_new(lang, l10n(lang, L_TOC), "styles/book.css", &doc);
+    xmlNsPtr ns = body->ns, epub = xhtml_epub_ns(doc);
+    xmlSetNsProp(body, epub, BAD_CAST "type", BAD_CAST "frontmatter");
+
+    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
+    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST "toc");
+    xmlSetProp(nav, BAD_CAST "id", BAD_CAST "toc");
+    xmlSetProp(nav, BAD_CAST "role", BAD_CAST "doc-toc");
+    xmlSetProp(nav, BAD_CAST "aria-labelledby", BAD_CAST "toc-title");
+    xmlNodePtr h = text_child(nav, ns, "h1", l10n(lang, L_TOC));
+    xmlSetProp(h, BAD_CAST "id", BAD_CAST "toc-title");
+    nav_list(nav, ns, toc, ntoc);
+    nav_landmarks(b, body, ns, epub, x);
+    if (x && x->pages && x->pages->n)
+        nav_pages(b, body, ns, epub, x->pages);
     return doc;
 }
 
-static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+/* The NCX's head: the book's id, the depth of its table of contents and
+ * the page counts of the page list (0 without one): how many pages, and
+ * the highest page number among the labels that are numbers. */
+static void ncx_head(xmlNodePtr head, xmlNsPtr ns, const book *b, const tocent *toc, size_t ntoc,
+                     const pagemap *pm)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr ncx = xmlNewNode(NULL, BAD_CAST "ncx");
-    xmlDocSetRootElement(doc, ncx);
-    xmlNsPtr ns = xmlNewNs(ncx, BAD_CAST NCX_NS, NULL);
-    xmlSetNs(ncx, ns);
-    xmlSetProp(ncx, BAD_CAST "version", BAD_CAST "2005-1");
-    xhtml_set_xml_lang(ncx, b->meta.lang);
-    xmlNodePtr head = xmlNewChild(ncx, ns, BAD_CAST "head", NULL);
     int maxdepth = 1;
     for (size_t i = 0; i < ntoc; i++)
         if (toc[i].depth + 1 > maxdepth)
             maxdepth = toc[i].depth + 1;
-    /* the page counts of the page list (0 without one): how many pages,
-     * and the highest page number among the labels that are numbers */
-    size_t npages = x && x->pages ? x->pages->n : 0;
+    size_t npages = pm ? pm->n : 0;
     unsigned long maxpage = 0;
     for (size_t i = 0; i < npages; i++) {
-        const char *l = x->pages->v[i].label;
+        const char *l = pm->v[i].label;
         size_t k = strspn(l, "0123456789");
         if (k && k < 10 && !l[k]) {
             unsigned long v = strtoul(l, NULL, 10);
@@ -262,6 +269,44 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
         xmlSetProp(m, BAD_CAST "name", BAD_CAST metas[i].name);
         xmlSetProp(m, BAD_CAST "content", BAD_CAST metas[i].content);
     }
+}
+
+/* The page list; play order goes on from *order. */
+static void ncx_pages(xmlNodePtr ncx, xmlNsPtr ns, const book *b, const pagemap *pm, int *order)
+{
+    xmlNodePtr pl = xmlNewChild(ncx, ns, BAD_CAST "pageList", NULL);
+    xmlNodePtr nl = xmlNewChild(pl, ns, BAD_CAST "navLabel", NULL);
+    text_child(nl, ns, "text", l10n(b->meta.lang, L_PAGES));
+    for (size_t i = 0; i < pm->n; i++) {
+        const page_mark *m = &pm->v[i];
+        xmlNodePtr pt = xmlNewChild(pl, ns, BAD_CAST "pageTarget", NULL);
+        char id[48];
+        snprintf(id, sizeof id, "pt-%zu", i + 1);
+        xmlSetProp(pt, BAD_CAST "id", BAD_CAST id);
+        xmlSetProp(pt, BAD_CAST "type", BAD_CAST "normal");
+        xmlSetProp(pt, BAD_CAST "value", BAD_CAST m->label);
+        snprintf(id, sizeof id, "%d", ++*order);
+        xmlSetProp(pt, BAD_CAST "playOrder", BAD_CAST id);
+        xmlNodePtr pnl = xmlNewChild(pt, ns, BAD_CAST "navLabel", NULL);
+        text_child(pnl, ns, "text", m->label);
+        xmlNodePtr c = xmlNewChild(pt, ns, BAD_CAST "content", NULL);
+        char *src = page_href(b, m);
+        xhtml_set_uri(c, "src", src);
+        free(src);
+    }
+}
+
+static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr ncx = xmlNewNode(NULL, BAD_CAST "ncx");
+    xmlDocSetRootElement(doc, ncx);
+    xmlNsPtr ns = xmlNewNs(ncx, BAD_CAST NCX_NS, NULL);
+    xmlSetNs(ncx, ns);
+    xmlSetProp(ncx, BAD_CAST "version", BAD_CAST "2005-1");
+    xhtml_set_xml_lang(ncx, b->meta.lang);
+    const pagemap *pm = x ? x->pages : NULL;
+    ncx_head(xmlNewChild(ncx, ns, BAD_CAST "head", NULL), ns, b, toc, ntoc, pm);
     xmlNodePtr dt = xmlNewChild(ncx, ns, BAD_CAST "docTitle", NULL);
     text_child(dt, ns, "text", b->meta.title);
     xmlNodePtr map = xmlNewChild(ncx, ns, BAD_CAST "navMap", NULL);
@@ -282,28 +327,8 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
         xhtml_set_uri(content, "src", toc[i].href);
         stack[d + 1] = np;
     }
-    if (x && x->pages && x->pages->n) {
-        xmlNodePtr pl = xmlNewChild(ncx, ns, BAD_CAST "pageList", NULL);
-        xmlNodePtr nl = xmlNewChild(pl, ns, BAD_CAST "navLabel", NULL);
-        text_child(nl, ns, "text", l10n(b->meta.lang, L_PAGES));
-        for (size_t i = 0; i < x->pages->n; i++) {
-            const page_mark *m = &x->pages->v[i];
-            xmlNodePtr pt = xmlNewChild(pl, ns, BAD_CAST "pageTarget", NULL);
-            char id[48];
-            snprintf(id, sizeof id, "pt-%zu", i + 1);
-            xmlSetProp(pt, BAD_CAST "id", BAD_CAST id);
-            xmlSetProp(pt, BAD_CAST "type", BAD_CAST "normal");
-            xmlSetProp(pt, BAD_CAST "value", BAD_CAST m->label);
-            snprintf(id, sizeof id, "%d", ++order);
-            xmlSetProp(pt, BAD_CAST "playOrder", BAD_CAST id);
-            xmlNodePtr pnl = xmlNewChild(pt, ns, BAD_CAST "navLabel", NULL);
-            text_child(pnl, ns, "text", m->label);
-            xmlNodePtr c = xmlNewChild(pt, ns, BAD_CAST "content", NULL);
-            char *src = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xhtml_set_uri(c, "src", src);
-            free(src);
-        }
-    }
+    if (pm && pm->n)
+        ncx_pages(ncx, ns, b, pm, &order);
     return doc;
 }
 
