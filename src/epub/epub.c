@@ -570,20 +570,19 @@ typedef struct item {
     const char *id, *href, *media, *props;
 } item;
 
-static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const char *const *spine,
-                          size_t nspine, const epub_extra *x, diag *d)
+/* The manifest and the reading order (spine) of the package document. */
+typedef struct manifest {
+    item *items;
+    size_t nitems, capitems;
+    const char **spine;
+    size_t nspine, capspine;
+} manifest;
+
+/* The book's titles, authors, publisher, language, date, description and
+ * print source. */
+static void opf_dc(xmlNodePtr md, xmlNsPtr ns, xmlNsPtr dc, const book *b, const epub_extra *x)
 {
     const meta *m = &b->meta;
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr pkgel = xmlNewNode(NULL, BAD_CAST "package");
-    xmlDocSetRootElement(doc, pkgel);
-    xmlNsPtr ns = xmlNewNs(pkgel, BAD_CAST OPF_NS, NULL);
-    xmlSetNs(pkgel, ns);
-    xmlSetProp(pkgel, BAD_CAST "version", BAD_CAST "3.0");
-    xmlSetProp(pkgel, BAD_CAST "unique-identifier", BAD_CAST "bookid");
-    xhtml_set_xml_lang(pkgel, m->lang);
-    xmlNodePtr md = xmlNewChild(pkgel, ns, BAD_CAST "metadata", NULL);
-    xmlNsPtr dc = xmlNewNs(md, BAD_CAST DC_NS, BAD_CAST "dc");
     xmlNodePtr e = text_child(md, dc, "identifier", b->uuid);
     xmlSetProp(e, BAD_CAST "id", BAD_CAST "bookid");
     e = text_child(md, dc, "title", m->title);
@@ -623,9 +622,23 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
         xmlSetProp(e, BAD_CAST "refines", BAD_CAST "#print-source");
         xmlSetProp(e, BAD_CAST "property", BAD_CAST "source-of");
     }
+}
+
+static xmlDocPtr make_opf(const book *b, const manifest *mf, const epub_extra *x, diag *d)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr pkgel = xmlNewNode(NULL, BAD_CAST "package");
+    xmlDocSetRootElement(doc, pkgel);
+    xmlNsPtr ns = xmlNewNs(pkgel, BAD_CAST OPF_NS, NULL);
+    xmlSetNs(pkgel, ns);
+    xmlSetProp(pkgel, BAD_CAST "version", BAD_CAST "3.0");
+    xmlSetProp(pkgel, BAD_CAST "unique-identifier", BAD_CAST "bookid");
+    xhtml_set_xml_lang(pkgel, b->meta.lang);
+    xmlNodePtr md = xmlNewChild(pkgel, ns, BAD_CAST "metadata", NULL);
+    opf_dc(md, ns, xmlNewNs(md, BAD_CAST DC_NS, BAD_CAST "dc"), b, x);
     a11y_metadata(b, md, ns, x, d);
     char *mod = iso_time(b->build_epoch);
-    e = text_child(md, ns, "meta", mod);
+    xmlNodePtr e = text_child(md, ns, "meta", mod);
     xmlSetProp(e, BAD_CAST "property", BAD_CAST "dcterms:modified");
     free(mod);
     if (has_cover(x)) {
@@ -635,19 +648,20 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
     }
 
     xmlNodePtr man = xmlNewChild(pkgel, ns, BAD_CAST "manifest", NULL);
-    for (size_t i = 0; i < nitems; i++) {
+    for (size_t i = 0; i < mf->nitems; i++) {
+        const item *m = &mf->items[i];
         xmlNodePtr it = xmlNewChild(man, ns, BAD_CAST "item", NULL);
-        xmlSetProp(it, BAD_CAST "id", BAD_CAST items[i].id);
-        xhtml_set_uri(it, "href", items[i].href);
-        xmlSetProp(it, BAD_CAST "media-type", BAD_CAST items[i].media);
-        if (items[i].props)
-            xmlSetProp(it, BAD_CAST "properties", BAD_CAST items[i].props);
+        xmlSetProp(it, BAD_CAST "id", BAD_CAST m->id);
+        xhtml_set_uri(it, "href", m->href);
+        xmlSetProp(it, BAD_CAST "media-type", BAD_CAST m->media);
+        if (m->props)
+            xmlSetProp(it, BAD_CAST "properties", BAD_CAST m->props);
     }
     xmlNodePtr sp = xmlNewChild(pkgel, ns, BAD_CAST "spine", NULL);
     xmlSetProp(sp, BAD_CAST "toc", BAD_CAST "ncx");
-    for (size_t i = 0; i < nspine; i++) {
+    for (size_t i = 0; i < mf->nspine; i++) {
         xmlNodePtr ir = xmlNewChild(sp, ns, BAD_CAST "itemref", NULL);
-        xmlSetProp(ir, BAD_CAST "idref", BAD_CAST spine[i]);
+        xmlSetProp(ir, BAD_CAST "idref", BAD_CAST mf->spine[i]);
     }
     return doc;
 }
@@ -726,14 +740,6 @@ static const char *font_media(const char *file)
         return "font/woff2";
     return "font/ttf";
 }
-
-/* The manifest and the reading order (spine) of the package document. */
-typedef struct manifest {
-    item *items;
-    size_t nitems, capitems;
-    const char **spine;
-    size_t nspine, capspine;
-} manifest;
 
 /* Strings are not copied: literals, or the caller's arena. */
 static void add_item(manifest *mf, const char *id, const char *href, const char *media, const char *props)
@@ -905,7 +911,7 @@ static void add_fonts(pkg *p, manifest *mf, arena *a, const book *b, const style
  * container (readers do not care; tools that peek find it early). */
 static void add_opf(pkg *p, const manifest *mf, const book *b, const epub_extra *x, diag *d)
 {
-    add_doc(p, "EPUB/package.opf", make_opf(b, mf->items, mf->nitems, mf->spine, mf->nspine, x, d));
+    add_doc(p, "EPUB/package.opf", make_opf(b, mf, x, d));
     entry opf = p->v[p->n - 1];
     memmove(p->v + 4, p->v + 3, (p->n - 4) * sizeof *p->v);
     p->v[3] = opf;
