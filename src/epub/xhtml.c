@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/l10n.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
 

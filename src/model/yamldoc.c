@@ -81,99 +81,119 @@ static int define_anchor(loader *l, const char *anchor, int id, yaml_mark_t m)
     return 0;
 }
 
-static int on_event(loader *l, yaml_event_t *e)
+static int out_of_memory(loader *l, yaml_mark_t m)
+{
+    fail(l, m, "%s", "out of memory reading the YAML");
+    return -1;
+}
+
+static int on_scalar(loader *l, yaml_event_t *e)
 {
     yaml_mark_t m = e->start_mark;
-    int id = 0;
-    switch (e->type) {
-    case YAML_SCALAR_EVENT: {
-        /* escapes ("\e", "\uFFFE", "\0") give characters the file
-         * itself cannot contain */
-        size_t clen;
-        unsigned bad;
-        int nul;
-        char *v = input_clean_value((const char *)e->data.scalar.value, e->data.scalar.length, 0, &clen, &bad, &nul);
-        if (nul) {
-            free(v);
-            fail(l, m, "%s", "a value contains U+0000 (NUL, written \\0), which is not text");
-            return -1;
-        }
-        if (bad) {
-            char msg[200];
-            snprintf(msg, sizeof msg,
-                     "a value contains U+%04X, which is not text: readers see U+FFFD (a replacement mark) in its place",
-                     bad);
-            diag_warning(l->d, l->file, (int)m.line + 1, (int)m.column + 1, "%s", msg);
-        }
-        id = yaml_document_add_scalar(l->doc, e->data.scalar.tag, (yaml_char_t *)v, (int)clen,
-                                      e->data.scalar.style);
+    /* escapes ("\e", "\uFFFE", "\0") give characters the file itself
+     * cannot contain */
+    size_t clen;
+    unsigned bad;
+    int nul;
+    char *v = input_clean_value((const char *)e->data.scalar.value, e->data.scalar.length, 0, &clen, &bad, &nul);
+    if (nul) {
         free(v);
-        if (!id)
-            break;
-        set_size(l, id, 1);
-        if (define_anchor(l, (const char *)e->data.scalar.anchor, id, m) != 0)
-            return -1;
-        break;
-    }
-    case YAML_ALIAS_EVENT: {
-        const char *name = (const char *)e->data.alias.anchor;
-        id = (int)(intptr_t)strmap_get(&l->anchors, name);
-        if (!id) {
-            for (size_t i = 0; i < l->depth; i++)
-                if (l->stack[i].anchor && !strcmp(l->stack[i].anchor, name)) {
-                    fail(l, m, "the alias '*%.100s' names a list or map it stands in", name);
-                    return -1;
-                }
-            fail(l, m, "the alias '*%.100s' names no anchor defined before it", name);
-            return -1;
-        }
-        return attach(l, id, l->size[id], m);
-    }
-    case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT: {
-        if (l->depth >= YAMLDOC_MAX_DEPTH) {
-            fail(l, m, "lists and maps are nested more than %s deep here", "64");
-            return -1;
-        }
-        const yaml_char_t *anchor;
-        if (e->type == YAML_SEQUENCE_START_EVENT) {
-            id = yaml_document_add_sequence(l->doc, e->data.sequence_start.tag, e->data.sequence_start.style);
-            anchor = e->data.sequence_start.anchor;
-        } else {
-            id = yaml_document_add_mapping(l->doc, e->data.mapping_start.tag, e->data.mapping_start.style);
-            anchor = e->data.mapping_start.anchor;
-        }
-        if (!id)
-            break;
-        yaml_document_get_node(l->doc, id)->start_mark = m;
-        set_size(l, id, 1);
-        GROW(l->stack, l->cap, l->depth + 1);
-        l->stack[l->depth++] = (open_node){id, 0, anchor ? xstrdup((const char *)anchor) : NULL, 1};
-        return 0;
-    }
-    case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT: {
-        open_node top = l->stack[--l->depth];
-        yaml_node_t *n = yaml_document_get_node(l->doc, top.id);
-        n->end_mark = e->end_mark;
-        l->size[top.id] = top.size;
-        int rc = define_anchor(l, top.anchor, top.id, n->start_mark);
-        free(top.anchor);
-        if (rc != 0)
-            return -1;
-        return attach(l, top.id, top.size, n->start_mark);
-    }
-    default:
-        return 0;
-    }
-    if (!id) {
-        fail(l, m, "%s", "out of memory reading the YAML");
+        fail(l, m, "%s", "a value contains U+0000 (NUL, written \\0), which is not text");
         return -1;
     }
+    if (bad) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "a value contains U+%04X, which is not text: readers see U+FFFD (a replacement mark) in its place",
+                 bad);
+        diag_warning(l->d, l->file, (int)m.line + 1, (int)m.column + 1, "%s", msg);
+    }
+    int id = yaml_document_add_scalar(l->doc, e->data.scalar.tag, (yaml_char_t *)v, (int)clen, e->data.scalar.style);
+    free(v);
+    if (!id)
+        return out_of_memory(l, m);
+    set_size(l, id, 1);
+    if (define_anchor(l, (const char *)e->data.scalar.anchor, id, m) != 0)
+        return -1;
     yaml_node_t *n = yaml_document_get_node(l->doc, id);
     n->start_mark = e->start_mark;
     n->end_mark = e->end_mark;
     return attach(l, id, 1, m);
+}
+
+static int on_alias(loader *l, yaml_event_t *e)
+{
+    yaml_mark_t m = e->start_mark;
+    const char *name = (const char *)e->data.alias.anchor;
+    int id = (int)(intptr_t)strmap_get(&l->anchors, name);
+    if (!id) {
+        for (size_t i = 0; i < l->depth; i++)
+            if (l->stack[i].anchor && !strcmp(l->stack[i].anchor, name)) {
+                fail(l, m, "the alias '*%.100s' names a list or map it stands in", name);
+                return -1;
+            }
+        fail(l, m, "the alias '*%.100s' names no anchor defined before it", name);
+        return -1;
+    }
+    return attach(l, id, l->size[id], m);
+}
+
+/* A list or map begins: opened on the stack. */
+static int on_start(loader *l, yaml_event_t *e)
+{
+    yaml_mark_t m = e->start_mark;
+    if (l->depth >= YAMLDOC_MAX_DEPTH) {
+        fail(l, m, "lists and maps are nested more than %s deep here", "64");
+        return -1;
+    }
+    const yaml_char_t *anchor;
+    int id;
+    if (e->type == YAML_SEQUENCE_START_EVENT) {
+        id = yaml_document_add_sequence(l->doc, e->data.sequence_start.tag, e->data.sequence_start.style);
+        anchor = e->data.sequence_start.anchor;
+    } else {
+        id = yaml_document_add_mapping(l->doc, e->data.mapping_start.tag, e->data.mapping_start.style);
+        anchor = e->data.mapping_start.anchor;
+    }
+    if (!id)
+        return out_of_memory(l, m);
+    yaml_document_get_node(l->doc, id)->start_mark = m;
+    set_size(l, id, 1);
+    GROW(l->stack, l->cap, l->depth + 1);
+    l->stack[l->depth++] = (open_node){id, 0, anchor ? xstrdup((const char *)anchor) : NULL, 1};
+    return 0;
+}
+
+/* A list or map ends: its anchor is defined and it joins its parent. */
+static int on_end(loader *l, yaml_event_t *e)
+{
+    open_node top = l->stack[--l->depth];
+    yaml_node_t *n = yaml_document_get_node(l->doc, top.id);
+    n->end_mark = e->end_mark;
+    l->size[top.id] = top.size;
+    int rc = define_anchor(l, top.anchor, top.id, n->start_mark);
+    free(top.anchor);
+    if (rc != 0)
+        return -1;
+    return attach(l, top.id, top.size, n->start_mark);
+}
+
+static int on_event(loader *l, yaml_event_t *e)
+{
+    switch (e->type) {
+    case YAML_SCALAR_EVENT:
+        return on_scalar(l, e);
+    case YAML_ALIAS_EVENT:
+        return on_alias(l, e);
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        return on_start(l, e);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        return on_end(l, e);
+    default:
+        return 0;
+    }
 }
 
 int yamldoc_load(const char *text, size_t len, const char *file, yaml_document_t *doc, diag *d)
