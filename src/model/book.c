@@ -1145,41 +1145,35 @@ static const char *derive_uuid(book *b)
                         u[12], u[13], u[14], u[15]);
 }
 
-static void load_all(book *b)
+/* Reads and parses book.yaml into b->meta. Returns 0, or -1 when the
+ * file cannot be read (the problems of its keys are reported, and the
+ * chapters still loaded, so that all errors are found at once). */
+static int read_meta(book *b)
 {
-    const char *yaml_name = diag_path(b, "book.yaml");
-    b->yaml_name = yaml_name;
     size_t len = 0;
     const char *why = NULL;
     char *yaml = book_read(b, "book.yaml", &len, &why);
     if (!yaml) {
         if (b->mem_names || strcmp(why, "no such file") != 0)
-            diag_error(b->diag, yaml_name, 0, 0, "cannot read the book's metadata: %s", why);
+            diag_error(b->diag, b->yaml_name, 0, 0, "cannot read the book's metadata: %s", why);
         else
-            diag_error(b->diag, yaml_name, 0, 0,
+            diag_error(b->diag, b->yaml_name, 0, 0,
                        "no book.yaml: a book folder needs a book.yaml with name, title, author, publisher, lang and date");
-        return;
+        return -1;
     }
     input in;
-    int rc = input_read(&in, yaml, len, yaml_name, INPUT_YAML, b->diag);
+    int rc = input_read(&in, yaml, len, b->yaml_name, INPUT_YAML, b->diag);
     free(yaml);
     if (rc != 0)
-        return;
-    rc = meta_parse(in.data, in.len, yaml_name, &b->meta, &b->arena, b->diag);
+        return -1;
+    meta_parse(in.data, in.len, b->yaml_name, &b->meta, &b->arena, b->diag);
     input_free(&in);
-    if (rc != 0 && !b->meta.has_chapters && b->meta.nchapters == 0) {
-        /* still list the chapters so their errors are found too */
-    }
-    if (!b->meta.has_chapters)
-        list_chapters(b, yaml_name);
-    if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
-        const chapter_spec *cs = &b->meta.chapters[BOOK_MAX_CHAPTERS];
-        diag_error(b->diag, yaml_name, cs->line, cs->col,
-                   "more than %d chapters, the limit of chapters in a book", BOOK_MAX_CHAPTERS);
-        return;
-    }
-    if (b->meta.nchapters == 0 && !b->meta.has_chapters)
-        return; /* the folder's chapters could not be listed */
+    return 0;
+}
+
+/* The book's date, and the build time: SOURCE_DATE_EPOCH or that date. */
+static void set_epochs(book *b)
+{
     if (b->meta.date)
         meta_date_ok(b->meta.date, &b->date_epoch);
     b->build_epoch = b->date_epoch;
@@ -1190,8 +1184,28 @@ static void load_all(book *b)
         if (!*end && v >= 0 && v < 253402300800LL)
             b->build_epoch = v;
     }
-    b->uuid = b->meta.identifier ? b->meta.identifier : derive_uuid(b);
+}
 
+/* The cover named in book.yaml: not one of the chapters' images, kept
+ * apart; a PNG or a JPEG. */
+static void load_cover(book *b, strset *out_names)
+{
+    const meta *m = &b->meta;
+    b->cover = load_image_at(b, b->yaml_name, m->cover_line, m->cover_col, "book.yaml", m->cover, out_names,
+                             IMAGE_APART);
+    if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
+        diag_error(b->diag, b->yaml_name, m->cover_line, m->cover_col,
+                   "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
+        free(b->cover->data);
+        free(b->cover->draw);
+        b->cover = NULL;
+    }
+}
+
+/* Reads the chapters, then annotates them: the first pass over every
+ * chapter before the second, whose links may point forward. */
+static void load_chapters(book *b)
+{
     b->nch = b->meta.nchapters;
     b->ch = arena_alloc(&b->arena, (size_t)(b->nch + 1) * sizeof *b->ch);
     strset used = {0}, ids = {0}, out_names = {0};
@@ -1200,7 +1214,7 @@ static void load_all(book *b)
         c->index = i;
         c->label = b->meta.chapters[i].label;
         c->theme = b->meta.chapters[i].theme;
-        load_chapter(b, c, &b->meta.chapters[i], yaml_name);
+        load_chapter(b, c, &b->meta.chapters[i], b->yaml_name);
         if (c->src)
             c->out_name = out_name_for(b, c->src, &used);
     }
@@ -1208,18 +1222,8 @@ static void load_all(book *b)
     strset_add(&ids, "toc");
     strset_add(&ids, "landmarks");
     strset_add(&ids, "page-list");
-    if (b->meta.cover) {
-        /* the cover is not one of the chapters' images: kept apart */
-        b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
-                                 b->meta.cover, &out_names, IMAGE_APART);
-        if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
-            diag_error(b->diag, yaml_name, b->meta.cover_line, b->meta.cover_col,
-                       "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
-            free(b->cover->data);
-            free(b->cover->draw);
-            b->cover = NULL;
-        }
-    }
+    if (b->meta.cover)
+        load_cover(b, &out_names);
     for (int i = 0; i < b->nch; i++)
         if (b->ch[i].doc)
             annotate_pass1(b, &b->ch[i], &ids, &out_names);
@@ -1229,6 +1233,26 @@ static void load_all(book *b)
     strset_free(&used);
     strset_free(&ids);
     strset_free(&out_names);
+}
+
+static void load_all(book *b)
+{
+    b->yaml_name = diag_path(b, "book.yaml");
+    if (read_meta(b) != 0)
+        return;
+    if (!b->meta.has_chapters)
+        list_chapters(b, b->yaml_name);
+    if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
+        const chapter_spec *cs = &b->meta.chapters[BOOK_MAX_CHAPTERS];
+        diag_error(b->diag, b->yaml_name, cs->line, cs->col, "more than %d chapters, the limit of chapters in a book",
+                   BOOK_MAX_CHAPTERS);
+        return;
+    }
+    if (b->meta.nchapters == 0 && !b->meta.has_chapters)
+        return; /* the folder's chapters could not be listed */
+    set_epochs(b);
+    b->uuid = b->meta.identifier ? b->meta.identifier : derive_uuid(b);
+    load_chapters(b);
 }
 
 static book *book_new(diag *d)
