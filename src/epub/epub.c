@@ -23,11 +23,17 @@
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
 
+/* How an entry is written into the zip. */
+typedef enum {
+    PACK_DEFLATE, /* compressed */
+    PACK_STORE    /* as it is: the mimetype (readers look for it), raster images (compressed already) */
+} packing;
+
 typedef struct entry {
     char *name;   /* path in the zip */
     char *data;   /* owned */
     size_t len;
-    int store;    /* 1: no compression */
+    packing pack;
 } entry;
 
 typedef struct pkg {
@@ -51,10 +57,11 @@ static int has_cover(const epub_extra *x)
     return x && (x->cover_png || x->cover_wait);
 }
 
-static void add_entry(pkg *p, const char *name, char *data, size_t len, int store)
+/* Adds an entry that takes data over. */
+static void add_entry(pkg *p, const char *name, char *data, size_t len, packing pack)
 {
     GROW(p->v, p->cap, p->n + 1);
-    p->v[p->n++] = (entry){xstrdup(name), data, len, store};
+    p->v[p->n++] = (entry){xstrdup(name), data, len, pack};
 }
 
 static void add_doc(pkg *p, const char *name, xmlDocPtr doc)
@@ -62,7 +69,7 @@ static void add_doc(pkg *p, const char *name, xmlDocPtr doc)
     size_t len;
     char *s = xhtml_serialize(doc, &len);
     xmlFreeDoc(doc);
-    add_entry(p, name, s, len, 0);
+    add_entry(p, name, s, len, PACK_DEFLATE);
 }
 
 static char *iso_time(long long t)
@@ -699,8 +706,8 @@ static int zip_all(const pkg *p, long long epoch, char **out, size_t *outlen, di
             break;
         }
         /* level 2: a tenth of the time of level 6 on fonts, 3% larger */
-        zip_set_file_compression(za, (zip_uint64_t)idx, p->v[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                 p->v[i].store ? 0 : 2);
+        int store = p->v[i].pack == PACK_STORE;
+        zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 2);
         zip_file_set_mtime(za, (zip_uint64_t)idx, mt, 0);
     }
     if (bad || zip_close(za) != 0) {
@@ -767,7 +774,7 @@ static size_t add_cover(pkg *p, manifest *mf, const book *b, const epub_extra *x
     add_doc(p, "EPUB/cover.xhtml", make_cover_page(b, x));
     size_t pending = x->cover_png ? (size_t)-1 : p->n;
     add_entry(p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
-              x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, 1);
+              x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, PACK_STORE);
     return pending;
 }
 
@@ -840,7 +847,7 @@ static void add_images(pkg *p, manifest *mf, arena *a, const book *b)
         const char *id = arena_printf(a, "img%03d", ++nimg);
         add_item(mf, id, r->out_name, r->media_type, NULL);
         add_entry(p, arena_printf(a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
-                  strcmp(r->media_type, "image/svg+xml") != 0);
+                  strcmp(r->media_type, "image/svg+xml") ? PACK_STORE : PACK_DEFLATE);
     }
 }
 
@@ -902,7 +909,7 @@ static void add_fonts(pkg *p, manifest *mf, arena *a, const book *b, const style
         char *data = font_data(s, r, pre, cps, &flen);
         const char *href = arena_printf(a, "fonts/%s", s->font_file[r]);
         add_item(mf, arena_printf(a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
-        add_entry(p, arena_printf(a, "EPUB/%s", href), data, flen, 0);
+        add_entry(p, arena_printf(a, "EPUB/%s", href), data, flen, PACK_DEFLATE);
     }
     cpset_free(cps);
 }
@@ -925,7 +932,7 @@ int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *f
     arena a = {0};
     int rc = -1;
 
-    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, 1);
+    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, PACK_STORE);
     add_doc(&p, "META-INF/container.xml", make_container());
     add_doc(&p, "META-INF/com.apple.ibooks.display-options.xml", make_apple_options());
     size_t cover_entry = has_cover(x) ? add_cover(&p, &mf, b, x) : (size_t)-1;
@@ -938,7 +945,7 @@ int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *f
     add_item(&mf, "css", "styles/book.css", "text/css", NULL);
     size_t clen;
     char *css = style_sheet(s, &clen);
-    add_entry(&p, "EPUB/styles/book.css", css, clen, 0);
+    add_entry(&p, "EPUB/styles/book.css", css, clen, PACK_DEFLATE);
     add_chapters(&p, &mf, &a, b, x);
     add_images(&p, &mf, &a, b);
 
