@@ -57,6 +57,12 @@ static int has_cover(const epub_extra *x)
     return x && (x->cover_png || x->cover_wait);
 }
 
+/* Is the cover a JPEG (given as one)? A cover still being drawn is a PNG. */
+static int cover_jpeg(const epub_extra *x)
+{
+    return x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+}
+
 /* Adds an entry that takes data over. */
 static void add_entry(pkg *p, const char *name, char *data, size_t len, packing pack)
 {
@@ -376,14 +382,12 @@ static xmlDocPtr make_cover_page(const book *b, const epub_extra *x)
     xmlSetNsProp(sec, epub, BAD_CAST "type", BAD_CAST "cover");
     xmlSetProp(sec, BAD_CAST "class", BAD_CAST "cover");
     xmlNodePtr img = xmlNewChild(sec, ns, BAD_CAST "img", NULL);
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST(x && x->cover_type && !strcmp(x->cover_type, "image/jpeg")
-                                                 ? "images/cover.jpg" : "images/cover.png"));
+    xmlSetProp(img, BAD_CAST "src", BAD_CAST(cover_jpeg(x) ? "images/cover.jpg" : "images/cover.png"));
     xmlSetProp(img, BAD_CAST "role", BAD_CAST "doc-cover");
     char *alt = xasprintf("%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
                           b->meta.subtitle ? b->meta.subtitle : "");
     xmlSetProp(img, BAD_CAST "alt", BAD_CAST alt);
     free(alt);
-    (void)x;
     return doc;
 }
 
@@ -766,7 +770,7 @@ static void add_spine(manifest *mf, const char *id)
  * zipping), else (size_t)-1. */
 static size_t add_cover(pkg *p, manifest *mf, const book *b, const epub_extra *x)
 {
-    int jpeg = x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+    int jpeg = cover_jpeg(x);
     add_item(mf, "cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
              "cover-image");
     add_item(mf, "cover", "cover.xhtml", "application/xhtml+xml", NULL);
