@@ -95,6 +95,21 @@ static xmlNodePtr text_child(xmlNodePtr parent, xmlNsPtr ns, const char *name, c
     return el;
 }
 
+/* A new XML document (*doc, caller frees) whose root element `name` is in
+ * namespace ns_href (*ns) with the given version attribute. Returns the
+ * root. */
+static xmlNodePtr new_xml_doc(const char *name, const char *ns_href, const char *version, xmlDocPtr *doc,
+                              xmlNsPtr *ns)
+{
+    *doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST name);
+    xmlDocSetRootElement(*doc, root);
+    *ns = xmlNewNs(root, BAD_CAST ns_href, NULL);
+    xmlSetNs(root, *ns);
+    xmlSetProp(root, BAD_CAST "version", BAD_CAST version);
+    return root;
+}
+
 /* ---- table of contents model (shared by nav and NCX) ---- */
 
 typedef struct tocent {
@@ -311,12 +326,9 @@ static void ncx_pages(xmlNodePtr ncx, xmlNsPtr ns, const book *b, const pagemap 
 
 static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr ncx = xmlNewNode(NULL, BAD_CAST "ncx");
-    xmlDocSetRootElement(doc, ncx);
-    xmlNsPtr ns = xmlNewNs(ncx, BAD_CAST NCX_NS, NULL);
-    xmlSetNs(ncx, ns);
-    xmlSetProp(ncx, BAD_CAST "version", BAD_CAST "2005-1");
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr ncx = new_xml_doc("ncx", NCX_NS, "2005-1", &doc, &ns);
     xhtml_set_xml_lang(ncx, b->meta.lang);
     const pagemap *pm = x ? x->pages : NULL;
     ncx_head(xmlNewChild(ncx, ns, BAD_CAST "head", NULL), ns, b, toc, ntoc, pm);
@@ -393,12 +405,9 @@ static xmlDocPtr make_cover_page(const book *b, const epub_extra *x)
 
 static xmlDocPtr make_container(void)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr c = xmlNewNode(NULL, BAD_CAST "container");
-    xmlDocSetRootElement(doc, c);
-    xmlNsPtr ns = xmlNewNs(c, BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:container", NULL);
-    xmlSetNs(c, ns);
-    xmlSetProp(c, BAD_CAST "version", BAD_CAST "1.0");
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr c = new_xml_doc("container", "urn:oasis:names:tc:opendocument:xmlns:container", "1.0", &doc, &ns);
     xmlNodePtr rfs = xmlNewChild(c, ns, BAD_CAST "rootfiles", NULL);
     xmlNodePtr rf = xmlNewChild(rfs, ns, BAD_CAST "rootfile", NULL);
     xmlSetProp(rf, BAD_CAST "full-path", BAD_CAST "EPUB/package.opf");
@@ -637,12 +646,9 @@ static void opf_dc(xmlNodePtr md, xmlNsPtr ns, xmlNsPtr dc, const book *b, const
 
 static xmlDocPtr make_opf(const book *b, const manifest *mf, const epub_extra *x, diag *d)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr pkgel = xmlNewNode(NULL, BAD_CAST "package");
-    xmlDocSetRootElement(doc, pkgel);
-    xmlNsPtr ns = xmlNewNs(pkgel, BAD_CAST OPF_NS, NULL);
-    xmlSetNs(pkgel, ns);
-    xmlSetProp(pkgel, BAD_CAST "version", BAD_CAST "3.0");
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr pkgel = new_xml_doc("package", OPF_NS, "3.0", &doc, &ns);
     xmlSetProp(pkgel, BAD_CAST "unique-identifier", BAD_CAST "bookid");
     xhtml_set_xml_lang(pkgel, b->meta.lang);
     xmlNodePtr md = xmlNewChild(pkgel, ns, BAD_CAST "metadata", NULL);
