@@ -15,6 +15,7 @@
 #include "layout/pagemap.h"
 #include "pdf/pdf.h"
 #include "base/utf8.h"
+#include "base/l10n.h"
 
 /* Debian's hyphenation dictionary for the book's language, or NULL. */
 static hyph *load_hyphenation(const char *lang)
@@ -136,10 +137,9 @@ static void *epub_thread(void *arg)
     /* the print edition the page numbers come from */
     char *source = NULL;
     if (j->pm.n)
-        source = xasprintf(!strncmp(b->meta.lang, "nl", 2) ? "%s, PDF-editie (%s), %s" : "%s, PDF edition (%s), %s",
-                           b->meta.title, !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
+        source = xasprintf("%s, %s (%s), %s", b->meta.title, l10n(b->meta.lang, L_PDF_EDITION),
+                           !strcmp(s->paper, "a5") ? "A5" : "A4", b->meta.date);
     x.print_source = source;
-    x.fonts = have_fonts ? &fonts : NULL;
     if (b->cover) {
         x.cover_png = b->cover->data;
         x.cover_len = b->cover->len;
@@ -148,10 +148,8 @@ static void *epub_thread(void *arg)
         x.cover_wait = cover_wait;
         x.cover_ctx = j->cover;
     }
-    j->rc = epub_build(b, s, &x, &j->out, &j->len, &j->d);
+    j->rc = epub_build(b, s, &x, have_fonts ? &fonts : NULL, &j->out, &j->len, &j->d); /* takes the fonts */
     j->t_epub = now_seconds() - t1;
-    if (have_fonts)
-        epub_fonts_free(&fonts);
     free(source);
     return NULL;
 }

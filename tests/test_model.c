@@ -1,5 +1,5 @@
 /* test_model.c — tests of the document model (src/book.c and the modules it
- * uses: meta, path, sanitize, xhtml).
+ * uses: meta, path, sanitize, xhtml; and l10n's words).
  *
  * Books are built in memory (book_load_mem) or written to a temporary folder
  * (book_load) when the filesystem matters: folders, symbolic links. Every
@@ -21,6 +21,7 @@
 
 #include "model/book.h"
 #include "base/diag.h"
+#include "base/l10n.h"
 #include "model/meta.h"
 #include "base/path.h"
 #include "model/sanitize.h"
@@ -1279,6 +1280,31 @@ static void test_limits(void)
     mb_free(&m);
 }
 
+/* The one list of inline elements, and the words of each language. */
+static void test_inline_and_words(void)
+{
+    CHECK(sanitize_is_inline("em") && sanitize_is_inline("bdo") && sanitize_is_inline("br") &&
+              sanitize_is_inline("wbr") && sanitize_is_inline("img") && sanitize_is_inline("a"),
+          "sanitize_is_inline: phrasing elements, br, wbr and img");
+    CHECK(!sanitize_is_inline("hr") && !sanitize_is_inline("p") && !sanitize_is_inline("div") &&
+              !sanitize_is_inline("script") && !sanitize_is_inline("x-unknown"),
+          "sanitize_is_inline: not hr, blocks, dropped or unknown elements");
+    html_tag t;
+    diag d = {0};
+    sanitize_inline("<bdo dir=\"rtl\">", &t, &d, "f.md", 1, 1);
+    CHECK(!t.name[0], "an inline <bdo> is dropped (inline tags keep no dir)");
+    sanitize_inline("<kbd>", &t, &d, "f.md", 1, 1);
+    CHECK_STR(t.name, "kbd", "an inline <kbd> is kept");
+    diag_free(&d);
+    CHECK_STR(l10n_month("nl", 1), "januari", "l10n_month nl 1");
+    CHECK_STR(l10n_month("nl-BE", 12), "december", "l10n_month nl-BE 12");
+    CHECK_STR(l10n_month("en", 3), "March", "l10n_month en 3");
+    CHECK_STR(l10n_month("de", 5), "May", "l10n_month: other languages in English");
+    CHECK(!l10n_month("nl", 0) && !l10n_month("en", 13), "l10n_month: no month 0 or 13");
+    CHECK_STR(l10n("nl", L_PDF_EDITION), "PDF-editie", "l10n nl PDF edition");
+    CHECK_STR(l10n("en-GB", L_PDF_EDITION), "PDF edition", "l10n en-GB PDF edition");
+}
+
 int main(void)
 {
     xmlInitParser();
@@ -1299,6 +1325,7 @@ int main(void)
     test_whitespace();
     test_commonmark_book();
     test_limits();
+    test_inline_and_words();
     rm_rf(tmproot);
     xmlCleanupParser();
     HARNESS_EXIT();

@@ -23,11 +23,17 @@
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
 
+/* How an entry is written into the zip. */
+typedef enum {
+    PACK_DEFLATE, /* compressed */
+    PACK_STORE    /* as it is: the mimetype (readers look for it), raster images (compressed already) */
+} packing;
+
 typedef struct entry {
     char *name;   /* path in the zip */
     char *data;   /* owned */
     size_t len;
-    int store;    /* 1: no compression */
+    packing pack;
 } entry;
 
 typedef struct pkg {
@@ -51,10 +57,17 @@ static int has_cover(const epub_extra *x)
     return x && (x->cover_png || x->cover_wait);
 }
 
-static void add_entry(pkg *p, const char *name, char *data, size_t len, int store)
+/* Is the cover a JPEG (given as one)? A cover still being drawn is a PNG. */
+static int cover_jpeg(const epub_extra *x)
+{
+    return x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
+}
+
+/* Adds an entry that takes data over. */
+static void add_entry(pkg *p, const char *name, char *data, size_t len, packing pack)
 {
     GROW(p->v, p->cap, p->n + 1);
-    p->v[p->n++] = (entry){xstrdup(name), data, len, store};
+    p->v[p->n++] = (entry){xstrdup(name), data, len, pack};
 }
 
 static void add_doc(pkg *p, const char *name, xmlDocPtr doc)
@@ -62,7 +75,7 @@ static void add_doc(pkg *p, const char *name, xmlDocPtr doc)
     size_t len;
     char *s = xhtml_serialize(doc, &len);
     xmlFreeDoc(doc);
-    add_entry(p, name, s, len, 0);
+    add_entry(p, name, s, len, PACK_DEFLATE);
 }
 
 static char *iso_time(long long t)
@@ -80,6 +93,21 @@ static xmlNodePtr text_child(xmlNodePtr parent, xmlNsPtr ns, const char *name, c
     xmlNodePtr el = xmlNewChild(parent, ns, BAD_CAST name, NULL);
     xhtml_add_text(el, text, strlen(text));
     return el;
+}
+
+/* A new XML document (*doc, caller frees) whose root element `name` is in
+ * namespace ns_href (*ns) with the given version attribute. Returns the
+ * root. */
+static xmlNodePtr new_xml_doc(const char *name, const char *ns_href, const char *version, xmlDocPtr *doc,
+                              xmlNsPtr *ns)
+{
+    *doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST name);
+    xmlDocSetRootElement(*doc, root);
+    *ns = xmlNewNs(root, BAD_CAST ns_href, NULL);
+    xmlSetNs(root, *ns);
+    xmlSetProp(root, BAD_CAST "version", BAD_CAST version);
+    return root;
 }
 
 /* ---- table of contents model (shared by nav and NCX) ---- */
@@ -154,38 +182,34 @@ static void nav_list(xmlNodePtr parent, xmlNsPtr ns, const tocent *v, size_t n)
     }
 }
 
+/* The target of page marker m: its span in its chapter (xhtml.c names it
+ * page_<label>). A new string. */
+static char *page_href(const book *b, const page_mark *m)
+{
+    return xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
+}
+
+/* A <nav> of the given epub:type that reading systems show in their own
+ * way (hidden in the text), headed title. Returns its list. */
+static xmlNodePtr hidden_nav(xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const char *type, const char *title)
+{
+    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
+    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST type);
+    xmlSetProp(nav, BAD_CAST "id", BAD_CAST type);
+    xmlSetProp(nav, BAD_CAST "hidden", BAD_CAST "hidden");
+    text_child(nav, ns, "h2", title);
+    return xmlNewChild(nav, ns, BAD_CAST "ol", NULL);
+}
+
 typedef struct landmark {
     const char *type, *href;
     l10n_key label;
 } landmark;
 
-static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+static void nav_landmarks(const book *b, xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const epub_extra *x)
 {
     const char *lang = b->meta.lang;
-    xmlDocPtr doc;
-    xmlNodePtr body = xhtml_new(lang, l10n(lang, L_TOC), "styles/book.css", &doc);
-    xmlNsPtr ns = body->ns, epub = xhtml_epub_ns(doc);
-    xmlSetNsProp(body, epub, BAD_CAST "type", BAD_CAST "frontmatter");
-
-    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST "toc");
-    xmlSetProp(nav, BAD_CAST "id", BAD_CAST "toc");
-    xmlSetProp(nav, BAD_CAST "role", BAD_CAST "doc-toc");
-    xmlSetProp(nav, BAD_CAST "aria-labelledby", BAD_CAST "toc-title");
-    xmlNodePtr h = text_child(nav, ns, "h1", l10n(lang, L_TOC));
-    xmlSetProp(h, BAD_CAST "id", BAD_CAST "toc-title");
-    tocent *rel = xmalloc((ntoc + 1) * sizeof *rel);
-    for (size_t i = 0; i < ntoc; i++)
-        rel[i] = toc[i];
-    nav_list(nav, ns, rel, ntoc);
-    free(rel);
-
-    xmlNodePtr lm = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-    xmlSetNsProp(lm, epub, BAD_CAST "type", BAD_CAST "landmarks");
-    xmlSetProp(lm, BAD_CAST "id", BAD_CAST "landmarks");
-    xmlSetProp(lm, BAD_CAST "hidden", BAD_CAST "hidden");
-    text_child(lm, ns, "h2", l10n(lang, L_LANDMARKS));
-    xmlNodePtr ol = xmlNewChild(lm, ns, BAD_CAST "ol", NULL);
+    xmlNodePtr ol = hidden_nav(body, ns, epub, "landmarks", l10n(lang, L_LANDMARKS));
     landmark marks[3];
     int nm = 0;
     if (has_cover(x))
@@ -203,46 +227,57 @@ static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const e
         xmlSetNsProp(a, epub, BAD_CAST "type", BAD_CAST marks[i].type);
         xhtml_set_uri(a, "href", marks[i].href);
     }
+}
 
-    if (x && x->pages && x->pages->n) {
-        xmlNodePtr pl = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
-        xmlSetNsProp(pl, epub, BAD_CAST "type", BAD_CAST "page-list");
-        xmlSetProp(pl, BAD_CAST "id", BAD_CAST "page-list");
-        xmlSetProp(pl, BAD_CAST "hidden", BAD_CAST "hidden");
-        text_child(pl, ns, "h2", l10n(lang, L_PAGES));
-        xmlNodePtr pol = xmlNewChild(pl, ns, BAD_CAST "ol", NULL);
-        for (size_t i = 0; i < x->pages->n; i++) {
-            const page_mark *m = &x->pages->v[i];
-            xmlNodePtr li = xmlNewChild(pol, ns, BAD_CAST "li", NULL);
-            xmlNodePtr a = text_child(li, ns, "a", m->label);
-            char *href = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xhtml_set_uri(a, "href", href);
-            free(href);
-        }
+static void nav_pages(const book *b, xmlNodePtr body, xmlNsPtr ns, xmlNsPtr epub, const pagemap *pm)
+{
+    xmlNodePtr ol = hidden_nav(body, ns, epub, "page-list", l10n(b->meta.lang, L_PAGES));
+    for (size_t i = 0; i < pm->n; i++) {
+        const page_mark *m = &pm->v[i];
+        xmlNodePtr li = xmlNewChild(ol, ns, BAD_CAST "li", NULL);
+        xmlNodePtr a = text_child(li, ns, "a", m->label);
+        char *href = page_href(b, m);
+        xhtml_set_uri(a, "href", href);
+        free(href);
     }
+}
+
+static xmlDocPtr make_nav(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+{
+    const char *lang = b->meta.lang;
+    xmlDocPtr doc;
+    xmlNodePtr body = xhtml_new(lang, l10n(lang, L_TOC), "styles/book.css", &doc);
+    xmlNsPtr ns = body->ns, epub = xhtml_epub_ns(doc);
+    xmlSetNsProp(body, epub, BAD_CAST "type", BAD_CAST "frontmatter");
+
+    xmlNodePtr nav = xmlNewChild(body, ns, BAD_CAST "nav", NULL);
+    xmlSetNsProp(nav, epub, BAD_CAST "type", BAD_CAST "toc");
+    xmlSetProp(nav, BAD_CAST "id", BAD_CAST "toc");
+    xmlSetProp(nav, BAD_CAST "role", BAD_CAST "doc-toc");
+    xmlSetProp(nav, BAD_CAST "aria-labelledby", BAD_CAST "toc-title");
+    xmlNodePtr h = text_child(nav, ns, "h1", l10n(lang, L_TOC));
+    xmlSetProp(h, BAD_CAST "id", BAD_CAST "toc-title");
+    nav_list(nav, ns, toc, ntoc);
+    nav_landmarks(b, body, ns, epub, x);
+    if (x && x->pages && x->pages->n)
+        nav_pages(b, body, ns, epub, x->pages);
     return doc;
 }
 
-static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+/* The NCX's head: the book's id, the depth of its table of contents and
+ * the page counts of the page list (0 without one): how many pages, and
+ * the highest page number among the labels that are numbers. */
+static void ncx_head(xmlNodePtr head, xmlNsPtr ns, const book *b, const tocent *toc, size_t ntoc,
+                     const pagemap *pm)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr ncx = xmlNewNode(NULL, BAD_CAST "ncx");
-    xmlDocSetRootElement(doc, ncx);
-    xmlNsPtr ns = xmlNewNs(ncx, BAD_CAST NCX_NS, NULL);
-    xmlSetNs(ncx, ns);
-    xmlSetProp(ncx, BAD_CAST "version", BAD_CAST "2005-1");
-    xhtml_set_xml_lang(ncx, b->meta.lang);
-    xmlNodePtr head = xmlNewChild(ncx, ns, BAD_CAST "head", NULL);
     int maxdepth = 1;
     for (size_t i = 0; i < ntoc; i++)
         if (toc[i].depth + 1 > maxdepth)
             maxdepth = toc[i].depth + 1;
-    /* the page counts of the page list (0 without one): how many pages,
-     * and the highest page number among the labels that are numbers */
-    size_t npages = x && x->pages ? x->pages->n : 0;
+    size_t npages = pm ? pm->n : 0;
     unsigned long maxpage = 0;
     for (size_t i = 0; i < npages; i++) {
-        const char *l = x->pages->v[i].label;
+        const char *l = pm->v[i].label;
         size_t k = strspn(l, "0123456789");
         if (k && k < 10 && !l[k]) {
             unsigned long v = strtoul(l, NULL, 10);
@@ -262,6 +297,41 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
         xmlSetProp(m, BAD_CAST "name", BAD_CAST metas[i].name);
         xmlSetProp(m, BAD_CAST "content", BAD_CAST metas[i].content);
     }
+}
+
+/* The page list; play order goes on from *order. */
+static void ncx_pages(xmlNodePtr ncx, xmlNsPtr ns, const book *b, const pagemap *pm, int *order)
+{
+    xmlNodePtr pl = xmlNewChild(ncx, ns, BAD_CAST "pageList", NULL);
+    xmlNodePtr nl = xmlNewChild(pl, ns, BAD_CAST "navLabel", NULL);
+    text_child(nl, ns, "text", l10n(b->meta.lang, L_PAGES));
+    for (size_t i = 0; i < pm->n; i++) {
+        const page_mark *m = &pm->v[i];
+        xmlNodePtr pt = xmlNewChild(pl, ns, BAD_CAST "pageTarget", NULL);
+        char id[48];
+        snprintf(id, sizeof id, "pt-%zu", i + 1);
+        xmlSetProp(pt, BAD_CAST "id", BAD_CAST id);
+        xmlSetProp(pt, BAD_CAST "type", BAD_CAST "normal");
+        xmlSetProp(pt, BAD_CAST "value", BAD_CAST m->label);
+        snprintf(id, sizeof id, "%d", ++*order);
+        xmlSetProp(pt, BAD_CAST "playOrder", BAD_CAST id);
+        xmlNodePtr pnl = xmlNewChild(pt, ns, BAD_CAST "navLabel", NULL);
+        text_child(pnl, ns, "text", m->label);
+        xmlNodePtr c = xmlNewChild(pt, ns, BAD_CAST "content", NULL);
+        char *src = page_href(b, m);
+        xhtml_set_uri(c, "src", src);
+        free(src);
+    }
+}
+
+static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const epub_extra *x)
+{
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr ncx = new_xml_doc("ncx", NCX_NS, "2005-1", &doc, &ns);
+    xhtml_set_xml_lang(ncx, b->meta.lang);
+    const pagemap *pm = x ? x->pages : NULL;
+    ncx_head(xmlNewChild(ncx, ns, BAD_CAST "head", NULL), ns, b, toc, ntoc, pm);
     xmlNodePtr dt = xmlNewChild(ncx, ns, BAD_CAST "docTitle", NULL);
     text_child(dt, ns, "text", b->meta.title);
     xmlNodePtr map = xmlNewChild(ncx, ns, BAD_CAST "navMap", NULL);
@@ -282,28 +352,8 @@ static xmlDocPtr make_ncx(const book *b, const tocent *toc, size_t ntoc, const e
         xhtml_set_uri(content, "src", toc[i].href);
         stack[d + 1] = np;
     }
-    if (x && x->pages && x->pages->n) {
-        xmlNodePtr pl = xmlNewChild(ncx, ns, BAD_CAST "pageList", NULL);
-        xmlNodePtr nl = xmlNewChild(pl, ns, BAD_CAST "navLabel", NULL);
-        text_child(nl, ns, "text", l10n(b->meta.lang, L_PAGES));
-        for (size_t i = 0; i < x->pages->n; i++) {
-            const page_mark *m = &x->pages->v[i];
-            xmlNodePtr pt = xmlNewChild(pl, ns, BAD_CAST "pageTarget", NULL);
-            char id[48];
-            snprintf(id, sizeof id, "pt-%zu", i + 1);
-            xmlSetProp(pt, BAD_CAST "id", BAD_CAST id);
-            xmlSetProp(pt, BAD_CAST "type", BAD_CAST "normal");
-            xmlSetProp(pt, BAD_CAST "value", BAD_CAST m->label);
-            snprintf(id, sizeof id, "%d", ++order);
-            xmlSetProp(pt, BAD_CAST "playOrder", BAD_CAST id);
-            xmlNodePtr pnl = xmlNewChild(pt, ns, BAD_CAST "navLabel", NULL);
-            text_child(pnl, ns, "text", m->label);
-            xmlNodePtr c = xmlNewChild(pt, ns, BAD_CAST "content", NULL);
-            char *src = xasprintf("%s#page_%s", b->ch[m->chapter].out_name, m->label);
-            xhtml_set_uri(c, "src", src);
-            free(src);
-        }
-    }
+    if (pm && pm->n)
+        ncx_pages(ncx, ns, b, pm, &order);
     return doc;
 }
 
@@ -344,25 +394,20 @@ static xmlDocPtr make_cover_page(const book *b, const epub_extra *x)
     xmlSetNsProp(sec, epub, BAD_CAST "type", BAD_CAST "cover");
     xmlSetProp(sec, BAD_CAST "class", BAD_CAST "cover");
     xmlNodePtr img = xmlNewChild(sec, ns, BAD_CAST "img", NULL);
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST(x && x->cover_type && !strcmp(x->cover_type, "image/jpeg")
-                                                 ? "images/cover.jpg" : "images/cover.png"));
+    xmlSetProp(img, BAD_CAST "src", BAD_CAST(cover_jpeg(x) ? "images/cover.jpg" : "images/cover.png"));
     xmlSetProp(img, BAD_CAST "role", BAD_CAST "doc-cover");
     char *alt = xasprintf("%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
                           b->meta.subtitle ? b->meta.subtitle : "");
     xmlSetProp(img, BAD_CAST "alt", BAD_CAST alt);
     free(alt);
-    (void)x;
     return doc;
 }
 
 static xmlDocPtr make_container(void)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr c = xmlNewNode(NULL, BAD_CAST "container");
-    xmlDocSetRootElement(doc, c);
-    xmlNsPtr ns = xmlNewNs(c, BAD_CAST "urn:oasis:names:tc:opendocument:xmlns:container", NULL);
-    xmlSetNs(c, ns);
-    xmlSetProp(c, BAD_CAST "version", BAD_CAST "1.0");
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr c = new_xml_doc("container", "urn:oasis:names:tc:opendocument:xmlns:container", "1.0", &doc, &ns);
     xmlNodePtr rfs = xmlNewChild(c, ns, BAD_CAST "rootfiles", NULL);
     xmlNodePtr rf = xmlNewChild(rfs, ns, BAD_CAST "rootfile", NULL);
     xmlSetProp(rf, BAD_CAST "full-path", BAD_CAST "EPUB/package.opf");
@@ -545,20 +590,19 @@ typedef struct item {
     const char *id, *href, *media, *props;
 } item;
 
-static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const char *const *spine,
-                          size_t nspine, const epub_extra *x, diag *d)
+/* The manifest and the reading order (spine) of the package document. */
+typedef struct manifest {
+    item *items;
+    size_t nitems, capitems;
+    const char **spine;
+    size_t nspine, capspine;
+} manifest;
+
+/* The book's titles, authors, publisher, language, date, description and
+ * print source. */
+static void opf_dc(xmlNodePtr md, xmlNsPtr ns, xmlNsPtr dc, const book *b, const epub_extra *x)
 {
     const meta *m = &b->meta;
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr pkgel = xmlNewNode(NULL, BAD_CAST "package");
-    xmlDocSetRootElement(doc, pkgel);
-    xmlNsPtr ns = xmlNewNs(pkgel, BAD_CAST OPF_NS, NULL);
-    xmlSetNs(pkgel, ns);
-    xmlSetProp(pkgel, BAD_CAST "version", BAD_CAST "3.0");
-    xmlSetProp(pkgel, BAD_CAST "unique-identifier", BAD_CAST "bookid");
-    xhtml_set_xml_lang(pkgel, m->lang);
-    xmlNodePtr md = xmlNewChild(pkgel, ns, BAD_CAST "metadata", NULL);
-    xmlNsPtr dc = xmlNewNs(md, BAD_CAST DC_NS, BAD_CAST "dc");
     xmlNodePtr e = text_child(md, dc, "identifier", b->uuid);
     xmlSetProp(e, BAD_CAST "id", BAD_CAST "bookid");
     e = text_child(md, dc, "title", m->title);
@@ -598,9 +642,20 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
         xmlSetProp(e, BAD_CAST "refines", BAD_CAST "#print-source");
         xmlSetProp(e, BAD_CAST "property", BAD_CAST "source-of");
     }
+}
+
+static xmlDocPtr make_opf(const book *b, const manifest *mf, const epub_extra *x, diag *d)
+{
+    xmlDocPtr doc;
+    xmlNsPtr ns;
+    xmlNodePtr pkgel = new_xml_doc("package", OPF_NS, "3.0", &doc, &ns);
+    xmlSetProp(pkgel, BAD_CAST "unique-identifier", BAD_CAST "bookid");
+    xhtml_set_xml_lang(pkgel, b->meta.lang);
+    xmlNodePtr md = xmlNewChild(pkgel, ns, BAD_CAST "metadata", NULL);
+    opf_dc(md, ns, xmlNewNs(md, BAD_CAST DC_NS, BAD_CAST "dc"), b, x);
     a11y_metadata(b, md, ns, x, d);
     char *mod = iso_time(b->build_epoch);
-    e = text_child(md, ns, "meta", mod);
+    xmlNodePtr e = text_child(md, ns, "meta", mod);
     xmlSetProp(e, BAD_CAST "property", BAD_CAST "dcterms:modified");
     free(mod);
     if (has_cover(x)) {
@@ -610,19 +665,20 @@ static xmlDocPtr make_opf(const book *b, const item *items, size_t nitems, const
     }
 
     xmlNodePtr man = xmlNewChild(pkgel, ns, BAD_CAST "manifest", NULL);
-    for (size_t i = 0; i < nitems; i++) {
+    for (size_t i = 0; i < mf->nitems; i++) {
+        const item *m = &mf->items[i];
         xmlNodePtr it = xmlNewChild(man, ns, BAD_CAST "item", NULL);
-        xmlSetProp(it, BAD_CAST "id", BAD_CAST items[i].id);
-        xhtml_set_uri(it, "href", items[i].href);
-        xmlSetProp(it, BAD_CAST "media-type", BAD_CAST items[i].media);
-        if (items[i].props)
-            xmlSetProp(it, BAD_CAST "properties", BAD_CAST items[i].props);
+        xmlSetProp(it, BAD_CAST "id", BAD_CAST m->id);
+        xhtml_set_uri(it, "href", m->href);
+        xmlSetProp(it, BAD_CAST "media-type", BAD_CAST m->media);
+        if (m->props)
+            xmlSetProp(it, BAD_CAST "properties", BAD_CAST m->props);
     }
     xmlNodePtr sp = xmlNewChild(pkgel, ns, BAD_CAST "spine", NULL);
     xmlSetProp(sp, BAD_CAST "toc", BAD_CAST "ncx");
-    for (size_t i = 0; i < nspine; i++) {
+    for (size_t i = 0; i < mf->nspine; i++) {
         xmlNodePtr ir = xmlNewChild(sp, ns, BAD_CAST "itemref", NULL);
-        xmlSetProp(ir, BAD_CAST "idref", BAD_CAST spine[i]);
+        xmlSetProp(ir, BAD_CAST "idref", BAD_CAST mf->spine[i]);
     }
     return doc;
 }
@@ -660,8 +716,8 @@ static int zip_all(const pkg *p, long long epoch, char **out, size_t *outlen, di
             break;
         }
         /* level 2: a tenth of the time of level 6 on fonts, 3% larger */
-        zip_set_file_compression(za, (zip_uint64_t)idx, p->v[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                 p->v[i].store ? 0 : 2);
+        int store = p->v[i].pack == PACK_STORE;
+        zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 2);
         zip_file_set_mtime(za, (zip_uint64_t)idx, mt, 0);
     }
     if (bad || zip_close(za) != 0) {
@@ -702,171 +758,217 @@ static const char *font_media(const char *file)
     return "font/ttf";
 }
 
-int epub_build(const book *b, const style *s, const epub_extra *x, char **out, size_t *outlen, diag *d)
+/* Strings are not copied: literals, or the caller's arena. */
+static void add_item(manifest *mf, const char *id, const char *href, const char *media, const char *props)
 {
-    pkg p = {0};
-    arena a = {0};
-    int rc = -1;
-    item *items = NULL;
-    size_t nitems = 0, capitems = 0;
-    const char **spine = NULL;
-    size_t nspine = 0, capspine = 0;
-    size_t ntoc = 0;
-    tocent *toc = NULL;
+    GROW(mf->items, mf->capitems, mf->nitems + 1);
+    mf->items[mf->nitems++] = (item){id, href, media, props};
+}
 
-    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, 1);
-    add_doc(&p, "META-INF/container.xml", make_container());
-    add_doc(&p, "META-INF/com.apple.ibooks.display-options.xml", make_apple_options());
+static void add_spine(manifest *mf, const char *id)
+{
+    GROW(mf->spine, mf->capspine, mf->nspine + 1);
+    mf->spine[mf->nspine++] = id;
+}
 
-#define ITEM(i_, h_, m_, p_)                                                    \
-    do {                                                                        \
-        GROW(items, capitems, nitems + 1);                                      \
-        items[nitems++] = (item){(i_), (h_), (m_), (p_)};                       \
-    } while (0)
-#define SPINE(id_)                                                              \
-    do {                                                                        \
-        GROW(spine, capspine, nspine + 1);                                      \
-        spine[nspine++] = (id_);                                                \
-    } while (0)
-
-    size_t cover_entry = (size_t)-1;
-    if (has_cover(x)) {
-        int jpeg = x->cover_png && x->cover_type && !strcmp(x->cover_type, "image/jpeg");
-        ITEM("cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
+/* The cover page and image. Returns the index of the image's entry when
+ * the image is still being drawn (its bytes are filled in before
+ * zipping), else (size_t)-1. */
+static size_t add_cover(pkg *p, manifest *mf, const book *b, const epub_extra *x)
+{
+    int jpeg = cover_jpeg(x);
+    add_item(mf, "cover-image", jpeg ? "images/cover.jpg" : "images/cover.png", jpeg ? "image/jpeg" : "image/png",
              "cover-image");
-        ITEM("cover", "cover.xhtml", "application/xhtml+xml", NULL);
-        SPINE("cover");
-        add_doc(&p, "EPUB/cover.xhtml", make_cover_page(b, x));
-        if (!x->cover_png)
-            cover_entry = p.n; /* filled in before zipping */
-        add_entry(&p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
-                  x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, 1);
-    }
-    ITEM("titlepage", "title.xhtml", "application/xhtml+xml", NULL);
-    SPINE("titlepage");
-    add_doc(&p, "EPUB/title.xhtml", make_titlepage(b));
-    ITEM("nav", "nav.xhtml", "application/xhtml+xml", "nav");
-    SPINE("nav");
-    ITEM("ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
-    ITEM("css", "styles/book.css", "text/css", NULL);
-    {
-        /* the embedded fonts, declared for the style sheet's families */
-        static const struct {
-            int weight;
-            const char *style;
-        } face[FONT_COUNT] = {
-            [FONT_BODY] = {400, "normal"},          [FONT_BODY_ITALIC] = {400, "italic"},
-            [FONT_BODY_BOLD] = {700, "normal"},     [FONT_BODY_BOLD_ITALIC] = {700, "italic"},
-            [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
-            [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
-        };
-        /* @namespace must precede every other rule (else it is ignored):
-         * before the fonts, for the style sheet's epub|type selectors */
-        buf css = {0};
-        buf_puts(&css, "@namespace epub \"http://www.idpf.org/2007/ops\";\n");
-        for (int r = 0; r < FONT_COUNT; r++) {
-            int dup = 0;
-            for (int q = 0; q < r; q++)
-                if (!strcmp(s->font_family[q], s->font_family[r]) && face[q].weight == face[r].weight &&
-                    !strcmp(face[q].style, face[r].style))
-                    dup = 1;
-            if (dup)
-                continue;
-            buf_printf(&css, "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
-                             "  font-weight: %d;\n  font-style: %s;\n}\n",
-                       s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
-        }
-        buf_add(&css, s->css, s->css_len);
-        size_t clen;
-        char *cdata = buf_detach(&css, &clen);
-        add_entry(&p, "EPUB/styles/book.css", cdata, clen, 0);
-    }
+    add_item(mf, "cover", "cover.xhtml", "application/xhtml+xml", NULL);
+    add_spine(mf, "cover");
+    add_doc(p, "EPUB/cover.xhtml", make_cover_page(b, x));
+    size_t pending = x->cover_png ? (size_t)-1 : p->n;
+    add_entry(p, jpeg ? "EPUB/images/cover.jpg" : "EPUB/images/cover.png",
+              x->cover_png ? xstrndup(x->cover_png, x->cover_len) : NULL, x->cover_png ? x->cover_len : 0, PACK_STORE);
+    return pending;
+}
 
+/* Takes the cover still being drawn, as late as possible, into entry e.
+ * Returns 0, or -1 after reporting to d. */
+static int fill_cover(pkg *p, size_t e, const epub_extra *x, diag *d)
+{
+    size_t clen = 0;
+    const char *c = x->cover_wait(x->cover_ctx, &clen);
+    if (!c) {
+        diag_error(d, NULL, 0, 0, "cannot draw the cover image");
+        return -1;
+    }
+    p->v[e].data = xstrndup(c, clen);
+    p->v[e].len = clen;
+    return 0;
+}
+
+/* The style sheet: the embedded fonts, declared for the style's
+ * families, then the style's CSS. Returns a new buffer of *len bytes. */
+static char *style_sheet(const style *s, size_t *len)
+{
+    static const struct {
+        int weight;
+        const char *style;
+    } face[FONT_COUNT] = {
+        [FONT_BODY] = {400, "normal"},          [FONT_BODY_ITALIC] = {400, "italic"},
+        [FONT_BODY_BOLD] = {700, "normal"},     [FONT_BODY_BOLD_ITALIC] = {700, "italic"},
+        [FONT_HEADING] = {700, "normal"},       [FONT_HEADING_REGULAR] = {400, "normal"},
+        [FONT_HEADING_ITALIC] = {400, "italic"}, [FONT_MONO] = {400, "normal"},
+    };
+    /* @namespace must precede every other rule (else it is ignored):
+     * before the fonts, for the style sheet's epub|type selectors */
+    buf css = {0};
+    buf_puts(&css, "@namespace epub \"http://www.idpf.org/2007/ops\";\n");
+    for (int r = 0; r < FONT_COUNT; r++) {
+        int dup = 0;
+        for (int q = 0; q < r; q++)
+            if (!strcmp(s->font_family[q], s->font_family[r]) && face[q].weight == face[r].weight &&
+                !strcmp(face[q].style, face[r].style))
+                dup = 1;
+        if (dup)
+            continue;
+        buf_printf(&css, "@font-face {\n  font-family: \"%s\";\n  src: url(\"../fonts/%s\");\n"
+                         "  font-weight: %d;\n  font-style: %s;\n}\n",
+                   s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
+    }
+    buf_add(&css, s->css, s->css_len);
+    return buf_detach(&css, len);
+}
+
+static void add_chapters(pkg *p, manifest *mf, arena *a, const book *b, const epub_extra *x)
+{
     for (int i = 0; i < b->nch; i++) {
         const chapter *c = &b->ch[i];
         if (!c->doc)
             continue;
-        const char *id = arena_printf(&a, "ch%03d", i + 1);
-        ITEM(id, c->out_name, "application/xhtml+xml", NULL);
-        SPINE(id);
+        const char *id = arena_printf(a, "ch%03d", i + 1);
+        add_item(mf, id, c->out_name, "application/xhtml+xml", NULL);
+        add_spine(mf, id);
         xmlDocPtr doc = xhtml_chapter(b, i, x ? x->pages : NULL);
-        add_doc(&p, arena_printf(&a, "EPUB/%s", c->out_name), doc);
+        add_doc(p, arena_printf(a, "EPUB/%s", c->out_name), doc);
     }
+}
+
+static void add_images(pkg *p, manifest *mf, arena *a, const book *b)
+{
     int nimg = 0;
     for (resource *r = b->resources; r; r = r->next) {
-        const char *id = arena_printf(&a, "img%03d", ++nimg);
-        ITEM(id, r->out_name, r->media_type, NULL);
-        add_entry(&p, arena_printf(&a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
-                  strcmp(r->media_type, "image/svg+xml") != 0);
+        const char *id = arena_printf(a, "img%03d", ++nimg);
+        add_item(mf, id, r->out_name, r->media_type, NULL);
+        add_entry(p, arena_printf(a, "EPUB/%s", r->out_name), xstrndup(r->data, r->len), r->len,
+                  strcmp(r->media_type, "image/svg+xml") ? PACK_STORE : PACK_DEFLATE);
     }
-    /* fonts: each file once, subset to the characters of every document */
+}
+
+/* The characters the EPUB's fonts must hold: those of the documents in p
+ * so far, of the table of contents (nav and NCX) and its heading. */
+static cpset *written_chars(const pkg *p, const tocent *toc, size_t ntoc, const char *lang)
+{
     cpset *cps = cpset_new();
-    for (size_t i = 0; i < p.n; i++)
-        if (ends_with(p.v[i].name, ".xhtml") && p.v[i].data)
-            cpset_add_utf8(cps, p.v[i].data, p.v[i].len);
-    toc = collect_toc(b, &ntoc);
+    for (size_t i = 0; i < p->n; i++)
+        if (ends_with(p->v[i].name, ".xhtml") && p->v[i].data)
+            cpset_add_utf8(cps, p->v[i].data, p->v[i].len);
     for (size_t i = 0; i < ntoc; i++)
         cpset_add_utf8(cps, toc[i].label, strlen(toc[i].label));
-    cpset_add_utf8(cps, l10n(b->meta.lang, L_TOC), strlen(l10n(b->meta.lang, L_TOC)));
-    epub_fonts *pre = x && x->fonts && x->fonts->cps ? x->fonts : NULL;
+    cpset_add_utf8(cps, l10n(lang, L_TOC), strlen(l10n(lang, L_TOC)));
+    return cps;
+}
+
+/* The file of font role r: taken from pre (handed over), else subset to
+ * cps, else the whole file as the style read and checked it. Returns a
+ * new buffer of *len bytes. */
+static char *font_data(const style *s, int r, epub_fonts *pre, const cpset *cps, size_t *len)
+{
+    if (pre && pre->data[r]) {
+        char *data = pre->data[r];
+        *len = pre->len[r];
+        pre->data[r] = NULL;
+        return data;
+    }
+    char *data = font_subset(s->font_blob[r], cps, len);
+    if (!data) {
+        unsigned n = 0;
+        const char *bytes = hb_blob_get_data(s->font_blob[r], &n);
+        data = xmalloc(n + 1);
+        memcpy(data, bytes, n);
+        *len = n;
+    }
+    return data;
+}
+
+/* The fonts: each file once, subset to the characters of every document
+ * (the documents in p and the table of contents). */
+static void add_fonts(pkg *p, manifest *mf, arena *a, const book *b, const style *s, const tocent *toc,
+                      size_t ntoc, epub_fonts *fonts)
+{
+    cpset *cps = written_chars(p, toc, ntoc, b->meta.lang);
+    epub_fonts *pre = fonts && fonts->cps ? fonts : NULL;
     if (pre) {
         /* the fonts subset ahead serve if they have every character; if
          * not (an entity, say, that only cmark decoded), subset again to
          * both sets: the same input always gives the same fonts */
         if (!cpset_covers(pre->cps, cps))
             pre = NULL;
-        cpset_union(cps, x->fonts->cps);
+        cpset_union(cps, fonts->cps);
     }
     for (int r = 0; r < FONT_COUNT; r++) {
         if (shares_file(s, r))
             continue;
         size_t flen = 0;
-        char *data = NULL;
-        if (pre && pre->data[r]) {
-            data = pre->data[r];
-            flen = pre->len[r];
-            pre->data[r] = NULL; /* handed over */
-        } else {
-            data = font_subset(s->font_blob[r], cps, &flen);
-            if (!data) {
-                /* the whole file, as the style read and checked it */
-                unsigned n = 0;
-                const char *bytes = hb_blob_get_data(s->font_blob[r], &n);
-                data = xmalloc(n + 1);
-                memcpy(data, bytes, n);
-                flen = n;
-            }
-        }
-        const char *href = arena_printf(&a, "fonts/%s", s->font_file[r]);
-        ITEM(arena_printf(&a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
-        add_entry(&p, arena_printf(&a, "EPUB/%s", href), data, flen, 0);
+        char *data = font_data(s, r, pre, cps, &flen);
+        const char *href = arena_printf(a, "fonts/%s", s->font_file[r]);
+        add_item(mf, arena_printf(a, "font%d", r + 1), href, font_media(s->font_file[r]), NULL);
+        add_entry(p, arena_printf(a, "EPUB/%s", href), data, flen, PACK_DEFLATE);
     }
-
     cpset_free(cps);
+}
+
+/* The package document, last in the list but placed in the zip after the
+ * container (readers do not care; tools that peek find it early). */
+static void add_opf(pkg *p, const manifest *mf, const book *b, const epub_extra *x, diag *d)
+{
+    add_doc(p, "EPUB/package.opf", make_opf(b, mf, x, d));
+    entry opf = p->v[p->n - 1];
+    memmove(p->v + 4, p->v + 3, (p->n - 4) * sizeof *p->v);
+    p->v[3] = opf;
+}
+
+int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *fonts, char **out, size_t *outlen,
+               diag *d)
+{
+    pkg p = {0};
+    manifest mf = {0};
+    arena a = {0};
+    int rc = -1;
+
+    add_entry(&p, "mimetype", xstrdup("application/epub+zip"), 20, PACK_STORE);
+    add_doc(&p, "META-INF/container.xml", make_container());
+    add_doc(&p, "META-INF/com.apple.ibooks.display-options.xml", make_apple_options());
+    size_t cover_entry = has_cover(x) ? add_cover(&p, &mf, b, x) : (size_t)-1;
+    add_item(&mf, "titlepage", "title.xhtml", "application/xhtml+xml", NULL);
+    add_spine(&mf, "titlepage");
+    add_doc(&p, "EPUB/title.xhtml", make_titlepage(b));
+    add_item(&mf, "nav", "nav.xhtml", "application/xhtml+xml", "nav");
+    add_spine(&mf, "nav");
+    add_item(&mf, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
+    add_item(&mf, "css", "styles/book.css", "text/css", NULL);
+    size_t clen;
+    char *css = style_sheet(s, &clen);
+    add_entry(&p, "EPUB/styles/book.css", css, clen, PACK_DEFLATE);
+    add_chapters(&p, &mf, &a, b, x);
+    add_images(&p, &mf, &a, b);
+
+    size_t ntoc = 0;
+    tocent *toc = collect_toc(b, &ntoc);
+    add_fonts(&p, &mf, &a, b, s, toc, ntoc, fonts);
     add_doc(&p, "EPUB/nav.xhtml", make_nav(b, toc, ntoc, x));
     add_doc(&p, "EPUB/toc.ncx", make_ncx(b, toc, ntoc, x));
-    if (cover_entry != (size_t)-1) {
-        /* the cover still being drawn: taken as late as possible */
-        size_t clen = 0;
-        const char *c = x->cover_wait(x->cover_ctx, &clen);
-        if (!c) {
-            diag_error(d, NULL, 0, 0, "cannot draw the cover image");
-            goto done;
-        }
-        p.v[cover_entry].data = xstrndup(c, clen);
-        p.v[cover_entry].len = clen;
+    if (cover_entry == (size_t)-1 || fill_cover(&p, cover_entry, x, d) == 0) {
+        add_opf(&p, &mf, b, x, d);
+        rc = zip_all(&p, b->build_epoch, out, outlen, d);
     }
-    /* package document last in the list but its position in the zip
-     * follows: container, OPF, then the rest (readers do not care; we
-     * keep the OPF early for tools that peek). */
-    add_doc(&p, "EPUB/package.opf", make_opf(b, items, nitems, spine, nspine, x, d));
-    {
-        entry opf = p.v[p.n - 1];
-        memmove(p.v + 4, p.v + 3, (p.n - 4) * sizeof *p.v);
-        p.v[3] = opf;
-    }
-    rc = zip_all(&p, b->build_epoch, out, outlen, d);
-done:
+
     for (size_t i = 0; i < ntoc; i++)
         free(toc[i].href);
     free(toc);
@@ -875,9 +977,11 @@ done:
         free(p.v[i].data);
     }
     free(p.v);
-    free(items);
-    free(spine);
+    free(mf.items);
+    free(mf.spine);
     arena_free(&a);
+    if (fonts)
+        epub_fonts_free(fonts);
     return rc;
 }
 

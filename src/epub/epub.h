@@ -21,13 +21,16 @@ typedef struct epub_fonts {
     size_t len[FONT_COUNT];
 } epub_fonts;
 
-/* Subsets the style's fonts for book b. Returns 0, or -1 (then f holds
+/* Subsets the style's fonts for book b into *f, which the caller owns
+ * (until it hands them to epub_build). Returns 0, or -1 (then f holds
  * nothing and epub_build does the work itself). */
 int epub_fonts_prepare(const book *b, const style *s, epub_fonts *f);
+/* Frees what f holds and leaves it empty. */
 void epub_fonts_free(epub_fonts *f);
 
+/* What the EPUB takes from the rest of the build; nothing here changes
+ * hands. */
 typedef struct epub_extra {
-    epub_fonts *fonts;        /* fonts subset ahead, or NULL */
     const pagemap *pages;     /* print page markers, or NULL */
     const char *cover_png;    /* the cover image (PNG or JPEG bytes), or NULL */
     size_t cover_len;
@@ -41,8 +44,12 @@ typedef struct epub_extra {
     const char *print_source; /* dc:source for the page list ("... PDF"), or NULL */
 } epub_extra;
 
-/* Builds the EPUB of book b with style s. Returns 0 and a new buffer in
- * *out (caller frees) of *len bytes, or -1 after reporting to d. */
-int epub_build(const book *b, const style *s, const epub_extra *x, char **out, size_t *len, diag *d);
+/* Builds the EPUB of book b with style s. fonts, the fonts subset ahead
+ * (epub_fonts_prepare) or NULL, is handed over: epub_build moves the
+ * subsets it uses into the archive, frees the rest and leaves *fonts
+ * empty, whatever it returns. Returns 0 and a new buffer in *out (caller
+ * frees) of *len bytes, or -1 after reporting to d. */
+int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *fonts, char **out, size_t *len,
+               diag *d);
 
 #endif

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/l10n.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
 
@@ -173,20 +172,11 @@ xmlNodePtr xhtml_new(const char *lang, const char *title, const char *css_href, 
     return xmlNewChild(html, ns, BAD_CAST "body", NULL);
 }
 
-/* Elements of phrasing content the writers produce. */
+/* Phrasing content in XHTML's namespace. */
 static int is_phrasing(xmlNodePtr n)
 {
-    static const char *const names[] = {
-        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
-        "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
-        "u", "var", "wbr", NULL,
-    };
-    if (n->type != XML_ELEMENT_NODE || !n->ns || !xmlStrEqual(n->ns->href, BAD_CAST XHTML_NS))
-        return 0;
-    for (int i = 0; names[i]; i++)
-        if (xmlStrEqual(n->name, BAD_CAST names[i]))
-            return 1;
-    return 0;
+    return n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, BAD_CAST XHTML_NS) &&
+           sanitize_is_inline((const char *)n->name);
 }
 
 /* Pretty-printing (XML_SAVE_FORMAT) indents the children of every element
@@ -243,6 +233,7 @@ typedef struct frame {
 typedef struct walk {
     const book *b;
     const chapter *c;
+    xmlDocPtr doc;
     xmlNsPtr ns, epub;
     frame *st;
     size_t n, cap;
@@ -460,28 +451,211 @@ static void link_element(walk *w, cmark_node *n)
     push(w, el, n, NULL);
 }
 
-xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
+static void list_element(walk *w, cmark_node *n)
 {
-    const chapter *c = &b->ch[ci];
-    xmlDocPtr doc;
-    xmlNodePtr body = xhtml_new(b->meta.lang, c->title, "../styles/book.css", &doc);
-    walk w = {.b = b, .c = c};
-    w.ns = body->ns;
-    w.epub = xhtml_epub_ns(doc);
-    if (pm) {
-        /* the marks of this chapter are contiguous in reading order */
-        size_t first = 0;
-        while (first < pm->n && pm->v[first].chapter != ci)
-            first++;
-        size_t last = first;
-        while (last < pm->n && pm->v[last].chapter == ci)
-            last++;
-        w.marks = pm->v + first;
-        w.nmarks = last - first;
+    int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+    xmlNodePtr el = child(w, ordered ? "ol" : "ul");
+    int start = cmark_node_get_list_start(n);
+    if (ordered && start != 1) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", start);
+        xmlSetProp(el, BAD_CAST "start", BAD_CAST num);
     }
-    xmlSetNsProp(body, w.epub, BAD_CAST "type", BAD_CAST "bodymatter");
-    xmlNodePtr sec = xmlNewChild(body, w.ns, BAD_CAST "section", NULL);
-    xmlSetNsProp(sec, w.epub, BAD_CAST "type", BAD_CAST "chapter");
+    push(w, el, n, NULL);
+}
+
+static void code_block(walk *w, cmark_node *n)
+{
+    xmlNodePtr pre = child(w, "pre");
+    xmlNodePtr code = xmlNewChild(pre, w->ns, BAD_CAST "code", NULL);
+    const char *info = cmark_node_get_fence_info(n);
+    if (info && *info) {
+        char cls[64] = "language-";
+        size_t k = strlen(cls);
+        for (const char *p = info; *p && *p != ' ' && k + 1 < sizeof cls; p++) {
+            char ch = *p;
+            int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                     ch == '-' || ch == '_' || ch == '+';
+            cls[k++] = ok ? ch : '-';
+        }
+        cls[k] = 0;
+        xmlSetProp(code, BAD_CAST "class", BAD_CAST cls);
+    }
+    const char *lit = cmark_node_get_literal(n);
+    text_with_marks(w, code, n, lit ? lit : "");
+}
+
+/* Puts every element of the tree copy in namespace ns. */
+static void set_ns_tree(xmlNodePtr copy, xmlNsPtr ns)
+{
+    for (xmlNodePtr d = copy; d;) {
+        if (d->type == XML_ELEMENT_NODE)
+            xmlSetNs(d, ns);
+        if (d->children && d->type == XML_ELEMENT_NODE) {
+            d = d->children;
+            continue;
+        }
+        while (d && d != copy && !d->next)
+            d = d->parent;
+        if (!d || d == copy)
+            break;
+        d = d->next;
+    }
+}
+
+/* A raw HTML block: the sanitised tree made at load time, copied. */
+static void html_block(walk *w, cmark_node *n)
+{
+    anno *a = node_anno(n);
+    if (!a || !a->html)
+        return;
+    xmlNodePtr parent = top(w);
+    for (xmlNodePtr k = a->html->children; k; k = k->next) {
+        xmlNodePtr copy = xmlDocCopyNode(k, w->doc, 1);
+        if (copy) {
+            /* the copy has no namespace: put it in XHTML's, before adding
+             * it (xmlAddChild frees a text node that it merges into its
+             * neighbour) */
+            set_ns_tree(copy, w->ns);
+            xmlAddChild(parent, copy);
+        }
+    }
+}
+
+/* Returns 1 when the paragraph was written whole (a figure), so the walk
+ * skips its children. */
+static int paragraph(walk *w, cmark_node *n)
+{
+    cmark_node *img = lone_image(n);
+    anno *ia = img ? node_anno(img) : NULL;
+    if (img && ia && ia->res) {
+        xmlNodePtr fig = child(w, "figure");
+        block_marks(w, fig, n);
+        img_element(w, fig, img);
+        const char *title = cmark_node_get_title(img);
+        if (title && *title) {
+            xmlNodePtr cap = xmlNewChild(fig, w->ns, BAD_CAST "figcaption", NULL);
+            xhtml_add_text(cap, title, strlen(title));
+        }
+        return 1;
+    }
+    if (tight_paragraph(n)) {
+        push(w, top(w), n, NULL);
+        block_marks(w, top(w), n);
+    } else {
+        xmlNodePtr el = child(w, "p");
+        push(w, el, n, NULL);
+        block_marks(w, el, n);
+    }
+    return 0;
+}
+
+static void heading(walk *w, cmark_node *n)
+{
+    char name[4] = "h1";
+    int level = cmark_node_get_heading_level(n);
+    name[1] = (char)('0' + (level < 1 ? 1 : level > 6 ? 6 : level));
+    xmlNodePtr el = child(w, name);
+    anno *a = node_anno(n);
+    if (a && a->id)
+        xmlSetProp(el, BAD_CAST "id", BAD_CAST a->id);
+    push(w, el, n, NULL);
+    block_marks(w, el, n);
+    const chapter *c = w->c;
+    if (n == c->title_node && c->label && *c->label) {
+        xmlNodePtr lab = xmlNewChild(el, w->ns, BAD_CAST "span", NULL);
+        xmlSetProp(lab, BAD_CAST "class", BAD_CAST "chapter-label");
+        xhtml_add_text(lab, c->label, strlen(c->label));
+        xhtml_add_text(el, " ", 1);
+    }
+}
+
+/* Writes the element node n opens. Returns 1 when n was written whole
+ * (the walk skips its children). */
+static int enter(walk *w, cmark_node *n)
+{
+    xmlNodePtr el;
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_BLOCK_QUOTE:
+        push(w, child(w, "blockquote"), n, NULL);
+        break;
+    case CMARK_NODE_LIST:
+        list_element(w, n);
+        break;
+    case CMARK_NODE_ITEM:
+        el = child(w, "li");
+        push(w, el, n, NULL);
+        block_marks(w, el, n);
+        break;
+    case CMARK_NODE_CODE_BLOCK:
+        code_block(w, n);
+        break;
+    case CMARK_NODE_HTML_BLOCK:
+        html_block(w, n);
+        break;
+    case CMARK_NODE_PARAGRAPH:
+        return paragraph(w, n);
+    case CMARK_NODE_HEADING:
+        heading(w, n);
+        break;
+    case CMARK_NODE_THEMATIC_BREAK:
+        child(w, "hr");
+        break;
+    case CMARK_NODE_TEXT:
+        if (!w->skip_raw)
+            text_with_marks(w, top(w), n, cmark_node_get_literal(n));
+        break;
+    case CMARK_NODE_SOFTBREAK:
+        if (!w->skip_raw)
+            xhtml_add_text(top(w), "\n", 1);
+        break;
+    case CMARK_NODE_LINEBREAK:
+        child(w, "br");
+        break;
+    case CMARK_NODE_CODE:
+        text_with_marks(w, child(w, "code"), n, cmark_node_get_literal(n));
+        break;
+    case CMARK_NODE_HTML_INLINE:
+        html_inline(w, n);
+        break;
+    case CMARK_NODE_EMPH:
+        push(w, too_deep(w) ? top(w) : child(w, "em"), n, NULL);
+        break;
+    case CMARK_NODE_STRONG:
+        push(w, too_deep(w) ? top(w) : child(w, "strong"), n, NULL);
+        break;
+    case CMARK_NODE_LINK:
+        link_element(w, n);
+        break;
+    case CMARK_NODE_IMAGE:
+        img_element(w, top(w), n);
+        return 1;
+    default: /* the document, and custom nodes (the parser makes none) */
+        break;
+    }
+    return 0;
+}
+
+/* The page markers of chapter ci: contiguous in reading order. */
+static void chapter_marks(walk *w, const pagemap *pm, int ci)
+{
+    size_t first = 0;
+    while (first < pm->n && pm->v[first].chapter != ci)
+        first++;
+    size_t last = first;
+    while (last < pm->n && pm->v[last].chapter == ci)
+        last++;
+    w->marks = pm->v + first;
+    w->nmarks = last - first;
+}
+
+/* The chapter's <section> in body. */
+static xmlNodePtr chapter_section(walk *w, xmlNodePtr body)
+{
+    const chapter *c = w->c;
+    xmlSetNsProp(body, w->epub, BAD_CAST "type", BAD_CAST "bodymatter");
+    xmlNodePtr sec = xmlNewChild(body, w->ns, BAD_CAST "section", NULL);
+    xmlSetNsProp(sec, w->epub, BAD_CAST "type", BAD_CAST "chapter");
     xmlSetProp(sec, BAD_CAST "role", BAD_CAST "doc-chapter");
     if (c->title_id)
         xmlSetProp(sec, BAD_CAST "aria-labelledby", BAD_CAST c->title_id);
@@ -490,6 +664,19 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
         snprintf(cls, sizeof cls, "theme-%d", c->theme);
         xmlSetProp(sec, BAD_CAST "class", BAD_CAST cls);
     }
+    return sec;
+}
+
+xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
+{
+    const chapter *c = &b->ch[ci];
+    walk w = {.b = b, .c = c};
+    xmlNodePtr body = xhtml_new(b->meta.lang, c->title, "../styles/book.css", &w.doc);
+    w.ns = body->ns;
+    w.epub = xhtml_epub_ns(w.doc);
+    if (pm)
+        chapter_marks(&w, pm, ci);
+    xmlNodePtr sec = chapter_section(&w, body);
     push(&w, sec, c->doc, NULL);
 
     cmark_iter *it = cmark_iter_new(c->doc);
@@ -506,160 +693,8 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
                 w.skip_raw = 0;
             continue;
         }
-        xmlNodePtr el;
-        switch (t) {
-        case CMARK_NODE_DOCUMENT:
-            break;
-        case CMARK_NODE_BLOCK_QUOTE:
-            el = child(&w, "blockquote");
-            push(&w, el, n, NULL);
-            break;
-        case CMARK_NODE_LIST: {
-            int ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-            el = child(&w, ordered ? "ol" : "ul");
-            int start = cmark_node_get_list_start(n);
-            if (ordered && start != 1) {
-                char num[16];
-                snprintf(num, sizeof num, "%d", start);
-                xmlSetProp(el, BAD_CAST "start", BAD_CAST num);
-            }
-            push(&w, el, n, NULL);
-            break;
-        }
-        case CMARK_NODE_ITEM:
-            el = child(&w, "li");
-            push(&w, el, n, NULL);
-            block_marks(&w, el, n);
-            break;
-        case CMARK_NODE_CODE_BLOCK: {
-            xmlNodePtr pre = child(&w, "pre");
-            xmlNodePtr code = xmlNewChild(pre, w.ns, BAD_CAST "code", NULL);
-            const char *info = cmark_node_get_fence_info(n);
-            if (info && *info) {
-                char cls[64] = "language-";
-                size_t k = strlen(cls);
-                for (const char *p = info; *p && *p != ' ' && k + 1 < sizeof cls; p++) {
-                    char ch = *p;
-                    int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                             (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '+';
-                    cls[k++] = ok ? ch : '-';
-                }
-                cls[k] = 0;
-                xmlSetProp(code, BAD_CAST "class", BAD_CAST cls);
-            }
-            const char *lit = cmark_node_get_literal(n);
-            text_with_marks(&w, code, n, lit ? lit : "");
-            break;
-        }
-        case CMARK_NODE_HTML_BLOCK: {
-            anno *a = node_anno(n);
-            if (a && a->html) {
-                xmlNodePtr parent = top(&w);
-                for (xmlNodePtr k = a->html->children; k; k = k->next) {
-                    xmlNodePtr copy = xmlDocCopyNode(k, doc, 1);
-                    if (copy) {
-                        /* the copy has no namespace: put it in XHTML's,
-                         * before adding it (xmlAddChild frees a text node
-                         * that it merges into its neighbour) */
-                        for (xmlNodePtr d = copy; d;) {
-                            if (d->type == XML_ELEMENT_NODE)
-                                xmlSetNs(d, w.ns);
-                            if (d->children && d->type == XML_ELEMENT_NODE) {
-                                d = d->children;
-                                continue;
-                            }
-                            while (d && d != copy && !d->next)
-                                d = d->parent;
-                            if (!d || d == copy)
-                                break;
-                            d = d->next;
-                        }
-                        xmlAddChild(parent, copy);
-                    }
-                }
-            }
-            break;
-        }
-        case CMARK_NODE_PARAGRAPH: {
-            cmark_node *img = lone_image(n);
-            anno *ia = img ? node_anno(img) : NULL;
-            if (img && ia && ia->res) {
-                xmlNodePtr fig = child(&w, "figure");
-                block_marks(&w, fig, n);
-                img_element(&w, fig, img);
-                const char *title = cmark_node_get_title(img);
-                if (title && *title) {
-                    xmlNodePtr cap = xmlNewChild(fig, w.ns, BAD_CAST "figcaption", NULL);
-                    xhtml_add_text(cap, title, strlen(title));
-                }
-                cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-                break;
-            }
-            if (tight_paragraph(n)) {
-                push(&w, top(&w), n, NULL);
-                block_marks(&w, top(&w), n);
-            } else {
-                el = child(&w, "p");
-                push(&w, el, n, NULL);
-                block_marks(&w, el, n);
-            }
-            break;
-        }
-        case CMARK_NODE_HEADING: {
-            char name[4] = "h1";
-            int level = cmark_node_get_heading_level(n);
-            name[1] = (char)('0' + (level < 1 ? 1 : level > 6 ? 6 : level));
-            el = child(&w, name);
-            anno *a = node_anno(n);
-            if (a && a->id)
-                xmlSetProp(el, BAD_CAST "id", BAD_CAST a->id);
-            push(&w, el, n, NULL);
-            block_marks(&w, el, n);
-            if (n == c->title_node && c->label && *c->label) {
-                xmlNodePtr lab = xmlNewChild(el, w.ns, BAD_CAST "span", NULL);
-                xmlSetProp(lab, BAD_CAST "class", BAD_CAST "chapter-label");
-                xhtml_add_text(lab, c->label, strlen(c->label));
-                xhtml_add_text(el, " ", 1);
-            }
-            break;
-        }
-        case CMARK_NODE_THEMATIC_BREAK:
-            child(&w, "hr");
-            break;
-        case CMARK_NODE_TEXT:
-            if (!w.skip_raw)
-                text_with_marks(&w, top(&w), n, cmark_node_get_literal(n));
-            break;
-        case CMARK_NODE_SOFTBREAK:
-            if (!w.skip_raw)
-                xhtml_add_text(top(&w), "\n", 1);
-            break;
-        case CMARK_NODE_LINEBREAK:
-            child(&w, "br");
-            break;
-        case CMARK_NODE_CODE:
-            el = child(&w, "code");
-            text_with_marks(&w, el, n, cmark_node_get_literal(n));
-            break;
-        case CMARK_NODE_HTML_INLINE:
-            html_inline(&w, n);
-            break;
-        case CMARK_NODE_EMPH:
-            push(&w, too_deep(&w) ? top(&w) : child(&w, "em"), n, NULL);
-            break;
-        case CMARK_NODE_STRONG:
-            push(&w, too_deep(&w) ? top(&w) : child(&w, "strong"), n, NULL);
-            break;
-        case CMARK_NODE_LINK:
-            link_element(&w, n);
-            break;
-        case CMARK_NODE_IMAGE:
-            img_element(&w, top(&w), n);
+        if (enter(&w, n))
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-            break;
-        default:
-            break;
-        }
     }
     cmark_iter_free(it);
     /* marks the walk did not meet (should not happen) still get a target */
@@ -668,5 +703,5 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
         marker(&w, p, &w.marks[w.next_mark++]);
     }
     free(w.st);
-    return doc;
+    return w.doc;
 }

@@ -1279,18 +1279,13 @@ static void build_outline(lay *L)
 /* "2021-01-01" as a reader writes it: "1 januari 2021" in a Dutch book. */
 static const char *long_date(lay *L, const char *date)
 {
-    static const char *const nl[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
-                                     "augustus", "september", "oktober", "november", "december"};
-    static const char *const en[] = {"January", "February", "March", "April", "May", "June", "July",
-                                     "August", "September", "October", "November", "December"};
     int y = 0, m = 0, d = 0;
     int n = sscanf(date, "%d-%d-%d", &y, &m, &d);
-    int dutch = !strncmp(L->b->meta.lang, "nl", 2);
-    const char *const *months = dutch ? nl : en;
-    if (n >= 2 && m >= 1 && m <= 12) {
+    const char *month = n >= 2 ? l10n_month(L->b->meta.lang, m) : NULL;
+    if (month) {
         if (n == 3)
-            return arena_printf(L->a, "%d %s %d", d, months[m - 1], y);
-        return arena_printf(L->a, "%s %d", months[m - 1], y);
+            return arena_printf(L->a, "%d %s %d", d, month, y);
+        return arena_printf(L->a, "%s %d", month, y);
     }
     return date;
 }

@@ -231,15 +231,25 @@ static void list_chapters(book *b, const char *yaml_name)
     free(names);
 }
 
+/* The sets of names goodiebag makes unique by numbering them (the value
+ * is part of the counters' keys). */
+typedef enum {
+    NAMES_CHAPTER_FILE = 'c', /* XHTML file names */
+    NAMES_IMAGE_FILE = 'm',   /* image file names in the EPUB */
+    NAMES_SLUG = 's',         /* heading slugs, unique in a chapter */
+    NAMES_ID = 'd',           /* heading ids, unique in the book */
+    NAMES_PANDOC = 'p'        /* pandoc's heading identifiers */
+} name_set;
+
 /* Where the search for a free numbered name ("base-2", "base-3", ...) of
  * base continues: names are only ever added, so every number below it is
  * taken, and n names of one base cost n tries in all, not n * n / 2.
- * `set` and `scope` (a chapter, for names unique in one) tell the name sets
+ * `scope` (a chapter, for names unique in one) tells a set's scopes
  * apart; `first` is the first number tried. */
-static int *name_counter(book *b, char set, int scope, const char *base, int first)
+static int *name_counter(book *b, name_set set, int scope, const char *base, int first)
 {
     buf key = {0};
-    buf_printf(&key, "%c%d\t%s", set, scope, base);
+    buf_printf(&key, "%c%d\t%s", (char)set, scope, base);
     int *k = strmap_get(&b->counters, key.data);
     if (!k) {
         k = arena_alloc(&b->arena, sizeof *k);
@@ -268,7 +278,7 @@ static const char *out_name_for(book *b, const char *src, strset *used)
     const char *base = arena_strdup(&b->arena, nm.data);
     const char *name = arena_printf(&b->arena, "%s.xhtml", base);
     if (!strset_add(used, name))
-        for (int *k = name_counter(b, 'c', 0, base, 2); !strset_add(used, name); ++*k)
+        for (int *k = name_counter(b, NAMES_CHAPTER_FILE, 0, base, 2); !strset_add(used, name); ++*k)
             name = arena_printf(&b->arena, "%s-%d.xhtml", base, *k);
     buf_free(&nm);
     return name;
@@ -404,8 +414,12 @@ static int node_col(chapter *ch, cmark_node *n)
     return input_col(&ch->in, l, c);
 }
 
+/* Whether an image belongs to the chapters' images (b->resources) or is
+ * kept apart (the cover). */
+typedef enum { IMAGE_APART, IMAGE_LISTED } image_use;
+
 static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names, int listed);
+                               const char *url, strset *out_names, image_use use);
 
 /* A path written in file `from` (URL-escaped, relative to that file),
  * normalised relative to the book folder; NULL with *why when it is
@@ -426,77 +440,46 @@ static char *resolve_path(const char *from, const char *url_path, const char **w
 
 static resource *load_image(book *b, chapter *c, cmark_node *n, const char *url, strset *out_names)
 {
-    return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names, 1);
+    return load_image_at(b, c->diag_name, node_line(n), node_col(c, n), c->src, url, out_names, IMAGE_LISTED);
 }
 
-/* Loads an image named in file `from` (relative to the book folder);
- * listed: one of the chapters' images, kept in b->resources (the cover is
- * not). */
-static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
-                               const char *url, strset *out_names, int listed)
+/* An image file's bytes, checked: *data (the caller frees; an SVG's is
+ * its sanitised drawing for the EPUB) of *len bytes, its facts in *info
+ * and, for an SVG, what the PDF draws in *draw. Returns NULL, or why the
+ * file cannot be used (then nothing is returned). */
+static const char *read_image(book *b, const char *norm, const char *diag_file, int line, int col, const char *url,
+                              char **data, size_t *len, image_info *info, san_svg *svg)
 {
     const char *why = NULL;
-    struct {
-        const char *diag_name;
-    } cc = {diag_file}, *c = &cc;
-    if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
-        diag_error(b->diag, c->diag_name, line, col,
-                   "image '%.200s': only images inside the book folder can be used", url);
-        return NULL;
-    }
-    char *norm = resolve_path(from, url, &why);
-    if (!norm) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
-        return NULL;
-    }
-    resource *r = listed ? strmap_get(&b->resource_of, norm) : NULL;
-    if (r) {
-        free(norm);
-        return r;
-    }
-    size_t len = 0;
-    char *data = book_read(b, norm, &len, &why);
-    if (!data) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, why);
-        free(norm);
-        return NULL;
-    }
-    image_info info;
-    const char *err = image_probe(data, len, &info);
-    san_svg svg = {0};
-    if (!err && !strcmp(info.media_type, "image/svg+xml")) {
+    *data = book_read(b, norm, len, &why);
+    if (!*data)
+        return why;
+    const char *err = image_probe(*data, *len, info);
+    if (!err && !strcmp(info->media_type, "image/svg+xml")) {
         /* both outputs use the sanitised drawing, never the file */
-        err = sanitize_svg(data, len, &svg, b->diag, c->diag_name, line, col, url);
+        err = sanitize_svg(*data, *len, svg, b->diag, diag_file, line, col, url);
         if (!err)
-            err = image_svg_size(svg.width, svg.height, svg.viewbox, &info);
+            err = image_svg_size(svg->width, svg->height, svg->viewbox, info);
         if (!err) {
-            free(data);
-            data = svg.epub;
-            len = svg.epub_len;
-            svg.epub = NULL;
+            free(*data);
+            *data = svg->epub;
+            *len = svg->epub_len;
+            svg->epub = NULL;
         }
     }
     if (err) {
-        diag_error(b->diag, c->diag_name, line, col, "image '%.200s': %s", url, err);
-        free(svg.epub);
-        free(svg.pdf);
-        free(data);
-        free(norm);
-        return NULL;
+        free(svg->epub);
+        free(svg->pdf);
+        free(*data);
+        *data = NULL;
     }
-    r = arena_alloc(&b->arena, sizeof *r);
-    r->src = arena_strdup(&b->arena, norm);
-    r->media_type = info.media_type;
-    r->use_file = c->diag_name;
-    r->use_line = line;
-    r->use_col = col;
-    r->width = info.width;
-    r->height = info.height;
-    r->data = data;
-    r->len = len;
-    r->draw = svg.pdf;
-    r->draw_len = svg.pdf_len;
-    /* EPUB name: images/ + the file's name, ASCII only, unique. */
+    return err;
+}
+
+/* The image's name in the EPUB: images/ + the file's name, ASCII only,
+ * unique. */
+static const char *image_out_name(book *b, const char *norm, strset *out_names)
+{
     const char *base = strrchr(norm, '/') ? strrchr(norm, '/') + 1 : norm;
     buf nm = {0};
     buf_puts(&nm, "images/");
@@ -508,12 +491,58 @@ static resource *load_image_at(book *b, const char *diag_file, int line, int col
     }
     const char *name = arena_strdup(&b->arena, nm.data);
     if (!strset_add(out_names, name))
-        for (int *k = name_counter(b, 'm', 0, nm.data, 2); !strset_add(out_names, name); ++*k)
+        for (int *k = name_counter(b, NAMES_IMAGE_FILE, 0, nm.data, 2); !strset_add(out_names, name); ++*k)
             name = arena_printf(&b->arena, "images/%d-%s", *k, nm.data + 7);
-    r->out_name = name;
     buf_free(&nm);
+    return name;
+}
+
+/* Loads an image named in file `from` (relative to the book folder);
+ * reports problems at diag_file:line:col and returns NULL. */
+static resource *load_image_at(book *b, const char *diag_file, int line, int col, const char *from,
+                               const char *url, strset *out_names, image_use use)
+{
+    const char *why = NULL;
+    if (strstr(url, "://") || !strncmp(url, "data:", 5)) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': only images inside the book folder can be used",
+                   url);
+        return NULL;
+    }
+    char *norm = resolve_path(from, url, &why);
+    if (!norm) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': %s", url, why);
+        return NULL;
+    }
+    resource *r = use == IMAGE_LISTED ? strmap_get(&b->resource_of, norm) : NULL;
+    if (r) {
+        free(norm);
+        return r;
+    }
+    char *data;
+    size_t len = 0;
+    image_info info;
+    san_svg svg = {0};
+    const char *err = read_image(b, norm, diag_file, line, col, url, &data, &len, &info, &svg);
+    if (err) {
+        diag_error(b->diag, diag_file, line, col, "image '%.200s': %s", url, err);
+        free(norm);
+        return NULL;
+    }
+    r = arena_alloc(&b->arena, sizeof *r);
+    r->src = arena_strdup(&b->arena, norm);
+    r->media_type = info.media_type;
+    r->use_file = diag_file;
+    r->use_line = line;
+    r->use_col = col;
+    r->width = info.width;
+    r->height = info.height;
+    r->data = data;
+    r->len = len;
+    r->draw = svg.pdf;
+    r->draw_len = svg.pdf_len;
+    r->out_name = image_out_name(b, norm, out_names);
     free(norm);
-    if (listed) {
+    if (use == IMAGE_LISTED) {
         /* in order of first use */
         strmap_put(&b->resource_of, r->src, r);
         if (b->last_resource)
@@ -573,10 +602,14 @@ static char *take_attributes(cmark_node *h)
     return id;
 }
 
+/* Whose identifiers other_slug makes. */
+typedef enum { SLUG_GITHUB, SLUG_PANDOC } slug_style;
+
 /* The identifiers pandoc (auto_identifiers) and GitHub give a heading, so
  * that links written for those tools find it too. */
-static char *other_slug(const char *text, int pandoc)
+static char *other_slug(const char *text, slug_style style)
 {
+    int pandoc = style == SLUG_PANDOC;
     buf b = {0};
     size_t n = strlen(text);
     int seen_letter = 0;
@@ -608,14 +641,22 @@ static char *other_slug(const char *text, int pandoc)
     return buf_detach(&b, NULL);
 }
 
+/* The names links find a heading by, in the order they are tried (the
+ * value is part of the anchors' keys). */
+typedef enum {
+    ANCHOR_SLUG = 's',  /* its slug */
+    ANCHOR_ID = 'i',    /* its id */
+    ANCHOR_ALIAS = 'a'  /* explicit ids, pandoc's and GitHub's ids, bracketed spans */
+} anchor_kind;
+
 /* Registers a name under which links find heading `id` of chapter ci:
  * scoped to the chapter, and book-wide (the first heading wins). */
-static void add_anchor(book *b, int ci, char kind, const char *name, const char *id)
+static void add_anchor(book *b, int ci, anchor_kind kind, const char *name, const char *id)
 {
     char key[300];
-    snprintf(key, sizeof key, "%c%d\t%s", kind, ci, name);
+    snprintf(key, sizeof key, "%c%d\t%s", (char)kind, ci, name);
     strmap_put(&b->anchors, key, (void *)id);
-    snprintf(key, sizeof key, "%c\t%s", kind, name);
+    snprintf(key, sizeof key, "%c\t%s", (char)kind, name);
     strmap_put(&b->anchors, key, (void *)id);
 }
 
@@ -624,13 +665,13 @@ static void add_anchor(book *b, int ci, char kind, const char *name, const char 
  * ci < 0 searches the whole book. */
 static const char *lookup_anchor(const book *b, int ci, const char *name)
 {
-    static const char kinds[] = "sia";
-    for (int k = 0; kinds[k]; k++) {
+    static const anchor_kind kinds[] = {ANCHOR_SLUG, ANCHOR_ID, ANCHOR_ALIAS};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         char key[300];
         if (ci >= 0)
-            snprintf(key, sizeof key, "%c%d\t%s", kinds[k], ci, name);
+            snprintf(key, sizeof key, "%c%d\t%s", (char)kinds[k], ci, name);
         else
-            snprintf(key, sizeof key, "%c\t%s", kinds[k], name);
+            snprintf(key, sizeof key, "%c\t%s", (char)kinds[k], name);
         const char *id = strmap_get(&b->anchors, key);
         if (id)
             return id;
@@ -662,206 +703,283 @@ static int take_decorative(cmark_node *img)
     return 1;
 }
 
+/* The first pass over one chapter: the walk's state. */
+typedef struct pass1 {
+    book *b;
+    chapter *c;
+    strset *ids, *out_names; /* book-wide: heading ids, EPUB file names */
+    strset slugs;            /* the chapter's heading slugs */
+    const char *last_heading_id;
+    int prev_level;          /* of the last heading, 0 before the first */
+    int depth;               /* of lists and block quotes */
+    int too_deep, too_long;  /* reported once a chapter */
+} pass1;
+
+/* Counts the nesting of lists and block quotes; reports the first that
+ * goes past BOOK_MAX_DEPTH. */
+static void check_depth(pass1 *p, cmark_node *n, cmark_event_type ev)
+{
+    if (ev != CMARK_EVENT_ENTER) {
+        p->depth--;
+        return;
+    }
+    if (++p->depth > BOOK_MAX_DEPTH && !p->too_deep) {
+        p->too_deep = 1;
+        diag_error(p->b->diag, p->c->diag_name, node_line(n), node_col(p->c, n),
+                   "lists and block quotes are nested more than %d deep here", BOOK_MAX_DEPTH);
+    }
+}
+
+/* The typesetter's memory grows with a paragraph's length (about 200
+ * bytes a byte): reports the first block of text t past the limit. */
+static void check_length(pass1 *p, cmark_node *n, cmark_node_type t)
+{
+    size_t total = 0;
+    cmark_iter *pi = cmark_iter_new(n);
+    cmark_event_type pe;
+    while ((pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE)
+        if (pe == CMARK_EVENT_ENTER) {
+            const char *lit = cmark_node_get_literal(cmark_iter_get_node(pi));
+            total += lit ? strlen(lit) : 0;
+        }
+    cmark_iter_free(pi);
+    if (total <= BOOK_MAX_PARAGRAPH)
+        return;
+    p->too_long = 1;
+    diag_error(p->b->diag, p->c->diag_name, node_line(n), node_col(p->c, n),
+               "this %s is %zu bytes long, more than the limit of %d MB; split it",
+               t == CMARK_NODE_HEADING      ? "heading"
+               : t == CMARK_NODE_CODE_BLOCK ? "code block"
+               : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
+                                            : "paragraph",
+               total, BOOK_MAX_PARAGRAPH >> 20);
+}
+
+/* The heading's slug, unique in the chapter. */
+static const char *unique_slug(pass1 *p, const char *text)
+{
+    book *b = p->b;
+    char *slug = make_slug(text);
+    const char *s = arena_strdup(&b->arena, slug);
+    if (!strset_add(&p->slugs, s))
+        for (int *k = name_counter(b, NAMES_SLUG, p->c->index, slug, 2); !strset_add(&p->slugs, s); ++*k)
+            s = arena_printf(&b->arena, "%s-%d", slug, *k);
+    free(slug);
+    return s;
+}
+
+/* Is an id written by the author a valid XML name goodiebag keeps? */
+static int valid_id(const char *e)
+{
+    int ok = ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') && strlen(e) < 200;
+    for (; *e && ok; e++)
+        if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') || *e == '-' ||
+              *e == '_' || *e == '.'))
+            ok = 0;
+    return ok;
+}
+
+/* The heading's id, unique in the book: the author's (explicit, or NULL)
+ * when valid, else made of its slug. */
+static const char *unique_id(pass1 *p, cmark_node *n, const char *slug, const char *explicit_id)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    const char *idbase = (slug[0] >= '0' && slug[0] <= '9') ? arena_printf(&b->arena, "h-%s", slug) : slug;
+    int explicit_ok = explicit_id && valid_id(explicit_id);
+    if (explicit_ok)
+        idbase = arena_strdup(&b->arena, explicit_id);
+    else if (explicit_id)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
+                     explicit_id, idbase);
+    const char *id = idbase;
+    if (!strset_add(p->ids, id))
+        for (int *k = name_counter(b, NAMES_ID, 0, idbase, 2); !strset_add(p->ids, id); ++*k)
+            id = arena_printf(&b->arena, "%s-%d", idbase, *k);
+    strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
+    if (explicit_ok && id != idbase)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
+    return id;
+}
+
+/* The other names links may use for heading id: pandoc's identifier
+ * (numbered book-wide, as pandoc numbers them in one document) and
+ * GitHub's (per file). */
+static void add_aliases(book *b, int ci, const char *text, const char *id)
+{
+    char *ps = other_slug(text, SLUG_PANDOC);
+    const char *pid = ps;
+    char *tmp = NULL;
+    if (strmap_get(&b->pandoc_ids, pid)) {
+        int *k = name_counter(b, NAMES_PANDOC, 0, ps, 1); /* pandoc numbers from 1 */
+        for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
+            free(tmp);
+            tmp = xasprintf("%s-%d", ps, *k);
+            pid = tmp;
+        }
+    }
+    strmap_put(&b->pandoc_ids, pid, (void *)id);
+    add_anchor(b, ci, ANCHOR_ALIAS, pid, id);
+    free(tmp);
+    free(ps);
+    char *gs = other_slug(text, SLUG_GITHUB);
+    add_anchor(b, ci, ANCHOR_ALIAS, gs, id);
+    free(gs);
+}
+
+static void heading(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    int level = cmark_node_get_heading_level(n);
+    if (p->prev_level && level > p->prev_level + 1)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
+                     p->prev_level, level);
+    p->prev_level = level;
+    anno *a = new_anno(b, n, ANNO_HEADING);
+    char *explicit_id = take_attributes(n);
+    a->text = node_text(b, n);
+    a->slug = unique_slug(p, a->text);
+    const char *id = unique_id(p, n, a->slug, explicit_id);
+    a->id = id;
+    add_anchor(b, c->index, ANCHOR_SLUG, a->slug, id);
+    add_anchor(b, c->index, ANCHOR_ID, id, id);
+    if (explicit_id)
+        add_anchor(b, c->index, ANCHOR_ALIAS, explicit_id, id);
+    p->last_heading_id = id;
+    free(explicit_id);
+    add_aliases(b, c->index, a->text, id);
+    a->chapter = c->index;
+    a->toc = 1;
+    if (!c->title_node) {
+        c->title_node = n;
+        c->title_id = id;
+        c->title = c->label && *c->label ? arena_printf(&b->arena, "%s %s", c->label, a->text) : a->text;
+    }
+}
+
+/* pandoc's bracketed-span anchors "[text]{#id}" in a text node: links to
+ * them land on the section they stand in. */
+static void span_anchors(pass1 *p, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    for (const char *q = lit ? strstr(lit, "]{#") : NULL; q; q = strstr(q + 3, "]{#")) {
+        const char *e = q + 3;
+        while (*e && *e != '}' && *e != ' ')
+            e++;
+        if (e > q + 3 && e - q < 200) {
+            char *nm = xstrndup(q + 3, (size_t)(e - q - 3));
+            add_anchor(p->b, p->c->index, ANCHOR_ALIAS, nm, p->last_heading_id);
+            free(nm);
+        }
+    }
+}
+
+static void html_block(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    anno *a = new_anno(b, n, ANNO_HTML);
+    const char *lit = cmark_node_get_literal(n);
+    a->html = lit ? sanitize_block(lit, b->diag, p->c->diag_name, node_line(n)) : NULL;
+    if (a->html) {
+        GROW(b->html, b->caphtml, b->nhtml + 1);
+        b->html[b->nhtml++] = a->html;
+    }
+}
+
+static void html_inline(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    anno *a = new_anno(b, n, ANNO_HTML);
+    const char *lit = cmark_node_get_literal(n);
+    a->tag = arena_alloc(&b->arena, sizeof *a->tag);
+    sanitize_inline(lit ? lit : "", a->tag, b->diag, p->c->diag_name, node_line(n), node_col(p->c, n));
+}
+
+/* Loads the image and judges its alternative text. */
+static void image(pass1 *p, cmark_node *n)
+{
+    book *b = p->b;
+    chapter *c = p->c;
+    const char *url = cmark_node_get_url(n);
+    anno *a = new_anno(b, n, ANNO_IMAGE);
+    if (!url || !*url) {
+        diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n), "image without a file name");
+        return;
+    }
+    a->res = load_image(b, c, n, url, p->out_names);
+    a->decorative = take_decorative(n);
+    buf alt = {0};
+    node_plain_text(n, &alt);
+    int blank = 1;
+    for (size_t k = 0; k < alt.len; k++)
+        if (alt.data[k] != ' ' && alt.data[k] != '\t')
+            blank = 0;
+    a->alt_blank = blank;
+    if (blank && a->res && !a->decorative)
+        diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
+                     "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
+                     "![](%.200s){.decorative} if it only decorates",
+                     url, url, url);
+    buf_free(&alt);
+}
+
+/* No heading, or an empty first heading ("#" alone): the title (for
+ * <title> and the tables of contents, which must not be empty) is the
+ * file name. */
+static void fallback_title(book *b, chapter *c)
+{
+    anno *ta = c->title_node ? node_anno(c->title_node) : NULL;
+    if (c->title && !(ta && !ta->text[0]))
+        return;
+    const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
+    size_t l = strlen(base);
+    if (ends_with(base, ".md"))
+        l -= 3;
+    c->title = arena_strndup(&b->arena, base, l);
+    if (ta)
+        diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c, c->title_node),
+                     "the chapter's first heading is empty; its file name '%s' is used as its title", c->title);
+    else if (cmark_node_first_child(c->doc))
+        diag_warning(b->diag, c->diag_name, 1, 1, "the chapter has no heading; its file name '%s' is used as its title",
+                     c->title);
+}
+
+/* The first pass: checks the limits, gives headings their ids and
+ * anchors, sanitises raw HTML and loads images. */
 static void annotate_pass1(book *b, chapter *c, strset *ids, strset *out_names)
 {
-    strset slugs = {0};
-    const char *last_heading_id = NULL;
-    int prev_level = 0;
+    pass1 p = {.b = b, .c = c, .ids = ids, .out_names = out_names};
     cmark_iter *it = cmark_iter_new(c->doc);
     cmark_event_type ev;
-    int depth = 0, too_deep = 0, too_long = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST) {
-            if (ev == CMARK_EVENT_ENTER) {
-                if (++depth > BOOK_MAX_DEPTH && !too_deep) {
-                    too_deep = 1;
-                    diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                               "lists and block quotes are nested more than %d deep here",
-                               BOOK_MAX_DEPTH);
-                }
-            } else {
-                depth--;
-            }
-        }
+        if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST)
+            check_depth(&p, n, ev);
         if (ev != CMARK_EVENT_ENTER)
             continue;
         if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_CODE_BLOCK ||
              t == CMARK_NODE_HTML_BLOCK) &&
-            !too_long) {
-            /* the typesetter's memory grows with a paragraph's length
-             * (about 200 bytes a byte): one paragraph has a limit */
-            size_t total = 0;
-            cmark_iter *pi = cmark_iter_new(n);
-            cmark_event_type pe;
-            while ((pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE)
-                if (pe == CMARK_EVENT_ENTER) {
-                    const char *lit = cmark_node_get_literal(cmark_iter_get_node(pi));
-                    total += lit ? strlen(lit) : 0;
-                }
-            cmark_iter_free(pi);
-            if (total > BOOK_MAX_PARAGRAPH) {
-                too_long = 1;
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                           "this %s is %zu bytes long, more than the limit of %d MB; split it",
-                           t == CMARK_NODE_HEADING      ? "heading"
-                           : t == CMARK_NODE_CODE_BLOCK ? "code block"
-                           : t == CMARK_NODE_HTML_BLOCK ? "HTML block"
-                                                        : "paragraph",
-                           total, BOOK_MAX_PARAGRAPH >> 20);
-            }
-        }
-        if (t == CMARK_NODE_HEADING) {
-            int level = cmark_node_get_heading_level(n);
-            if (prev_level && level > prev_level + 1)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "heading level jumps from %d to %d; readers that navigate by headings expect no gaps",
-                             prev_level, level);
-            prev_level = level;
-            anno *a = new_anno(b, n, ANNO_HEADING);
-            char *explicit_id = take_attributes(n);
-            a->text = node_text(b, n);
-            char *slug = make_slug(a->text);
-            const char *s = arena_strdup(&b->arena, slug);
-            if (!strset_add(&slugs, s))
-                for (int *k = name_counter(b, 's', c->index, slug, 2); !strset_add(&slugs, s); ++*k)
-                    s = arena_printf(&b->arena, "%s-%d", slug, *k);
-            a->slug = s;
-            const char *idbase = (s[0] >= '0' && s[0] <= '9') ? arena_printf(&b->arena, "h-%s", s) : s;
-            int explicit_ok = 0;
-            if (explicit_id) {
-                /* an id written by the author: kept when it is a valid,
-                 * unused XML name */
-                const char *e = explicit_id;
-                explicit_ok = ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e == '_') && strlen(e) < 200;
-                for (; *e && explicit_ok; e++)
-                    if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
-                          *e == '-' || *e == '_' || *e == '.'))
-                        explicit_ok = 0;
-                if (explicit_ok)
-                    idbase = arena_strdup(&b->arena, explicit_id);
-                else
-                    diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                                 "heading id '%.100s' is not a valid id (letters, digits, '-', '_', '.'); using '%s'",
-                                 explicit_id, idbase);
-            }
-            const char *id = idbase;
-            if (!strset_add(ids, id))
-                for (int *k = name_counter(b, 'd', 0, idbase, 2); !strset_add(ids, id); ++*k)
-                    id = arena_printf(&b->arena, "%s-%d", idbase, *k);
-            strmap_put(&b->id_chapter, id, (void *)(intptr_t)(c->index + 1));
-            if (explicit_ok && id != idbase)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "heading id '%s' is used twice; this one becomes '%s'", idbase, id);
-            a->id = id;
-            free(slug);
-            add_anchor(b, c->index, 's', a->slug, id);
-            add_anchor(b, c->index, 'i', id, id);
-            if (explicit_id)
-                add_anchor(b, c->index, 'a', explicit_id, id);
-            last_heading_id = id;
-            free(explicit_id);
-            /* aliases: pandoc's identifier (numbered book-wide, as pandoc
-             * numbers them in one document) and GitHub's (per file) */
-            char *ps = other_slug(a->text, 1);
-            const char *pid = ps;
-            char *tmp = NULL;
-            if (strmap_get(&b->pandoc_ids, pid)) {
-                int *k = name_counter(b, 'p', 0, ps, 1); /* pandoc numbers from 1 */
-                for (; strmap_get(&b->pandoc_ids, pid); ++*k) {
-                    free(tmp);
-                    tmp = xasprintf("%s-%d", ps, *k);
-                    pid = tmp;
-                }
-            }
-            strmap_put(&b->pandoc_ids, pid, (void *)id);
-            add_anchor(b, c->index, 'a', pid, id);
-            free(tmp);
-            free(ps);
-            char *gs = other_slug(a->text, 0);
-            add_anchor(b, c->index, 'a', gs, id);
-            free(gs);
-            a->chapter = c->index;
-            a->toc = 1;
-            if (!c->title_node) {
-                c->title_node = n;
-                c->title_id = id;
-                c->title = c->label && *c->label
-                               ? arena_printf(&b->arena, "%s %s", c->label, a->text)
-                               : a->text;
-            }
-        } else if (t == CMARK_NODE_TEXT && last_heading_id) {
-            /* pandoc's bracketed-span anchors "[text]{#id}": links to them
-             * land on the section they stand in */
-            const char *lit = cmark_node_get_literal(n);
-            for (const char *p = lit ? strstr(lit, "]{#") : NULL; p; p = strstr(p + 3, "]{#")) {
-                const char *e = p + 3;
-                while (*e && *e != '}' && *e != ' ')
-                    e++;
-                if (e > p + 3 && e - p < 200) {
-                    char *nm = xstrndup(p + 3, (size_t)(e - p - 3));
-                    add_anchor(b, c->index, 'a', nm, last_heading_id);
-                    free(nm);
-                }
-            }
-        } else if (t == CMARK_NODE_HTML_BLOCK) {
-            anno *a = new_anno(b, n, ANNO_HTML);
-            const char *lit = cmark_node_get_literal(n);
-            a->html = lit ? sanitize_block(lit, b->diag, c->diag_name, node_line(n)) : NULL;
-            if (a->html) {
-                GROW(b->html, b->caphtml, b->nhtml + 1);
-                b->html[b->nhtml++] = a->html;
-            }
-        } else if (t == CMARK_NODE_HTML_INLINE) {
-            anno *a = new_anno(b, n, ANNO_HTML);
-            const char *lit = cmark_node_get_literal(n);
-            a->tag = arena_alloc(&b->arena, sizeof *a->tag);
-            sanitize_inline(lit ? lit : "", a->tag, b->diag, c->diag_name, node_line(n), node_col(c, n));
-        } else if (t == CMARK_NODE_IMAGE) {
-            const char *url = cmark_node_get_url(n);
-            anno *a = new_anno(b, n, ANNO_IMAGE);
-            if (!url || !*url) {
-                diag_error(b->diag, c->diag_name, node_line(n), node_col(c, n), "image without a file name");
-                continue;
-            }
-            a->res = load_image(b, c, n, url, out_names);
-            a->decorative = take_decorative(n);
-            buf alt = {0};
-            node_plain_text(n, &alt);
-            int blank = 1;
-            for (size_t k = 0; k < alt.len; k++)
-                if (alt.data[k] != ' ' && alt.data[k] != '\t')
-                    blank = 0;
-            a->alt_blank = blank;
-            if (blank && a->res && !a->decorative)
-                diag_warning(b->diag, c->diag_name, node_line(n), node_col(c, n),
-                             "image '%.200s' has no alternative text: write ![what it shows](%.200s), or "
-                             "![](%.200s){.decorative} if it only decorates",
-                             url, url, url);
-            buf_free(&alt);
-        }
+            !p.too_long)
+            check_length(&p, n, t);
+        if (t == CMARK_NODE_HEADING)
+            heading(&p, n);
+        else if (t == CMARK_NODE_TEXT && p.last_heading_id)
+            span_anchors(&p, n);
+        else if (t == CMARK_NODE_HTML_BLOCK)
+            html_block(&p, n);
+        else if (t == CMARK_NODE_HTML_INLINE)
+            html_inline(&p, n);
+        else if (t == CMARK_NODE_IMAGE)
+            image(&p, n);
     }
     cmark_iter_free(it);
-    strset_free(&slugs);
-    /* No heading, or an empty first heading ("#" alone): the title (for
-     * <title> and the tables of contents, which must not be empty) is the
-     * file name. */
-    anno *ta = c->title_node ? node_anno(c->title_node) : NULL;
-    if (!c->title || (ta && !ta->text[0])) {
-        const char *base = strrchr(c->src, '/') ? strrchr(c->src, '/') + 1 : c->src;
-        size_t l = strlen(base);
-        if (ends_with(base, ".md"))
-            l -= 3;
-        c->title = arena_strndup(&b->arena, base, l);
-        if (ta)
-            diag_warning(b->diag, c->diag_name, node_line(c->title_node), node_col(c, c->title_node),
-                         "the chapter's first heading is empty; its file name '%s' is used as its title",
-                         c->title);
-        else if (cmark_node_first_child(c->doc))
-            diag_warning(b->diag, c->diag_name, 1, 1,
-                         "the chapter has no heading; its file name '%s' is used as its title", c->title);
-    }
+    strset_free(&p.slugs);
+    fallback_title(b, c);
 }
 
 static int has_scheme(const char *u, size_t *len)
@@ -878,14 +996,77 @@ static int has_scheme(const char *u, size_t *len)
     return 1;
 }
 
-/* The id of the heading of chapter chi that `frag` names: its slug (unique
- * in the chapter, what links are meant to use) first, then, for links that
- * copied an id from the output, its book-wide id. Slugs win: a heading's id
- * ("producten-2", the second 'Producten' of the book) may equal another
- * heading's slug ('Producten 2'). */
-static const char *find_heading_id(book *b, int chi, const char *frag)
+/* A link with a scheme (sl bytes long): kept in a->href when it is one of
+ * the schemes kept and a valid URL, else dropped with a warning. */
+static void external_link(book *b, chapter *c, anno *a, const char *url, size_t sl, int line, int col)
 {
-    return lookup_anchor(b, chi, frag);
+    static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
+    for (int i = 0; ok[i]; i++) {
+        if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
+            char *uri = sanitize_uri(url);
+            if (uri)
+                a->href = arena_strdup(&b->arena, uri);
+            else
+                diag_warning(b->diag, c->diag_name, line, col,
+                             "link '%.200s' is not a valid URL (its host): shown as plain text", url);
+            free(uri);
+            return;
+        }
+    }
+    diag_warning(b->diag, c->diag_name, line, col,
+                 "link to '%.*s:' URL dropped (only http, https, mailto, ftp and tel links are kept)",
+                 (int)(sl > 20 ? 20 : sl), url);
+}
+
+/* The chapter a link's path (written in chapter c; "" for c itself)
+ * names, or -1 after reporting an error. */
+static int link_chapter(book *b, chapter *c, const char *url, const char *path, int line, int col)
+{
+    if (!*path)
+        return c->index;
+    const char *why = NULL;
+    char *norm = resolve_path(c->src, path, &why);
+    if (!norm) {
+        diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
+        return -1;
+    }
+    const chapter *tc = strmap_get(&b->chapter_of, norm);
+    if (!tc) {
+        if (book_exists(b, norm))
+            diag_error(b->diag, c->diag_name, line, col,
+                       "link '%.200s': '%s' is not a chapter of this book (add it to 'chapters' in book.yaml)", url,
+                       norm);
+        else
+            diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no such file '%s'", url, norm);
+    }
+    free(norm);
+    return tc ? tc->index : -1;
+}
+
+/* The heading a link's fragment names in chapter a->target_chapter, into
+ * a->target_id; or an error, and the link is dropped. Slugs win over
+ * ids (lookup_anchor): a heading's id ("producten-2", the second
+ * 'Producten' of the book) may equal another heading's slug ('Producten
+ * 2'). */
+static void link_heading(book *b, chapter *c, anno *a, const char *url, const char *frag, int same_file, int line,
+                         int col)
+{
+    int target = a->target_chapter;
+    const char *id = lookup_anchor(b, target, frag);
+    if (!id && same_file) {
+        /* "#anchor" of a heading in another chapter: a book split into
+         * chapter files keeps its internal links */
+        id = lookup_anchor(b, -1, frag);
+        if (id)
+            a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
+    }
+    if (!id) {
+        diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no heading with the anchor '#%.100s' in %s",
+                   url, frag, b->ch[target].src);
+        a->target_chapter = -1;
+        return;
+    }
+    a->target_id = id;
 }
 
 static void resolve_link(book *b, chapter *c, cmark_node *n)
@@ -900,22 +1081,7 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     }
     size_t sl;
     if (has_scheme(url, &sl)) {
-        static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel", NULL};
-        for (int i = 0; ok[i]; i++) {
-            if (strlen(ok[i]) == sl && !strncasecmp(url, ok[i], sl)) {
-                char *uri = sanitize_uri(url);
-                if (uri)
-                    a->href = arena_strdup(&b->arena, uri);
-                else
-                    diag_warning(b->diag, c->diag_name, line, col,
-                                 "link '%.200s' is not a valid URL (its host): shown as plain text", url);
-                free(uri);
-                return;
-            }
-        }
-        diag_warning(b->diag, c->diag_name, line, col,
-                     "link to '%.*s:' URL dropped (only http, https, mailto, ftp and tel links are kept)",
-                     (int)(sl > 20 ? 20 : sl), url);
+        external_link(b, c, a, url, sl, line, col);
         return;
     }
     if (url[0] == '/' && url[1] == '/') {
@@ -926,54 +1092,14 @@ static void resolve_link(book *b, chapter *c, cmark_node *n)
     const char *hash = strchr(url, '#');
     char *path = hash ? xstrndup(url, (size_t)(hash - url)) : xstrdup(url);
     char *frag = hash ? path_unescape(hash + 1) : NULL;
-    int target = c->index;
-    if (*path) {
-        const char *why = NULL;
-        char *norm = resolve_path(c->src, path, &why);
-        if (!norm) {
-            diag_error(b->diag, c->diag_name, line, col, "link '%.200s': %s", url, why);
-            goto out;
-        }
-        const chapter *tc = strmap_get(&b->chapter_of, norm);
-        target = tc ? tc->index : -1;
-        if (target < 0) {
-            if (book_exists(b, norm))
-                diag_error(b->diag, c->diag_name, line, col,
-                           "link '%.200s': '%s' is not a chapter of this book (add it to 'chapters' in book.yaml)",
-                           url, norm);
-            else
-                diag_error(b->diag, c->diag_name, line, col, "link '%.200s': no such file '%s'", url, norm);
-            free(norm);
-            goto out;
-        }
-        free(norm);
+    int target = link_chapter(b, c, url, path, line, col);
+    /* a target chapter that failed to load has its error reported */
+    if (target >= 0 && b->ch[target].doc) {
+        a->target_chapter = target;
+        /* "#" alone, or no fragment: the chapter start */
+        if (frag && *frag)
+            link_heading(b, c, a, url, frag, !*path, line, col);
     }
-    if (!b->ch[target].doc) {
-        /* target chapter failed to load; its error is already reported */
-        goto out;
-    }
-    a->target_chapter = target;
-    if (frag && *frag) {
-        const char *id = find_heading_id(b, target, frag);
-        if (!id && !*path) {
-            /* "#anchor" of a heading in another chapter: a book split into
-             * chapter files keeps its internal links */
-            id = lookup_anchor(b, -1, frag);
-            if (id)
-                a->target_chapter = (int)(intptr_t)strmap_get(&b->id_chapter, id) - 1;
-        }
-        if (!id) {
-            diag_error(b->diag, c->diag_name, line, col,
-                       "link '%.200s': no heading with the anchor '#%.100s' in %s", url, frag,
-                       b->ch[target].src);
-            a->target_chapter = -1;
-            goto out;
-        }
-        a->target_id = id;
-    } else if (frag && !*path) {
-        /* "#" alone: the chapter start */
-    }
-out:
     free(path);
     free(frag);
 }
@@ -1019,41 +1145,35 @@ static const char *derive_uuid(book *b)
                         u[12], u[13], u[14], u[15]);
 }
 
-static void load_all(book *b)
+/* Reads and parses book.yaml into b->meta. Returns 0, or -1 when the
+ * file cannot be read (the problems of its keys are reported, and the
+ * chapters still loaded, so that all errors are found at once). */
+static int read_meta(book *b)
 {
-    const char *yaml_name = diag_path(b, "book.yaml");
-    b->yaml_name = yaml_name;
     size_t len = 0;
     const char *why = NULL;
     char *yaml = book_read(b, "book.yaml", &len, &why);
     if (!yaml) {
         if (b->mem_names || strcmp(why, "no such file") != 0)
-            diag_error(b->diag, yaml_name, 0, 0, "cannot read the book's metadata: %s", why);
+            diag_error(b->diag, b->yaml_name, 0, 0, "cannot read the book's metadata: %s", why);
         else
-            diag_error(b->diag, yaml_name, 0, 0,
+            diag_error(b->diag, b->yaml_name, 0, 0,
                        "no book.yaml: a book folder needs a book.yaml with name, title, author, publisher, lang and date");
-        return;
+        return -1;
     }
     input in;
-    int rc = input_read(&in, yaml, len, yaml_name, INPUT_YAML, b->diag);
+    int rc = input_read(&in, yaml, len, b->yaml_name, INPUT_YAML, b->diag);
     free(yaml);
     if (rc != 0)
-        return;
-    rc = meta_parse(in.data, in.len, yaml_name, &b->meta, &b->arena, b->diag);
+        return -1;
+    meta_parse(in.data, in.len, b->yaml_name, &b->meta, &b->arena, b->diag);
     input_free(&in);
-    if (rc != 0 && !b->meta.has_chapters && b->meta.nchapters == 0) {
-        /* still list the chapters so their errors are found too */
-    }
-    if (!b->meta.has_chapters)
-        list_chapters(b, yaml_name);
-    if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
-        const chapter_spec *cs = &b->meta.chapters[BOOK_MAX_CHAPTERS];
-        diag_error(b->diag, yaml_name, cs->line, cs->col,
-                   "more than %d chapters, the limit of chapters in a book", BOOK_MAX_CHAPTERS);
-        return;
-    }
-    if (b->meta.nchapters == 0 && !b->meta.has_chapters)
-        return; /* the folder's chapters could not be listed */
+    return 0;
+}
+
+/* The book's date, and the build time: SOURCE_DATE_EPOCH or that date. */
+static void set_epochs(book *b)
+{
     if (b->meta.date)
         meta_date_ok(b->meta.date, &b->date_epoch);
     b->build_epoch = b->date_epoch;
@@ -1064,8 +1184,28 @@ static void load_all(book *b)
         if (!*end && v >= 0 && v < 253402300800LL)
             b->build_epoch = v;
     }
-    b->uuid = b->meta.identifier ? b->meta.identifier : derive_uuid(b);
+}
 
+/* The cover named in book.yaml: not one of the chapters' images, kept
+ * apart; a PNG or a JPEG. */
+static void load_cover(book *b, strset *out_names)
+{
+    const meta *m = &b->meta;
+    b->cover = load_image_at(b, b->yaml_name, m->cover_line, m->cover_col, "book.yaml", m->cover, out_names,
+                             IMAGE_APART);
+    if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
+        diag_error(b->diag, b->yaml_name, m->cover_line, m->cover_col,
+                   "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
+        free(b->cover->data);
+        free(b->cover->draw);
+        b->cover = NULL;
+    }
+}
+
+/* Reads the chapters, then annotates them: the first pass over every
+ * chapter before the second, whose links may point forward. */
+static void load_chapters(book *b)
+{
     b->nch = b->meta.nchapters;
     b->ch = arena_alloc(&b->arena, (size_t)(b->nch + 1) * sizeof *b->ch);
     strset used = {0}, ids = {0}, out_names = {0};
@@ -1074,7 +1214,7 @@ static void load_all(book *b)
         c->index = i;
         c->label = b->meta.chapters[i].label;
         c->theme = b->meta.chapters[i].theme;
-        load_chapter(b, c, &b->meta.chapters[i], yaml_name);
+        load_chapter(b, c, &b->meta.chapters[i], b->yaml_name);
         if (c->src)
             c->out_name = out_name_for(b, c->src, &used);
     }
@@ -1082,18 +1222,8 @@ static void load_all(book *b)
     strset_add(&ids, "toc");
     strset_add(&ids, "landmarks");
     strset_add(&ids, "page-list");
-    if (b->meta.cover) {
-        /* the cover is not one of the chapters' images: kept apart */
-        b->cover = load_image_at(b, yaml_name, b->meta.cover_line, b->meta.cover_col, "book.yaml",
-                                 b->meta.cover, &out_names, 0);
-        if (b->cover && !strcmp(b->cover->media_type, "image/svg+xml")) {
-            diag_error(b->diag, yaml_name, b->meta.cover_line, b->meta.cover_col,
-                       "the cover must be a PNG or JPEG image (e-readers do not show SVG covers)");
-            free(b->cover->data);
-            free(b->cover->draw);
-            b->cover = NULL;
-        }
-    }
+    if (b->meta.cover)
+        load_cover(b, &out_names);
     for (int i = 0; i < b->nch; i++)
         if (b->ch[i].doc)
             annotate_pass1(b, &b->ch[i], &ids, &out_names);
@@ -1103,6 +1233,26 @@ static void load_all(book *b)
     strset_free(&used);
     strset_free(&ids);
     strset_free(&out_names);
+}
+
+static void load_all(book *b)
+{
+    b->yaml_name = diag_path(b, "book.yaml");
+    if (read_meta(b) != 0)
+        return;
+    if (!b->meta.has_chapters)
+        list_chapters(b, b->yaml_name);
+    if (b->meta.nchapters > BOOK_MAX_CHAPTERS) {
+        const chapter_spec *cs = &b->meta.chapters[BOOK_MAX_CHAPTERS];
+        diag_error(b->diag, b->yaml_name, cs->line, cs->col, "more than %d chapters, the limit of chapters in a book",
+                   BOOK_MAX_CHAPTERS);
+        return;
+    }
+    if (b->meta.nchapters == 0 && !b->meta.has_chapters)
+        return; /* the folder's chapters could not be listed */
+    set_epochs(b);
+    b->uuid = b->meta.identifier ? b->meta.identifier : derive_uuid(b);
+    load_chapters(b);
 }
 
 static book *book_new(diag *d)

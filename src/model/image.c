@@ -75,7 +75,16 @@ static int rows_feed(pngrows *r, const unsigned char *b, size_t len)
     return 0;
 }
 
-static const char *probe_png(const unsigned char *p, size_t n, image_info *info)
+/* What IHDR says of a PNG. */
+typedef struct pnghdr {
+    unsigned w, h;
+    unsigned ctype;     /* colour type: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA */
+    unsigned bits;      /* per pixel */
+    unsigned interlace; /* 0 none, 1 Adam7 */
+} pnghdr;
+
+/* Reads and checks the IHDR chunk; fills info's media type and size. */
+static const char *png_header(const unsigned char *p, size_t n, pnghdr *hd, image_info *info)
 {
     if (n < 33 || memcmp(p + 12, "IHDR", 4) != 0 || be32(p + 8) != 13)
         return "the PNG file is truncated or corrupt (no IHDR header)";
@@ -94,104 +103,129 @@ static const char *probe_png(const unsigned char *p, size_t n, image_info *info)
                                                               : 0;
     if (!depth_ok || p[26] != 0 || p[27] != 0 || interlace > 1)
         return "the PNG file is corrupt (invalid colour type, bit depth or compression in its header)";
-    unsigned bits = channels[ctype] * depth;
+    *hd = (pnghdr){w, h, ctype, channels[ctype] * depth, interlace};
+    return NULL;
+}
 
-    pngrows rows;
-    memset(&rows, 0, sizeof rows);
-    if (!interlace) {
-        rows.npass = 1;
-        rows.rowlen[0] = 1 + png_rowbytes(w, bits);
-        rows.nrows[0] = h;
+/* The rows of the image data: one pass, or Adam7's seven. */
+static void png_passes(pngrows *rows, const pnghdr *hd)
+{
+    memset(rows, 0, sizeof *rows);
+    if (!hd->interlace) {
+        rows->npass = 1;
+        rows->rowlen[0] = 1 + png_rowbytes(hd->w, hd->bits);
+        rows->nrows[0] = hd->h;
     } else {
         static const unsigned x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1};
         static const unsigned dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
-        rows.npass = 7;
+        rows->npass = 7;
         for (int k = 0; k < 7; k++) {
-            unsigned pw = w > x0[k] ? (w - x0[k] + dx[k] - 1) / dx[k] : 0;
-            unsigned ph = h > y0[k] ? (h - y0[k] + dy[k] - 1) / dy[k] : 0;
-            rows.rowlen[k] = pw ? 1 + png_rowbytes(pw, bits) : 0;
-            rows.nrows[k] = pw ? ph : 0;
+            unsigned pw = hd->w > x0[k] ? (hd->w - x0[k] + dx[k] - 1) / dx[k] : 0;
+            unsigned ph = hd->h > y0[k] ? (hd->h - y0[k] + dy[k] - 1) / dy[k] : 0;
+            rows->rowlen[k] = pw ? 1 + png_rowbytes(pw, hd->bits) : 0;
+            rows->nrows[k] = pw ? ph : 0;
         }
     }
-    rows_skip_empty(&rows);
+    rows_skip_empty(rows);
+}
 
-    /* The chunks: lengths inside the file, CRCs of the critical chunks,
-     * a palette for colour type 3, and the image data (IDAT), inflated here
-     * and checked row by row, so that corrupt data is an error at the
-     * image's source position for both outputs. */
+/* The walk over a PNG's chunks. */
+typedef struct pngcheck {
+    const pnghdr *hd;
     z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit(&z) != Z_OK)
-        return "cannot check the PNG data (out of memory)";
+    pngrows rows;
+    int plte, idat, idat_ended, zend, iend;
+} pngcheck;
+
+/* Inflates one IDAT chunk's bytes and checks the rows they hold. */
+static const char *png_inflate(pngcheck *c, const unsigned char *data, unsigned len)
+{
     unsigned char out[16384];
-    const char *err = NULL;
-    int plte = 0, idat = 0, idat_ended = 0, zend = 0, iend = 0;
-    size_t i = 8;
-    while (!err && !iend) {
-        if (i + 12 > n) {
-            err = "the PNG file is truncated (a chunk is cut off)";
+    c->z.next_in = (Bytef *)data;
+    c->z.avail_in = len;
+    while (c->z.avail_in && !c->zend) {
+        c->z.next_out = out;
+        c->z.avail_out = sizeof out;
+        int rc = inflate(&c->z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+            return "the PNG file is corrupt: its image data cannot be decompressed";
+        if (rows_feed(&c->rows, out, sizeof out - c->z.avail_out) != 0)
+            return "the PNG file is corrupt: its image data is damaged (bad row filter)";
+        if (rc == Z_STREAM_END)
+            c->zend = 1;
+        else if (rc == Z_BUF_ERROR && c->z.avail_out)
             break;
-        }
+    }
+    return NULL;
+}
+
+/* One chunk of the given type whose CRC is checked. */
+static const char *png_chunk(pngcheck *c, const unsigned char *type, const unsigned char *data, unsigned len,
+                             int critical)
+{
+    if (!memcmp(type, "IDAT", 4)) {
+        if (c->idat_ended)
+            return "the PNG file is corrupt (its image data is not in one piece)";
+        if (c->hd->ctype == 3 && !c->plte)
+            return "the PNG file is corrupt (a palette image without a palette)";
+        c->idat = 1;
+        return png_inflate(c, data, len);
+    }
+    if (c->idat)
+        c->idat_ended = 1;
+    if (!memcmp(type, "PLTE", 4))
+        c->plte = 1;
+    else if (!memcmp(type, "IEND", 4))
+        c->iend = 1;
+    else if (critical && memcmp(type, "IHDR", 4))
+        return "the PNG file is corrupt or uses an unknown critical chunk";
+    return NULL;
+}
+
+/* The chunks: lengths inside the file, CRCs of the critical chunks, a
+ * palette for colour type 3, and the image data (IDAT), inflated here and
+ * checked row by row, so that corrupt data is an error at the image's
+ * source position for both outputs. */
+static const char *png_chunks(const unsigned char *p, size_t n, pngcheck *c)
+{
+    size_t i = 8;
+    while (!c->iend) {
+        if (i + 12 > n)
+            return "the PNG file is truncated (a chunk is cut off)";
         unsigned len = be32(p + i);
         const unsigned char *type = p + i + 4, *data = p + i + 8;
-        if (len > 0x7FFFFFFF || len > n - i - 12) {
-            err = "the PNG file is truncated or corrupt (a chunk runs past the end of the file)";
-            break;
-        }
+        if (len > 0x7FFFFFFF || len > n - i - 12)
+            return "the PNG file is truncated or corrupt (a chunk runs past the end of the file)";
         int critical = !(type[0] & 0x20);
-        if (critical && (uLong)be32(data + len) != crc32(crc32(0L, Z_NULL, 0), type, len + 4)) {
-            err = "the PNG file is corrupt (a checksum does not match)";
-            break;
-        }
-        if (!memcmp(type, "IDAT", 4)) {
-            if (idat_ended) {
-                err = "the PNG file is corrupt (its image data is not in one piece)";
-                break;
-            }
-            if (ctype == 3 && !plte) {
-                err = "the PNG file is corrupt (a palette image without a palette)";
-                break;
-            }
-            idat = 1;
-            z.next_in = (Bytef *)data;
-            z.avail_in = len;
-            while (z.avail_in && !zend) {
-                z.next_out = out;
-                z.avail_out = sizeof out;
-                int rc = inflate(&z, Z_NO_FLUSH);
-                if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-                    err = "the PNG file is corrupt: its image data cannot be decompressed";
-                    break;
-                }
-                if (rows_feed(&rows, out, sizeof out - z.avail_out) != 0) {
-                    err = "the PNG file is corrupt: its image data is damaged (bad row filter)";
-                    break;
-                }
-                if (rc == Z_STREAM_END)
-                    zend = 1;
-                else if (rc == Z_BUF_ERROR && z.avail_out)
-                    break;
-            }
-        } else {
-            if (idat)
-                idat_ended = 1;
-            if (!memcmp(type, "PLTE", 4))
-                plte = 1;
-            else if (!memcmp(type, "IEND", 4))
-                iend = 1;
-            else if (critical && memcmp(type, "IHDR", 4)) {
-                err = "the PNG file is corrupt or uses an unknown critical chunk";
-                break;
-            }
-        }
+        if (critical && (uLong)be32(data + len) != crc32(crc32(0L, Z_NULL, 0), type, len + 4))
+            return "the PNG file is corrupt (a checksum does not match)";
+        const char *err = png_chunk(c, type, data, len, critical);
+        if (err)
+            return err;
         i += 12 + (size_t)len;
     }
-    inflateEnd(&z);
+    return NULL;
+}
+
+static const char *probe_png(const unsigned char *p, size_t n, image_info *info)
+{
+    pnghdr hd;
+    const char *err = png_header(p, n, &hd, info);
     if (err)
         return err;
-    if (!idat)
+    pngcheck c;
+    memset(&c, 0, sizeof c);
+    c.hd = &hd;
+    png_passes(&c.rows, &hd);
+    if (inflateInit(&c.z) != Z_OK)
+        return "cannot check the PNG data (out of memory)";
+    err = png_chunks(p, n, &c);
+    inflateEnd(&c.z);
+    if (err)
+        return err;
+    if (!c.idat)
         return "the PNG file has no image data";
-    if (!rows.done)
+    if (!c.rows.done)
         return "the PNG file is corrupt or truncated: its image data ends before the last row";
     return NULL;
 }

@@ -72,13 +72,17 @@ static const char *nonempty(ctx *c, yaml_node_t *n, const char *key)
     return v;
 }
 
-static const char *const known_keys[] = {
+/* The keys of book.yaml. */
+typedef enum {
+    KEY_NAME, KEY_TITLE, KEY_SUBTITLE, KEY_AUTHOR, KEY_PUBLISHER, KEY_LANG, KEY_DATE,
+    KEY_IDENTIFIER, KEY_DESCRIPTION, KEY_COVER, KEY_CHAPTERS, KEY_COUNT
+} meta_key;
+
+static const char *const known_keys[KEY_COUNT + 1] = {
     "name", "title", "subtitle", "author", "publisher", "lang", "date",
     "identifier", "description", "cover", "chapters", NULL,
 };
-static const char *const required_keys[] = {
-    "name", "title", "author", "publisher", "lang", "date", NULL,
-};
+static const meta_key required_keys[] = {KEY_NAME, KEY_TITLE, KEY_AUTHOR, KEY_PUBLISHER, KEY_LANG, KEY_DATE};
 
 static void unknown_key(ctx *c, yaml_node_t *k, const char *key, const char *const *known)
 {
@@ -227,6 +231,150 @@ static void chapter_entry(ctx *c, meta *m, yaml_node_t *item)
     m->chapters[m->nchapters++] = cs;
 }
 
+/* A key with one text value: name, title, subtitle, publisher,
+ * identifier, description, cover, lang, date. */
+static void text_key(ctx *c, meta *m, meta_key k, yaml_node_t *v)
+{
+    const char *key = known_keys[k];
+    const char *t = nonempty(c, v, key);
+    switch (k) {
+    case KEY_NAME:
+        m->name = t;
+        if (m->name && !name_ok(m->name)) {
+            err(c, v, "'name' is the output file name: use only letters, digits, '-', '_' and '.', not '%.100s'",
+                m->name);
+            m->name = NULL;
+        }
+        break;
+    case KEY_TITLE:
+        m->title = t;
+        m->title_line = LINE(v);
+        break;
+    case KEY_SUBTITLE:
+        m->subtitle = t;
+        m->subtitle_line = LINE(v);
+        break;
+    case KEY_PUBLISHER:
+        m->publisher = t;
+        m->publisher_line = LINE(v);
+        break;
+    case KEY_IDENTIFIER:
+        m->identifier = t;
+        break;
+    case KEY_DESCRIPTION:
+        m->description = t;
+        break;
+    case KEY_COVER:
+        m->cover = t;
+        m->cover_line = LINE(v);
+        m->cover_col = COL(v);
+        break;
+    case KEY_LANG:
+        m->lang = t;
+        if (m->lang && !meta_lang_ok(m->lang)) {
+            err(c, v, "'lang' must be a language tag such as nl, nl-NL or en, not '%.50s'", m->lang);
+            m->lang = NULL;
+        }
+        break;
+    case KEY_DATE:
+        m->date = t;
+        if (m->date && !meta_date_ok(m->date, NULL)) {
+            err(c, v, "'date' must be YYYY-MM-DD, YYYY-MM or YYYY, not '%.50s'", m->date);
+            m->date = NULL;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* 'author': one name, or a list of names. */
+static void author_key(ctx *c, meta *m, yaml_node_t *v)
+{
+    m->author_line = LINE(v);
+    if (v->type != YAML_SEQUENCE_NODE) {
+        const char *s = nonempty(c, v, "author");
+        if (s) {
+            m->authors = arena_alloc(c->a, 2 * sizeof *m->authors);
+            m->authors[m->nauthors++] = s;
+        }
+        return;
+    }
+    size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    m->authors = arena_alloc(c->a, (cnt + 1) * sizeof *m->authors);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *an = yaml_document_get_node(c->doc, *it);
+        const char *s = an ? nonempty(c, an, "author") : NULL;
+        if (s)
+            m->authors[m->nauthors++] = s;
+    }
+    if (!cnt)
+        err(c, v, "%s", "'author' is an empty list");
+}
+
+/* 'chapters': a list of chapter entries, at most META_MAX_CHAPTERS. */
+static void chapters_key(ctx *c, meta *m, yaml_node_t *v)
+{
+    m->has_chapters = 1;
+    if (v->type != YAML_SEQUENCE_NODE) {
+        err(c, v, "%s", "'chapters' must be a list of chapter files (\"- file.md\" lines)");
+        return;
+    }
+    size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (cnt == 0) {
+        err(c, v, "%s", "'chapters' is an empty list");
+        return;
+    }
+    if (cnt > META_MAX_CHAPTERS) {
+        yaml_node_t *over = yaml_document_get_node(c->doc, v->data.sequence.items.start[META_MAX_CHAPTERS]);
+        diag_error(c->d, c->file, over ? LINE(over) : LINE(v), over ? COL(over) : COL(v),
+                   "'chapters' lists %zu files, more than the limit of %d chapters", cnt, META_MAX_CHAPTERS);
+        c->bad = 1;
+        return;
+    }
+    m->chapters = arena_alloc(c->a, cnt * sizeof *m->chapters);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(c->doc, *it);
+        if (item)
+            chapter_entry(c, m, item);
+    }
+}
+
+/* The keys of the root map, each once. seen[k]: the line of key k, or 0. */
+static void root_keys(ctx *c, meta *m, yaml_node_t *root, int seen[KEY_COUNT])
+{
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+        if (!k || !v)
+            continue;
+        if (k->type != YAML_SCALAR_NODE) {
+            err(c, k, "%s", "keys must be plain words");
+            continue;
+        }
+        const char *key = (const char *)k->data.scalar.value;
+        int idx = -1;
+        for (int i = 0; known_keys[i]; i++)
+            if (!strcmp(key, known_keys[i]))
+                idx = i;
+        if (idx < 0) {
+            unknown_key(c, k, key, known_keys);
+            continue;
+        }
+        if (seen[idx]) {
+            err(c, k, "key '%s' is given twice", key);
+            continue;
+        }
+        seen[idx] = LINE(k);
+        if (idx == KEY_AUTHOR)
+            author_key(c, m, v);
+        else if (idx == KEY_CHAPTERS)
+            chapters_key(c, m, v);
+        else
+            text_key(c, m, (meta_key)idx, v);
+    }
+}
+
 int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a, diag *d)
 {
     memset(m, 0, sizeof *m);
@@ -243,126 +391,15 @@ int meta_parse(const char *text, size_t len, const char *file, meta *m, arena *a
     }
     if (root->type != YAML_MAPPING_NODE) {
         err(&c, root, "%s", "book.yaml must be a map of keys (name: ..., title: ...)");
-        goto done;
-    }
-    int seen[16] = {0};
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-        if (!k || !v)
-            continue;
-        if (k->type != YAML_SCALAR_NODE) {
-            err(&c, k, "%s", "keys must be plain words");
-            continue;
-        }
-        const char *key = (const char *)k->data.scalar.value;
-        int idx = -1;
-        for (int i = 0; known_keys[i]; i++)
-            if (!strcmp(key, known_keys[i]))
-                idx = i;
-        if (idx < 0) {
-            unknown_key(&c, k, key, known_keys);
-            continue;
-        }
-        if (seen[idx]) {
-            err(&c, k, "key '%s' is given twice", key);
-            continue;
-        }
-        seen[idx] = LINE(k);
-        if (!strcmp(key, "name")) {
-            m->name = nonempty(&c, v, key);
-            if (m->name && !name_ok(m->name)) {
-                err(&c, v, "'name' is the output file name: use only letters, digits, '-', '_' and '.', not '%.100s'", m->name);
-                m->name = NULL;
-            }
-        } else if (!strcmp(key, "title")) {
-            m->title = nonempty(&c, v, key);
-            m->title_line = LINE(v);
-        } else if (!strcmp(key, "subtitle")) {
-            m->subtitle = nonempty(&c, v, key);
-            m->subtitle_line = LINE(v);
-        } else if (!strcmp(key, "publisher")) {
-            m->publisher = nonempty(&c, v, key);
-            m->publisher_line = LINE(v);
-        } else if (!strcmp(key, "identifier")) {
-            m->identifier = nonempty(&c, v, key);
-        } else if (!strcmp(key, "description")) {
-            m->description = nonempty(&c, v, key);
-        } else if (!strcmp(key, "cover")) {
-            m->cover = nonempty(&c, v, key);
-            m->cover_line = LINE(v);
-            m->cover_col = COL(v);
-        } else if (!strcmp(key, "lang")) {
-            m->lang = nonempty(&c, v, key);
-            if (m->lang && !meta_lang_ok(m->lang)) {
-                err(&c, v, "'lang' must be a language tag such as nl, nl-NL or en, not '%.50s'", m->lang);
-                m->lang = NULL;
-            }
-        } else if (!strcmp(key, "date")) {
-            m->date = nonempty(&c, v, key);
-            if (m->date && !meta_date_ok(m->date, NULL)) {
-                err(&c, v, "'date' must be YYYY-MM-DD, YYYY-MM or YYYY, not '%.50s'", m->date);
-                m->date = NULL;
-            }
-        } else if (!strcmp(key, "author")) {
-            m->author_line = LINE(v);
-            if (v->type == YAML_SEQUENCE_NODE) {
-                size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-                m->authors = arena_alloc(a, (cnt + 1) * sizeof *m->authors);
-                for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-                    yaml_node_t *an = yaml_document_get_node(&doc, *it);
-                    const char *s = an ? nonempty(&c, an, "author") : NULL;
-                    if (s)
-                        m->authors[m->nauthors++] = s;
-                }
-                if (!cnt)
-                    err(&c, v, "%s", "'author' is an empty list");
-            } else {
-                const char *s = nonempty(&c, v, key);
-                if (s) {
-                    m->authors = arena_alloc(a, 2 * sizeof *m->authors);
-                    m->authors[m->nauthors++] = s;
-                }
-            }
-        } else if (!strcmp(key, "chapters")) {
-            m->has_chapters = 1;
-            if (v->type != YAML_SEQUENCE_NODE) {
-                err(&c, v, "%s", "'chapters' must be a list of chapter files (\"- file.md\" lines)");
-                continue;
-            }
-            size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-            if (cnt == 0) {
-                err(&c, v, "%s", "'chapters' is an empty list");
-                continue;
-            }
-            if (cnt > META_MAX_CHAPTERS) {
-                yaml_node_t *over = yaml_document_get_node(&doc, v->data.sequence.items.start[META_MAX_CHAPTERS]);
-                diag_error(d, file, over ? LINE(over) : LINE(v), over ? COL(over) : COL(v),
-                           "'chapters' lists %zu files, more than the limit of %d chapters", cnt,
-                           META_MAX_CHAPTERS);
+    } else {
+        int seen[KEY_COUNT] = {0};
+        root_keys(&c, m, root, seen);
+        for (size_t i = 0; i < sizeof required_keys / sizeof *required_keys; i++)
+            if (!seen[required_keys[i]]) {
+                diag_error(d, file, 1, 1, "missing required key '%s'", known_keys[required_keys[i]]);
                 c.bad = 1;
-                continue;
             }
-            m->chapters = arena_alloc(a, cnt * sizeof *m->chapters);
-            for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-                yaml_node_t *item = yaml_document_get_node(&doc, *it);
-                if (item)
-                    chapter_entry(&c, m, item);
-            }
-        }
     }
-    for (int i = 0; required_keys[i]; i++) {
-        int idx = 0;
-        while (strcmp(known_keys[idx], required_keys[i]))
-            idx++;
-        if (!seen[idx]) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "missing required key '%s'", required_keys[i]);
-            diag_error(d, file, 1, 1, "%s", msg);
-            c.bad = 1;
-        }
-    }
-done:
     strmap_free(&c.files);
     yaml_document_delete(&doc);
     return c.bad ? -1 : 0;

@@ -446,99 +446,81 @@ static void fix_dl(xmlNodePtr dl)
             xmlNodeSetName(c, BAD_CAST(named(c, "dt") ? "p" : "div"));
 }
 
-/* Returns the element to add children of `src` to, created inside dst as
- * the content model allows; may return dst itself (unwrap). */
-static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
+/* Text: added to dst, or given a container in a list; dropped elsewhere
+ * in a list or table (only white space belongs there). */
+static void copy_text(const char *t, xmlNodePtr dst, accepts acc)
 {
-    accepts acc = accepts_of((const char *)dst->name);
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        const char *t = (const char *)n->content;
-        if (!t)
+    if (acc == A_LIST || acc == A_DL || acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
+        if (only_space(t))
             return;
-        if (acc == A_LIST || acc == A_DL || acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
-            if (only_space(t))
-                return;
-            /* stray text in a list or table: give it a proper container */
-            const char *wrap = acc == A_LIST ? "li" : acc == A_DL ? "dd" : NULL;
-            if (!wrap)
-                return;
-            xmlNodePtr w = xmlNewChild(dst, NULL, BAD_CAST wrap, NULL);
-            add_text(w, t);
+        /* stray text in a list or table: give it a proper container */
+        const char *wrap = acc == A_LIST ? "li" : acc == A_DL ? "dd" : NULL;
+        if (!wrap)
             return;
-        }
-        add_text(dst, t);
+        xmlNodePtr w = xmlNewChild(dst, NULL, BAD_CAST wrap, NULL);
+        add_text(w, t);
         return;
     }
-    if (n->type != XML_ELEMENT_NODE)
-        return; /* comments, processing instructions */
+    add_text(dst, t);
+}
+
+/* The element's name in lower case into lname. Returns 0 if it is too
+ * long to be one of the elements kept. */
+static int lower_name(xmlNodePtr n, char lname[16])
+{
     const char *name = (const char *)n->name;
-    char lname[16];
     size_t ln = strlen(name);
-    if (ln >= sizeof lname) {
-        copy_children(s, n, dst, depth + 1);
-        return;
-    }
+    if (ln >= 16)
+        return 0;
     for (size_t i = 0; i <= ln; i++)
         lname[i] = (char)tolower((unsigned char)name[i]);
-    const elem *e = lookup(lname);
-    char mapped[16];
-    strcpy(mapped, lname);
-    if (is_heading(lname)) {
-        strcpy(mapped, "p");
-        e = lookup("p");
-    }
-    if (!e) {
-        /* html/body/unknown elements: keep the content, drop the tag */
-        if (strcmp(lname, "html") && strcmp(lname, "body"))
-            warn(s, &s->warned_other, "raw HTML: unsupported elements were removed (their text is kept)");
-        copy_children(s, n, dst, depth + 1);
-        return;
-    }
-    if (e->k == K_DROP) {
-        if (!strcmp(lname, "script") || !strcmp(lname, "style") || !strcmp(lname, "iframe") ||
-            !strcmp(lname, "object") || !strcmp(lname, "embed"))
-            warn(s, &s->warned_script, "raw HTML: <script>, <style> and embedded content removed");
-        else if (!strcmp(lname, "img"))
-            warn(s, &s->warned_img, "raw HTML: <img> removed; use Markdown images ![alt](file)");
-        else
-            warn(s, &s->warned_other, "raw HTML: unsupported elements were removed");
-        return;
-    }
-    if (depth > SAN_MAX_DEPTH) {
-        copy_children(s, n, dst, depth + 1);
-        return;
-    }
+    return 1;
+}
+
+static void warn_dropped(san *s, const char *lname)
+{
+    if (!strcmp(lname, "script") || !strcmp(lname, "style") || !strcmp(lname, "iframe") ||
+        !strcmp(lname, "object") || !strcmp(lname, "embed"))
+        warn(s, &s->warned_script, "raw HTML: <script>, <style> and embedded content removed");
+    else if (!strcmp(lname, "img"))
+        warn(s, &s->warned_img, "raw HTML: <img> removed; use Markdown images ![alt](file)");
+    else
+        warn(s, &s->warned_other, "raw HTML: unsupported elements were removed");
+}
+
+/* How an element fits where it is copied. */
+typedef enum {
+    FIT_OK,   /* copied as it is */
+    FIT_WRAP, /* in a list (dl): inside an li (dd) of its own */
+    FIT_NO    /* out of place: unwrapped, or dropped in a table */
+} fit;
+
+/* Does element e, written as `name`, fit in dst, which accepts acc? */
+static fit fits(const elem *e, const char *name, xmlNodePtr dst, accepts acc)
+{
     int ok;
     switch (acc) {
     case A_PHRASING:
-        ok = e->k == K_PHRASING || e->k == K_EMPTY;
-        if (!strcmp(mapped, "hr"))
-            ok = 0;
+        ok = (e->k == K_PHRASING || e->k == K_EMPTY) && strcmp(name, "hr");
         break;
     case A_FLOW:
-        ok = e->k == K_PHRASING || e->k == K_EMPTY || e->k == K_BLOCK || e->k == K_LIST ||
-             e->k == K_DL || e->k == K_TABLE || e->k == K_CODEBLOCK;
+        ok = e->k == K_PHRASING || e->k == K_EMPTY || e->k == K_BLOCK || e->k == K_LIST || e->k == K_DL ||
+             e->k == K_TABLE || e->k == K_CODEBLOCK;
         /* a summary opens a details element; a figcaption opens a figure */
-        if (!strcmp(mapped, "summary"))
+        if (!strcmp(name, "summary"))
             ok = named(dst, "details") && !has_content(dst);
-        if (!strcmp(mapped, "figcaption"))
+        if (!strcmp(name, "figcaption"))
             ok = named(dst, "figure") && !has_content(dst);
         break;
     case A_LIST:
-        ok = e->k == K_LI;
-        if (!ok) {
-            xmlNodePtr li = xmlNewChild(dst, NULL, BAD_CAST "li", NULL);
-            copy_node(s, n, li, depth + 1);
-            return;
-        }
+        if (e->k != K_LI)
+            return FIT_WRAP;
+        ok = 1;
         break;
     case A_DL:
-        ok = e->k == K_DTDD;
-        if (!ok) {
-            xmlNodePtr dd = xmlNewChild(dst, NULL, BAD_CAST "dd", NULL);
-            copy_node(s, n, dd, depth + 1);
-            return;
-        }
+        if (e->k != K_DTDD)
+            return FIT_WRAP;
+        ok = 1;
         break;
     case A_TABLE:
         ok = e->k == K_TSECT || e->k == K_TR || e->k == K_CAPTION;
@@ -552,25 +534,27 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
     default:
         ok = 0;
     }
-    if (ok && forbidden_inside(mapped, dst))
-        ok = 0;
-    if (!ok) {
-        if (acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
-            warn(s, &s->warned_other, "raw HTML: a table's malformed parts were removed");
-            return;
-        }
-        /* li/dt/dd/td out of place, or a block inside phrasing: unwrap */
-        if (acc == A_PHRASING && (e->k == K_BLOCK || e->k == K_LIST || e->k == K_CODEBLOCK) &&
-            dst->children)
-            xmlAddChild(dst, xmlNewText(BAD_CAST " "));
-        copy_children(s, n, dst, depth + 1);
+    return ok && !forbidden_inside(name, dst) ? FIT_OK : FIT_NO;
+}
+
+/* An element that does not fit in dst: dropped in a table, else its
+ * content copied in its place (li/dt/dd/td out of place, or a block
+ * inside phrasing). */
+static void misfit(san *s, xmlNodePtr n, const elem *e, xmlNodePtr dst, accepts acc, int depth)
+{
+    if (acc == A_TABLE || acc == A_TSECT || acc == A_TR) {
+        warn(s, &s->warned_other, "raw HTML: a table's malformed parts were removed");
         return;
     }
-    xmlNodePtr el = xmlNewNode(dst->ns, BAD_CAST mapped);
-    xmlAddChild(dst, el);
-    copy_attrs(s, n, el, mapped);
-    if (e->k != K_EMPTY)
-        copy_children(s, n, el, depth + 1);
+    if (acc == A_PHRASING && (e->k == K_BLOCK || e->k == K_LIST || e->k == K_CODEBLOCK) && dst->children)
+        xmlAddChild(dst, xmlNewText(BAD_CAST " "));
+    copy_children(s, n, dst, depth + 1);
+}
+
+/* Repairs element el (e, written as `name`) once its content is copied:
+ * may rename it, or free it when it must not stay empty. */
+static void finish_element(san *s, xmlNodePtr el, const elem *e, const char *name)
+{
     if (e->k == K_TABLE)
         fix_table(s, el);
     if (e->k == K_DL)
@@ -580,23 +564,79 @@ static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
         !el->children) {
         xmlUnlinkNode(el);
         xmlFreeNode(el);
-    } else if (!strcmp(mapped, "a") && !xmlHasProp(el, BAD_CAST "href")) {
+    } else if (!strcmp(name, "a") && !xmlHasProp(el, BAD_CAST "href")) {
         /* an anchor without a safe target: keep its content as a span */
         xmlNodeSetName(el, BAD_CAST "span");
-    } else if (!strcmp(mapped, "details")) {
+    } else if (!strcmp(name, "details")) {
         /* details needs a summary first: without one it is a div */
         xmlNodePtr c = el->children;
         while (c && c->type != XML_ELEMENT_NODE)
             c = c->next;
         if (!named(c, "summary"))
             xmlNodeSetName(el, BAD_CAST "div");
-    } else if (!strcmp(mapped, "bdo")) {
+    } else if (!strcmp(name, "bdo")) {
         /* bdo needs dir="ltr" or "rtl" */
         xmlChar *dir = xmlGetProp(el, BAD_CAST "dir");
         if (!dir || (strcmp((const char *)dir, "ltr") && strcmp((const char *)dir, "rtl")))
             xmlNodeSetName(el, BAD_CAST "span");
         xmlFree(dir);
     }
+}
+
+/* Copies node n into dst as the content model allows: the element itself,
+ * its content alone (unwrapped), or nothing. */
+static void copy_node(san *s, xmlNodePtr n, xmlNodePtr dst, int depth)
+{
+    accepts acc = accepts_of((const char *)dst->name);
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content)
+            copy_text((const char *)n->content, dst, acc);
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return; /* comments, processing instructions */
+    char lname[16];
+    if (!lower_name(n, lname)) {
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    const elem *e = lookup(lname);
+    const char *name = lname;
+    if (is_heading(lname)) {
+        name = "p";
+        e = lookup("p");
+    }
+    if (!e) {
+        /* html/body/unknown elements: keep the content, drop the tag */
+        if (strcmp(lname, "html") && strcmp(lname, "body"))
+            warn(s, &s->warned_other, "raw HTML: unsupported elements were removed (their text is kept)");
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    if (e->k == K_DROP) {
+        warn_dropped(s, lname);
+        return;
+    }
+    if (depth > SAN_MAX_DEPTH) {
+        copy_children(s, n, dst, depth + 1);
+        return;
+    }
+    switch (fits(e, name, dst, acc)) {
+    case FIT_WRAP:
+        copy_node(s, n, xmlNewChild(dst, NULL, BAD_CAST(acc == A_LIST ? "li" : "dd"), NULL), depth + 1);
+        return;
+    case FIT_NO:
+        misfit(s, n, e, dst, acc, depth);
+        return;
+    case FIT_OK:
+        break;
+    }
+    xmlNodePtr el = xmlNewNode(dst->ns, BAD_CAST name);
+    xmlAddChild(dst, el);
+    copy_attrs(s, n, el, name);
+    if (e->k != K_EMPTY)
+        copy_children(s, n, el, depth + 1);
+    finish_element(s, el, e, name);
 }
 
 static void copy_children(san *s, xmlNodePtr src, xmlNodePtr dst, int depth)
@@ -700,6 +740,76 @@ static void get_attr(const char *p, const char *end, const char *name, char *out
     }
 }
 
+int sanitize_is_inline(const char *name)
+{
+    if (!strcmp(name, "img"))
+        return 1; /* dropped from raw HTML, but the writers make it of Markdown images */
+    const elem *e = lookup(name);
+    return e && (e->k == K_PHRASING || (e->k == K_EMPTY && !e->flow));
+}
+
+/* Warns once about an event handler attribute (on...=) in attrs[0..end). */
+static void warn_handlers(const char *attrs, const char *end, diag *d, const char *file, int line, int col)
+{
+    for (const char *q = attrs; q + 3 < end; q++)
+        if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n') && (q[0] == 'o' || q[0] == 'O') &&
+            (q[1] == 'n' || q[1] == 'N') && isalpha((unsigned char)q[2])) {
+            const char *e = q + 2;
+            while (isalpha((unsigned char)*e))
+                e++;
+            while (*e == ' ')
+                e++;
+            if (*e == '=') {
+                diag_warning(d, file, line, col, "raw HTML: event handler attribute removed");
+                return;
+            }
+        }
+}
+
+/* An inline <a>'s href into t->href when it is a valid external URL;
+ * else a warning, and the link becomes a span (its text is kept). */
+static void inline_href(const char *attrs, const char *end, html_tag *t, diag *d, const char *file, int line,
+                        int col)
+{
+    get_attr(attrs, end, "href", t->href, sizeof t->href);
+    char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
+    if (uri && strlen(uri) < sizeof t->href) {
+        strcpy(t->href, uri);
+    } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
+        diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
+        t->href[0] = 0;
+    } else if (t->href[0]) {
+        if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
+            !strncasecmp(t->href, "vbscript:", 9))
+            diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
+        else
+            diag_warning(d, file, line, col,
+                         "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
+        t->href[0] = 0;
+    }
+    free(uri);
+    if (!t->href[0])
+        strcpy(t->name, "span");
+}
+
+/* The attributes an inline opening tag keeps: title, a valid lang, and
+ * an <a>'s external href. */
+static void inline_attrs(const char *attrs, const char *end, html_tag *t, diag *d, const char *file, int line,
+                         int col)
+{
+    get_attr(attrs, end, "title", t->title, sizeof t->title);
+    char lang[64];
+    get_attr(attrs, end, "lang", lang, sizeof lang);
+    int lok = lang[0] && strlen(lang) < sizeof t->lang;
+    for (const char *q = lang; *q; q++)
+        if (!isalnum((unsigned char)*q) && *q != '-')
+            lok = 0;
+    if (lok)
+        strcpy(t->lang, lang);
+    if (!strcmp(t->name, "a"))
+        inline_href(attrs, end, t, d, file, line, col);
+}
+
 void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, int line, int col)
 {
     memset(t, 0, sizeof *t);
@@ -728,70 +838,23 @@ void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, i
         t->empty = 0;
         return;
     }
-    /* inline tags allowed between Markdown text */
-    static const char *const ok[] = {"abbr", "b", "bdi", "cite", "code", "del", "dfn", "em", "i",
-                                     "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
-                                     "strong", "sub", "sup", "u", "var", "a", "time", NULL};
-    int allowed = 0;
-    for (int i = 0; ok[i]; i++)
-        if (!strcmp(ok[i], name))
-            allowed = 1;
-    if (!strcmp(name, "br") || !strcmp(name, "wbr")) {
+    const elem *e = lookup(name);
+    if (e && e->k == K_EMPTY && !e->flow) { /* br, wbr */
         strcpy(t->name, name);
         t->empty = 1;
         return;
     }
-    for (const char *q = attrs; q + 3 < end; q++)
-        if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n') && (q[0] == 'o' || q[0] == 'O') &&
-            (q[1] == 'n' || q[1] == 'N') && isalpha((unsigned char)q[2])) {
-            const char *e = q + 2;
-            while (isalpha((unsigned char)*e))
-                e++;
-            while (*e == ' ')
-                e++;
-            if (*e == '=') {
-                diag_warning(d, file, line, col, "raw HTML: event handler attribute removed");
-                break;
-            }
-        }
-    if (!allowed) {
+    warn_handlers(attrs, end, d, file, line, col);
+    /* the phrasing elements raw HTML keeps, but bdo: it needs the dir
+     * attribute, which inline tags do not keep */
+    if (!e || e->k != K_PHRASING || !strcmp(name, "bdo")) {
         if (!t->closing && n)
             diag_warning(d, file, line, col, "raw HTML: <%s> is not supported here and was removed", name);
         return;
     }
     strcpy(t->name, name);
-    if (t->closing)
-        return;
-    get_attr(attrs, end, "title", t->title, sizeof t->title);
-    char lang[64];
-    get_attr(attrs, end, "lang", lang, sizeof lang);
-    int lok = lang[0] && strlen(lang) < sizeof t->lang;
-    for (const char *q = lang; *q; q++)
-        if (!isalnum((unsigned char)*q) && *q != '-')
-            lok = 0;
-    if (lok)
-        strcpy(t->lang, lang);
-    if (!strcmp(name, "a")) {
-        get_attr(attrs, end, "href", t->href, sizeof t->href);
-        char *uri = t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL ? sanitize_uri(t->href) : NULL;
-        if (uri && strlen(uri) < sizeof t->href) {
-            strcpy(t->href, uri);
-        } else if (t->href[0] && sanitize_uri_kind(t->href) == URI_EXTERNAL) {
-            diag_warning(d, file, line, col, "raw HTML: a link that is not a valid URL was removed (its text is kept)");
-            t->href[0] = 0;
-        } else if (t->href[0]) {
-            if (!strncasecmp(t->href, "javascript:", 11) || !strncasecmp(t->href, "data:", 5) ||
-                !strncasecmp(t->href, "vbscript:", 9))
-                diag_warning(d, file, line, col, "raw HTML: javascript:/data: link removed (its text is kept)");
-            else
-                diag_warning(d, file, line, col,
-                             "raw HTML: only external links are kept in raw HTML; write internal links in Markdown");
-            t->href[0] = 0;
-        }
-        free(uri);
-        if (!t->href[0])
-            strcpy(t->name, "span");
-    }
+    if (!t->closing)
+        inline_attrs(attrs, end, t, d, file, line, col);
 }
 
 /* ---- SVG images ---------------------------------------------------------

@@ -42,6 +42,11 @@ typedef struct html_tag {
  * unsafe content (scripts, event handlers, javascript: URLs) at file:line:col. */
 void sanitize_inline(const char *html, html_tag *t, diag *d, const char *file, int line, int col);
 
+/* Returns 1 if element `name` (lower case) is phrasing content the
+ * writers make: the inline elements raw HTML keeps, br, wbr, and img (of
+ * Markdown images). The one list of inline HTML elements. */
+int sanitize_is_inline(const char *name);
+
 /* The one rule set for URLs in raw HTML, Markdown and SVG images. */
 typedef enum {
     URI_EXTERNAL,    /* http, https, ftp, mailto, tel */

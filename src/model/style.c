@@ -274,6 +274,9 @@ typedef struct walkctx {
     diag *d;
     int bad;
     int seen_line[NPROPS]; /* line where each prop was set, 0 if not yet */
+    /* the CSS variables: each property set, and its value as written */
+    const char **names, **values;
+    int nv;
 } walkctx;
 
 /* The sections of style.yaml: the part of each key before its first '-'. */
@@ -307,9 +310,99 @@ static int known_section(const char *sec)
     return 0;
 }
 
-/* Sets property `key` (section-key) from value node v; k is the key's node
- * (for the position of errors about the key itself). */
-static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *v)
+/* Sets font role r to file val of the fonts folder, read and checked
+ * (once for roles that share a file). Returns NULL, or why val cannot be
+ * a font's name; problems with the file are reported here. */
+static const char *set_font(walkctx *w, int r, const char *val, int line, int col)
+{
+    style *s = w->s;
+    if (strchr(val, '/') || !*val || val[0] == '.')
+        return "a font is a file name in the fonts folder (no '/')";
+    s->font_line[r] = line;
+    s->font_col[r] = col;
+    for (int q = 0; q < FONT_COUNT; q++) {
+        if (q != r && s->font_blob[q] && !strcmp(s->font_file[q], val)) {
+            /* another role's file: read and checked once */
+            s->font_file[r] = s->font_file[q];
+            s->font_path[r] = s->font_path[q];
+            s->font_family[r] = s->font_family[q];
+            s->font_blob[r] = hb_blob_reference(s->font_blob[q]);
+            return NULL;
+        }
+    }
+    char whyr[PATH_WHY];
+    size_t flen = 0;
+    char *data = path_read(w->fonts_real, w->fonts_dir, "fonts folder", val, FONT_MAX_FILE, &flen, whyr);
+    if (!data) {
+        if (!strcmp(whyr, "no such file"))
+            diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
+        else
+            diag_error(w->d, w->file, line, col, "the font '%s' for '%s' cannot be read: %s", val, style_font_key(r),
+                       whyr);
+        w->bad = 1;
+        return NULL;
+    }
+    hb_blob_t *blob = hb_blob_create(data, (unsigned)flen, HB_MEMORY_MODE_READONLY, data, free);
+    const char *why = NULL;
+    const char *fam = font_check(w->ft, blob, w->a, &why);
+    if (!fam) {
+        hb_blob_destroy(blob);
+        diag_error(w->d, w->file, line, col, "the font '%s' for '%s' is damaged: %s", val, style_font_key(r), why);
+        w->bad = 1;
+        return NULL;
+    }
+    s->font_file[r] = val;
+    s->font_path[r] = arena_printf(w->a, "%s/%s", w->fonts_dir, val);
+    s->font_family[r] = fam;
+    s->font_blob[r] = blob;
+    return NULL;
+}
+
+/* Sets property p (not a font) from val. Returns NULL, or why val is not
+ * a value of its type. */
+static const char *set_plain(walkctx *w, const prop *p, const char *val)
+{
+    char *base = (char *)w->s;
+    switch (p->type) {
+    case T_COLOR:
+        if (parse_color(val, (rgb *)(base + p->off)) != 0)
+            return "a colour is written #RRGGBB (in quotes in YAML: \"#01689B\")";
+        if (p->index > w->s->ntheme)
+            w->s->ntheme = p->index;
+        return NULL;
+    case T_LENGTH:
+        if (parse_length(val, (length *)(base + p->off), 1) != 0)
+            return val[0] == '-' ? "a length is not negative"
+                                 : "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
+        return NULL;
+    case T_PT: {
+        length l;
+        if (parse_length(val, &l, 0) != 0 || l.v < 4 || l.v > 72)
+            return "the text size is a length in pt between 4pt and 72pt (e.g. 10.5pt)";
+        memcpy(base + p->off, &l.v, sizeof l.v);
+        return NULL;
+    }
+    case T_NUMBER: {
+        char *end;
+        double x = strtod(val, &end);
+        if (end == val || *end || x < 0.8 || x > 4)
+            return "a plain number between 0.8 and 4 (e.g. 1.4)";
+        memcpy(base + p->off, &x, sizeof x);
+        return NULL;
+    }
+    case T_PAPER:
+        if (style_set_paper(w->s, !strcmp(val, "a4") ? "a4" : !strcmp(val, "a5") ? "a5" : val) != 0)
+            return "the paper is a4 or a5";
+        return NULL;
+    case T_FONT:
+        break;
+    }
+    return NULL;
+}
+
+/* The property named key, once: NULL after reporting an unknown key or
+ * one set twice. Records where it is set. */
+static const prop *claim_prop(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     int line = (int)v->start_mark.line + 1, col = (int)v->start_mark.column + 1;
     int kline = (int)k->start_mark.line + 1, kcol = (int)k->start_mark.column + 1;
@@ -319,116 +412,46 @@ static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *
             p = &props[i];
     if (!p) {
         unknown_name(w, kline, kcol, "property", key, &props[0].key, NPROPS, sizeof *props);
-        return;
+        return NULL;
     }
     size_t pi = (size_t)(p - props);
     if (w->seen_line[pi]) {
         diag_error(w->d, w->file, kline, kcol, "'%s' is set twice (first at line %d)", key, w->seen_line[pi]);
         w->bad = 1;
-        return;
+        return NULL;
     }
     w->seen_line[pi] = kline;
     if (pi < sizeof w->s->prop_line / sizeof *w->s->prop_line) {
         w->s->prop_line[pi] = line;
         w->s->prop_col[pi] = col;
     }
+    return p;
+}
+
+/* Sets property `key` (section-key) from value node v; k is the key's node
+ * (for the position of errors about the key itself). */
+static void set_value(walkctx *w, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    int line = (int)v->start_mark.line + 1, col = (int)v->start_mark.column + 1;
+    const prop *p = claim_prop(w, key, k, v);
+    if (!p)
+        return;
     if (v->type != YAML_SCALAR_NODE) {
         diag_error(w->d, w->file, line, col, "'%s' must be a single value", key);
         w->bad = 1;
         return;
     }
     const char *val = arena_strndup(w->a, (const char *)v->data.scalar.value, v->data.scalar.length);
-    char *base = (char *)w->s;
-    const char *why = NULL;
     if (!*val) {
         diag_error(w->d, w->file, line, col, "'%s' has no value%s", key,
                    p->type == T_COLOR ? " (in YAML '#' starts a comment: write a colour in quotes, \"#01689B\")" : "");
         w->bad = 1;
         return;
     }
-    switch (p->type) {
-    case T_FONT: {
-        if (strchr(val, '/') || !*val || val[0] == '.') {
-            why = "a font is a file name in the fonts folder (no '/')";
-            break;
-        }
-        int r = p->index;
-        w->s->font_line[r] = line;
-        w->s->font_col[r] = col;
-        for (int q = 0; q < FONT_COUNT; q++) {
-            if (q != r && w->s->font_blob[q] && !strcmp(w->s->font_file[q], val)) {
-                /* another role's file: read and checked once */
-                w->s->font_file[r] = w->s->font_file[q];
-                w->s->font_path[r] = w->s->font_path[q];
-                w->s->font_family[r] = w->s->font_family[q];
-                w->s->font_blob[r] = hb_blob_reference(w->s->font_blob[q]);
-                return;
-            }
-        }
-        char whyr[PATH_WHY];
-        size_t flen = 0;
-        char *data = path_read(w->fonts_real, w->fonts_dir, "fonts folder", val, FONT_MAX_FILE, &flen, whyr);
-        if (!data) {
-            if (!strcmp(whyr, "no such file"))
-                diag_error(w->d, w->file, line, col, "font file '%s' not found in %s", val, w->fonts_dir);
-            else
-                diag_error(w->d, w->file, line, col, "the font '%s' for '%s' cannot be read: %s", val,
-                           style_font_key(r), whyr);
-            w->bad = 1;
-            return;
-        }
-        hb_blob_t *blob = hb_blob_create(data, (unsigned)flen, HB_MEMORY_MODE_READONLY, data, free);
-        const char *fam = font_check(w->ft, blob, w->a, &why);
-        if (!fam) {
-            hb_blob_destroy(blob);
-            diag_error(w->d, w->file, line, col, "the font '%s' for '%s' is damaged: %s", val,
-                       style_font_key(r), why);
-            w->bad = 1;
-            return;
-        }
-        w->s->font_file[r] = val;
-        w->s->font_path[r] = arena_printf(w->a, "%s/%s", w->fonts_dir, val);
-        w->s->font_family[r] = fam;
-        w->s->font_blob[r] = blob;
-        break;
-    }
-    case T_COLOR:
-        if (parse_color(val, (rgb *)(base + p->off)) != 0)
-            why = "a colour is written #RRGGBB (in quotes in YAML: \"#01689B\")";
-        else if (p->index > w->s->ntheme)
-            w->s->ntheme = p->index;
-        break;
-    case T_LENGTH:
-        if (parse_length(val, (length *)(base + p->off), 1) != 0)
-            why = val[0] == '-' ? "a length is not negative"
-                                : "a length needs a unit: pt, mm, cm, in or em (e.g. 1.2em, 25mm)";
-        break;
-    case T_PT: {
-        length l;
-        if (parse_length(val, &l, 0) != 0 || l.v < 4 || l.v > 72)
-            why = "the text size is a length in pt between 4pt and 72pt (e.g. 10.5pt)";
-        else
-            memcpy(base + p->off, &l.v, sizeof l.v);
-        break;
-    }
-    case T_NUMBER: {
-        char *end;
-        double x = strtod(val, &end);
-        if (end == val || *end || x < 0.8 || x > 4)
-            why = "a plain number between 0.8 and 4 (e.g. 1.4)";
-        else
-            memcpy(base + p->off, &x, sizeof x);
-        break;
-    }
-    case T_PAPER:
-        if (style_set_paper(w->s, !strcmp(val, "a4") ? "a4" : !strcmp(val, "a5") ? "a5" : val) != 0)
-            why = "the paper is a4 or a5";
-        break;
-    }
+    const char *why = p->type == T_FONT ? set_font(w, p->index, val, line, col) : set_plain(w, p, val);
     if (why) {
         diag_error(w->d, w->file, line, col, "'%s: %s': %s", key, val, why);
         w->bad = 1;
-        return;
     }
 }
 
@@ -505,6 +528,122 @@ void style_free(style *s)
     }
 }
 
+/* The properties of section sec (map v); each one set without a problem
+ * becomes a CSS variable. */
+static void walk_section(walkctx *w, yaml_document_t *doc, const char *sec, yaml_node_t *v)
+{
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *k2 = yaml_document_get_node(doc, q->key);
+        yaml_node_t *v2 = yaml_document_get_node(doc, q->value);
+        if (!k2 || !v2 || k2->type != YAML_SCALAR_NODE)
+            continue;
+        const char *key = arena_printf(w->a, "%s-%s", sec, (const char *)k2->data.scalar.value);
+        int before = w->bad;
+        set_value(w, key, k2, v2);
+        if (!w->bad && !before && v2->type == YAML_SCALAR_NODE && w->nv < (int)NPROPS) {
+            w->names[w->nv] = key;
+            w->values[w->nv] = arena_strndup(w->a, (const char *)v2->data.scalar.value, v2->data.scalar.length);
+            w->nv++;
+        }
+    }
+}
+
+/* The sections of style.yaml's root map. */
+static void walk_root(walkctx *w, yaml_document_t *doc)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        diag_error(w->d, w->file, 1, 1, "style.yaml must be a map of sections (fonts:, colors:, text:, ...)");
+        w->bad = 1;
+        return;
+    }
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(doc, p->value);
+        if (!k || !v || k->type != YAML_SCALAR_NODE)
+            continue;
+        const char *sec = (const char *)k->data.scalar.value;
+        int line = (int)k->start_mark.line + 1, col = (int)k->start_mark.column + 1;
+        if (!known_section(sec)) {
+            unknown_name(w, line, col, "section", sec, sections, NSECTIONS, sizeof *sections);
+            continue;
+        }
+        if (v->type != YAML_MAPPING_NODE) {
+            diag_error(w->d, w->file, line, col, "'%s' must be a section of 'key: value' lines", sec);
+            w->bad = 1;
+            continue;
+        }
+        walk_section(w, doc, sec, v);
+    }
+}
+
+/* Reads style.yaml of folder dir (real path dir_real) and sets the
+ * properties it holds. Returns 0, or -1 when the file cannot be read or
+ * parsed (w->bad tells of wrong properties). */
+static int read_properties(walkctx *w, const char *dir, const char *dir_real)
+{
+    size_t len;
+    char why[PATH_WHY];
+    char *text = path_read(dir_real, dir, "style folder", "style.yaml", STYLE_MAX_FILE, &len, why);
+    if (!text) {
+        diag_error(w->d, w->file, 0, 0, "cannot read the style: %s", why);
+        return -1;
+    }
+    char *fonts_real = realpath(w->fonts_dir, NULL);
+    w->fonts_real = fonts_real;
+    if (FT_Init_FreeType(&w->ft)) {
+        diag_error(w->d, NULL, 0, 0, "cannot initialise FreeType");
+        free(text);
+        free(fonts_real);
+        return -1;
+    }
+    input in;
+    int rd = input_read(&in, text, len, w->file, INPUT_YAML, w->d);
+    free(text);
+    yaml_document_t doc;
+    int rc = -1;
+    if (rd == 0 && yamldoc_load(in.data, in.len, w->file, &doc, w->d) == 0) {
+        walk_root(w, &doc);
+        yaml_document_delete(&doc);
+        rc = 0;
+    }
+    input_free(&in);
+    FT_Done_FreeType(w->ft);
+    free(fonts_real);
+    w->fonts_real = NULL;
+    return rc;
+}
+
+/* The font families as CSS variables. */
+static void family_vars(walkctx *w)
+{
+    static const char *const famvars[FONT_COUNT] = {
+        "fonts-body-family", NULL, NULL, NULL, "fonts-heading-family", NULL, NULL, "fonts-mono-family"};
+    for (int r = 0; r < FONT_COUNT; r++) {
+        if (!famvars[r])
+            continue;
+        w->names[w->nv] = famvars[r];
+        w->values[w->nv] = arena_printf(w->a, "\"%s\"", w->s->font_family[r]);
+        w->nv++;
+    }
+}
+
+/* Reads the style sheet template epub.css and fills in the variables. */
+static int load_css(style *s, const char *dir, const char *dir_real, arena *a, diag *d)
+{
+    const char *cssfile = arena_printf(a, "%s/epub.css", dir);
+    size_t len;
+    char why[PATH_WHY];
+    char *tmpl = path_read(dir_real, dir, "style folder", "epub.css", STYLE_MAX_FILE, &len, why);
+    if (!tmpl) {
+        diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", why);
+        return -1;
+    }
+    int rc = fill_css(s, tmpl, len, cssfile, s->var_names, s->var_values, s->nvars, a, d);
+    free(tmpl);
+    return rc;
+}
+
 int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag *d)
 {
     defaults(s);
@@ -515,113 +654,27 @@ int style_load(style *s, const char *dir, const char *fonts_dir, arena *a, diag 
         diag_error(d, dir, 0, 0, "cannot read the style folder: %s", strerror(errno));
         return -1;
     }
-    size_t len;
-    char why[PATH_WHY];
-    char *text = path_read(dir_real, dir, "style folder", "style.yaml", STYLE_MAX_FILE, &len, why);
-    if (!text) {
-        diag_error(d, file, 0, 0, "cannot read the style: %s", why);
+    walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .a = a, .d = d};
+    w.names = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *w.names);
+    w.values = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *w.values);
+    if (read_properties(&w, dir, dir_real) != 0) {
         free(dir_real);
         return -1;
     }
-    char *fonts_real = realpath(fonts_dir, NULL);
-    walkctx w = {.s = s, .file = file, .fonts_dir = fonts_dir, .fonts_real = fonts_real, .a = a, .d = d};
-    if (FT_Init_FreeType(&w.ft)) {
-        diag_error(d, NULL, 0, 0, "cannot initialise FreeType");
-        free(text);
-        free(fonts_real);
-        free(dir_real);
-        return -1;
-    }
-    input in;
-    int rd = input_read(&in, text, len, file, INPUT_YAML, d);
-    free(text);
-    yaml_document_t doc;
-    if (rd != 0 || yamldoc_load(in.data, in.len, file, &doc, d) != 0) {
-        input_free(&in);
-        FT_Done_FreeType(w.ft);
-        free(fonts_real);
-        free(dir_real);
-        return -1;
-    }
-    const char **names = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *names);
-    const char **values = arena_alloc(a, (NPROPS + FONT_COUNT) * sizeof *values);
-    int nv = 0;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || root->type != YAML_MAPPING_NODE) {
-        diag_error(d, file, 1, 1, "style.yaml must be a map of sections (fonts:, colors:, text:, ...)");
-        w.bad = 1;
-    } else {
-        for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-            yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-            yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-            if (!k || !v || k->type != YAML_SCALAR_NODE)
-                continue;
-            const char *sec = (const char *)k->data.scalar.value;
-            if (!known_section(sec)) {
-                unknown_name(&w, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1, "section", sec,
-                             sections, NSECTIONS, sizeof *sections);
-                continue;
-            }
-            if (v->type != YAML_MAPPING_NODE) {
-                diag_error(d, file, (int)k->start_mark.line + 1, (int)k->start_mark.column + 1,
-                           "'%s' must be a section of 'key: value' lines", sec);
-                w.bad = 1;
-                continue;
-            }
-            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
-                yaml_node_t *k2 = yaml_document_get_node(&doc, q->key);
-                yaml_node_t *v2 = yaml_document_get_node(&doc, q->value);
-                if (!k2 || !v2 || k2->type != YAML_SCALAR_NODE)
-                    continue;
-                const char *key = arena_printf(a, "%s-%s", sec, (const char *)k2->data.scalar.value);
-                int before = w.bad;
-                set_value(&w, key, k2, v2);
-                if (!w.bad && !before && v2->type == YAML_SCALAR_NODE && nv < (int)NPROPS) {
-                    names[nv] = key;
-                    values[nv] = arena_strndup(a, (const char *)v2->data.scalar.value, v2->data.scalar.length);
-                    nv++;
-                }
-            }
-        }
-    }
-    yaml_document_delete(&doc);
-    input_free(&in);
-    FT_Done_FreeType(w.ft);
-    free(fonts_real);
-    /* every font role is required */
-    for (int r = 0; r < FONT_COUNT; r++) {
-        if (!s->font_path[r] && !w.bad) {
-            static const char *const keys[] = {"body", "body-italic", "body-bold", "body-bold-italic",
-                                               "heading", "heading-regular", "heading-italic", "mono"};
-            diag_error(d, file, 1, 1, "missing font 'fonts: %s:'", keys[r]);
+    /* every font role is required (the first missing one is reported) */
+    for (int r = 0; r < FONT_COUNT && !w.bad; r++)
+        if (!s->font_path[r]) {
+            diag_error(d, file, 1, 1, "missing font '%s:'", style_font_key(r));
             w.bad = 1;
         }
+    int rc = -1;
+    if (!w.bad) {
+        family_vars(&w);
+        s->var_names = w.names;
+        s->var_values = w.values;
+        s->nvars = w.nv;
+        rc = load_css(s, dir, dir_real, a, d);
     }
-    if (w.bad) {
-        free(dir_real);
-        return -1;
-    }
-    /* font families as CSS variables */
-    static const char *const famvars[FONT_COUNT] = {
-        "fonts-body-family", NULL, NULL, NULL, "fonts-heading-family", NULL, NULL, "fonts-mono-family"};
-    for (int r = 0; r < FONT_COUNT; r++) {
-        if (!famvars[r])
-            continue;
-        names[nv] = famvars[r];
-        values[nv] = arena_printf(a, "\"%s\"", s->font_family[r]);
-        nv++;
-    }
-    s->var_names = names;
-    s->var_values = values;
-    s->nvars = nv;
-    const char *cssfile = arena_printf(a, "%s/epub.css", dir);
-    char *tmpl = path_read(dir_real, dir, "style folder", "epub.css", STYLE_MAX_FILE, &len, why);
     free(dir_real);
-    if (!tmpl) {
-        diag_error(d, cssfile, 0, 0, "cannot read the style sheet: %s", why);
-        return -1;
-    }
-    int rc = fill_css(s, tmpl, len, cssfile, names, values, nv, a, d);
-    free(tmpl);
     return rc;
 }

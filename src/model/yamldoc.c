@@ -138,8 +138,8 @@ static int on_alias(loader *l, yaml_event_t *e)
     return attach(l, id, l->size[id], m);
 }
 
-/* A list or map begins: it is open until its end event. */
-static int on_collection_start(loader *l, yaml_event_t *e)
+/* A list or map begins: opened on the stack. */
+static int on_start(loader *l, yaml_event_t *e)
 {
     yaml_mark_t m = e->start_mark;
     if (l->depth >= YAMLDOC_MAX_DEPTH) {
@@ -164,9 +164,8 @@ static int on_collection_start(loader *l, yaml_event_t *e)
     return 0;
 }
 
-/* The open list or map ends: its anchor is defined now, then it joins its
- * parent. */
-static int on_collection_end(loader *l, yaml_event_t *e)
+/* A list or map ends: its anchor is defined and it joins its parent. */
+static int on_end(loader *l, yaml_event_t *e)
 {
     open_node top = l->stack[--l->depth];
     yaml_node_t *n = yaml_document_get_node(l->doc, top.id);
@@ -188,10 +187,10 @@ static int on_event(loader *l, yaml_event_t *e)
         return on_alias(l, e);
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
-        return on_collection_start(l, e);
+        return on_start(l, e);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:
-        return on_collection_end(l, e);
+        return on_end(l, e);
     default:
         return 0;
     }
