@@ -25,9 +25,7 @@
 
 #include "draw/cover.h"
 #include "model/image.h"
-#include "base/l10n.h"
 #include "text/para.h"
-#include "post/pdfpost.h"
 #include "draw/svg.h"
 
 #if CAIRO_VERSION >= CAIRO_VERSION_ENCODE(1, 17, 2)
@@ -338,14 +336,17 @@ static void pdf_date(long long t, char *out, size_t n)
 }
 
 /* What drawing the pages collects on the way. */
-typedef struct drawer {
+struct pdf_writer {
     const book *b;
     const style *s;
     const fontset *fs;
     cairo_surface_t *surf;
     cairo_t *cr;
     diag *d;
+    int errors_before;    /* d's errors when the writer began */
     double w, h;
+    buf pdf;              /* what cairo writes */
+    pdf_info info;
     batch bt;
     buf attr;
     arena strings;        /* copies of texts the pages lend (alt, links) */
@@ -359,7 +360,7 @@ typedef struct drawer {
     int depth;     /* structure tags open (besides Document) */
     int artifact;  /* PDF_ARTIFACT_TAGS: an Artifact tag is open */
     int in_link;   /* a Link tag is open */
-} drawer;
+};
 
 #if PDF_ARTIFACT_TAGS
 /* cairo 1.18 makes text drawn in any open element that element's content
@@ -371,7 +372,7 @@ typedef struct drawer {
  * link: the dot leaders of a contents entry stay in its Link (text mapped
  * to nothing, as with 1.16), since cairo 1.18 would list the annotation
  * once more for each piece of the Link's content. */
-static void artifact(drawer *dr, int open)
+static void artifact(pdf_writer *dr, int open)
 {
     if (open == dr->artifact)
         return;
@@ -384,12 +385,12 @@ static void artifact(drawer *dr, int open)
 }
 #endif
 
-static const char *keep(drawer *dr, const char *s)
+static const char *keep(pdf_writer *dr, const char *s)
 {
     return arena_strdup(&dr->strings, s ? s : "");
 }
 
-static void draw_cover_page(drawer *dr)
+static void draw_cover_page(pdf_writer *dr)
 {
     const book *b = dr->b;
     cairo_t *cr = dr->cr;
@@ -415,109 +416,128 @@ static void draw_cover_page(drawer *dr)
     cairo_tag_end(cr, "Figure");
 }
 
-/* The page sink: draws one page. */
-static void draw_page(void *ctx, const page *pg)
+/* A named destination at the item's position. */
+static void add_dest(pdf_writer *dr, const pitem *it)
 {
-    drawer *dr = ctx;
-    cairo_t *cr = dr->cr;
-    const fontset *fs = dr->fs;
-    batch *bt = &dr->bt;
     buf *attr = &dr->attr;
+    attr->len = 0;
+    buf_puts(attr, "name=");
+    attr_str(attr, it->dest);
+    buf_puts(attr, " x=");
+    buf_num(attr, it->x, 2);
+    buf_puts(attr, " y=");
+    buf_num(attr, it->y, 2);
+    cairo_tag_begin(dr->cr, CAIRO_TAG_DEST, attr->data);
+    cairo_tag_end(dr->cr, CAIRO_TAG_DEST);
+}
+
+/* A link: an area, or the opening or closing of a Link around the items
+ * between; the post-step gives each its description. */
+static void add_link(pdf_writer *dr, const pitem *it)
+{
+    if (it->link_mode == LINK_CLOSE) {
+        cairo_tag_end(dr->cr, CAIRO_TAG_LINK);
+        dr->in_link = 0;
+        return;
+    }
+    buf *attr = &dr->attr;
+    attr->len = 0;
+    buf_puts(attr, "rect=[");
+    buf_num(attr, it->x, 2);
+    buf_putc(attr, ' ');
+    buf_num(attr, it->y, 2);
+    buf_putc(attr, ' ');
+    buf_num(attr, it->w, 2);
+    buf_putc(attr, ' ');
+    buf_num(attr, it->h, 2);
+    buf_puts(attr, "] ");
+    if (it->uri) {
+        buf_puts(attr, "uri=");
+        attr_uri(attr, it->uri);
+    } else {
+        buf_puts(attr, "dest=");
+        attr_str(attr, it->dest);
+    }
+    cairo_tag_begin(dr->cr, CAIRO_TAG_LINK, attr->data);
+    if (it->link_mode == LINK_AREA)
+        cairo_tag_end(dr->cr, CAIRO_TAG_LINK);
+    else
+        dr->in_link = 1;
+    GROW(dr->links, dr->caplinks, dr->nlinks + 1);
+    dr->links[dr->nlinks++] = keep(dr, it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest);
+}
+
+static void open_tag(pdf_writer *dr, const pitem *it)
+{
+    dr->depth++;
+    cairo_tag_begin(dr->cr, it->tag, NULL);
+    if (!strcmp(it->tag, "Figure")) {
+        GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
+        dr->figs[dr->nfigs++] = keep(dr, it->alt);
+    }
+}
+
+/* Draws one item; glyph runs wait in the batch. */
+static void draw_item(pdf_writer *dr, const pitem *it)
+{
+    cairo_t *cr = dr->cr;
+#if PDF_ARTIFACT_TAGS
+    int painted = it->kind == PI_GLYPHS || it->kind == PI_RULE || it->kind == PI_MARK || it->kind == PI_IMAGE;
+    artifact(dr, painted && !dr->in_link && (it->artifact || dr->depth == 0));
+#endif
+    if (it->kind != PI_GLYPHS)
+        batch_flush(cr, dr->fs, &dr->bt);
+    switch (it->kind) {
+    case PI_GLYPHS:
+        batch_add(cr, dr->fs, &dr->bt, it);
+        break;
+    case PI_RULE:
+        cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
+        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
+        cairo_fill(cr);
+        break;
+    case PI_MARK:
+        draw_mark(cr, it);
+        break;
+    case PI_IMAGE:
+        draw_image(cr, it, &dr->images, &dr->nimages, &dr->capimages, dr->d);
+#if PDF_MARK_PICTURES
+        mark_picture(cr, dr->fs, it);
+#endif
+        break;
+    case PI_TAG_OPEN:
+        open_tag(dr, it);
+        break;
+    case PI_TAG_CLOSE:
+        dr->depth--;
+        cairo_tag_end(cr, it->tag);
+        break;
+    case PI_DEST:
+        add_dest(dr, it);
+        break;
+    case PI_LINK:
+        add_link(dr, it);
+        break;
+    }
+}
+
+void pdf_page(pdf_writer *dr, const page *pg)
+{
 #if PDF_LATE_SHOW_PAGE
     if (dr->page_open)
-        cairo_show_page(cr);
+        cairo_show_page(dr->cr);
     dr->page_open = 1;
 #endif
     if (pg->kind == PAGE_COVER)
         draw_cover_page(dr);
-    for (size_t i = 0; i < pg->n; i++) {
-        const pitem *it = &pg->items[i];
-#if PDF_ARTIFACT_TAGS
-        int painted = it->kind == PI_GLYPHS || it->kind == PI_RULE || it->kind == PI_MARK || it->kind == PI_IMAGE;
-        artifact(dr, painted && !dr->in_link && (it->artifact || dr->depth == 0));
-#endif
-        if (it->kind != PI_GLYPHS)
-            batch_flush(cr, fs, bt);
-        switch (it->kind) {
-        case PI_GLYPHS:
-            batch_add(cr, fs, bt, it);
-            continue;
-        case PI_RULE:
-            cairo_set_source_rgb(cr, it->color.r, it->color.g, it->color.b);
-            cairo_rectangle(cr, it->x, it->y, it->w, it->h);
-            cairo_fill(cr);
-            break;
-        case PI_MARK:
-            draw_mark(cr, it);
-            break;
-        case PI_IMAGE:
-            draw_image(cr, it, &dr->images, &dr->nimages, &dr->capimages, dr->d);
-#if PDF_MARK_PICTURES
-            mark_picture(cr, fs, it);
-#endif
-            break;
-        case PI_TAG_OPEN:
-            dr->depth++;
-            cairo_tag_begin(cr, it->tag, NULL);
-            if (!strcmp(it->tag, "Figure")) {
-                GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
-                dr->figs[dr->nfigs++] = keep(dr, it->alt);
-            }
-            break;
-        case PI_TAG_CLOSE:
-            dr->depth--;
-            cairo_tag_end(cr, it->tag);
-            break;
-        case PI_DEST:
-            attr->len = 0;
-            buf_puts(attr, "name=");
-            attr_str(attr, it->dest);
-            buf_puts(attr, " x=");
-            buf_num(attr, it->x, 2);
-            buf_puts(attr, " y=");
-            buf_num(attr, it->y, 2);
-            cairo_tag_begin(cr, CAIRO_TAG_DEST, attr->data);
-            cairo_tag_end(cr, CAIRO_TAG_DEST);
-            break;
-        case PI_LINK:
-            if (it->link_mode == 2) {
-                cairo_tag_end(cr, CAIRO_TAG_LINK);
-                dr->in_link = 0;
-                break;
-            }
-            attr->len = 0;
-            buf_puts(attr, "rect=[");
-            buf_num(attr, it->x, 2);
-            buf_putc(attr, ' ');
-            buf_num(attr, it->y, 2);
-            buf_putc(attr, ' ');
-            buf_num(attr, it->w, 2);
-            buf_putc(attr, ' ');
-            buf_num(attr, it->h, 2);
-            buf_puts(attr, "] ");
-            if (it->uri) {
-                buf_puts(attr, "uri=");
-                attr_uri(attr, it->uri);
-            } else {
-                buf_puts(attr, "dest=");
-                attr_str(attr, it->dest);
-            }
-            cairo_tag_begin(cr, CAIRO_TAG_LINK, attr->data);
-            if (it->link_mode == 0)
-                cairo_tag_end(cr, CAIRO_TAG_LINK);
-            else
-                dr->in_link = 1;
-            GROW(dr->links, dr->caplinks, dr->nlinks + 1);
-            dr->links[dr->nlinks++] = keep(dr, it->alt && *it->alt ? it->alt : it->uri ? it->uri : it->dest);
-            break;
-        }
-    }
-    batch_flush(cr, fs, bt);
+    for (size_t i = 0; i < pg->n; i++)
+        draw_item(dr, &pg->items[i]);
+    batch_flush(dr->cr, dr->fs, &dr->bt);
 #if PDF_ARTIFACT_TAGS
     artifact(dr, 0);
 #endif
 #if !PDF_LATE_SHOW_PAGE
-    cairo_show_page(cr);
+    cairo_show_page(dr->cr);
 #endif
 }
 
@@ -568,41 +588,54 @@ static void set_meta(cairo_surface_t *surf, cairo_pdf_metadata_t key, const char
     free(c);
 }
 
-int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, doc_layout *l, char **out,
-               size_t *len, diag *d)
+/* The document information: the book's title, authors and subtitle (or
+ * description), the build time. */
+static void set_info(pdf_writer *w)
 {
-    buf pdf = {0};
-    int errors_before = d->errors;
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(write_cb, &pdf, s->page_w, s->page_h);
-    cairo_pdf_surface_restrict_to_version(surf, PDF_VERSION);
-    const meta *m = &b->meta;
-    set_meta(surf, CAIRO_PDF_METADATA_TITLE, m->title);
+    const meta *m = &w->b->meta;
+    pdf_info *in = &w->info;
     buf authors = {0};
     for (int i = 0; i < m->nauthors; i++) {
         if (i)
             buf_puts(&authors, ", ");
         buf_puts(&authors, m->authors[i]);
     }
-    set_meta(surf, CAIRO_PDF_METADATA_AUTHOR, authors.data ? authors.data : "");
-    if (m->subtitle)
-        set_meta(surf, CAIRO_PDF_METADATA_SUBJECT, m->subtitle);
-    else if (m->description)
-        set_meta(surf, CAIRO_PDF_METADATA_SUBJECT, m->description);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "goodiebag");
-    char date[32];
-    pdf_date(b->build_epoch, date, sizeof date);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+    in->title = m->title;
+    in->author = arena_strdup(&w->strings, authors.data ? authors.data : "");
+    in->subject = m->subtitle ? m->subtitle : m->description;
+    in->creator = "goodiebag";
+    buf_free(&authors);
+    set_meta(w->surf, CAIRO_PDF_METADATA_TITLE, in->title);
+    set_meta(w->surf, CAIRO_PDF_METADATA_AUTHOR, in->author);
+    if (in->subject)
+        set_meta(w->surf, CAIRO_PDF_METADATA_SUBJECT, in->subject);
+    cairo_pdf_surface_set_metadata(w->surf, CAIRO_PDF_METADATA_CREATOR, in->creator);
+    pdf_date(w->b->build_epoch, in->date, sizeof in->date);
+    cairo_pdf_surface_set_metadata(w->surf, CAIRO_PDF_METADATA_CREATE_DATE, in->date);
+    cairo_pdf_surface_set_metadata(w->surf, CAIRO_PDF_METADATA_MOD_DATE, in->date);
+}
 
-    drawer dr = {.b = b, .s = s, .fs = fs, .surf = surf, .cr = cairo_create(surf), .d = d, .w = s->page_w,
-                 .h = s->page_h};
-    cairo_tag_begin(dr.cr, "Document", NULL);
-    layout_run(j, draw_page, &dr, l, d);
-    buf_free(&dr.attr);
-    free(dr.bt.g);
-    free(dr.bt.c);
-    buf_free(&dr.bt.text);
-    /* outline: chapters with their sections, nested by level */
+pdf_writer *pdf_begin(const book *b, const style *s, const fontset *fs, diag *d)
+{
+    pdf_writer *w = xcalloc(1, sizeof *w);
+    w->b = b;
+    w->s = s;
+    w->fs = fs;
+    w->d = d;
+    w->errors_before = d->errors;
+    w->w = s->page_w;
+    w->h = s->page_h;
+    w->surf = cairo_pdf_surface_create_for_stream(write_cb, &w->pdf, s->page_w, s->page_h);
+    cairo_pdf_surface_restrict_to_version(w->surf, PDF_VERSION);
+    set_info(w);
+    w->cr = cairo_create(w->surf);
+    cairo_tag_begin(w->cr, "Document", NULL);
+    return w;
+}
+
+/* The outline: chapters with their sections, nested by level. */
+static void add_outline(pdf_writer *w, const doc_layout *l)
+{
     int parents[16];
     parents[0] = CAIRO_PDF_OUTLINE_ROOT;
     buf da = {0};
@@ -612,82 +645,72 @@ int pdf_render(const book *b, const style *s, const fontset *fs, layout_job *j, 
         da.len = 0;
         buf_puts(&da, "dest=");
         attr_str(&da, o->dest);
-        int id = cairo_pdf_surface_add_outline(surf, parents[level], o->title, da.data,
+        int id = cairo_pdf_surface_add_outline(w->surf, parents[level], o->title, da.data,
                                                level == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
         parents[level + 1] = id;
     }
     buf_free(&da);
-    cairo_tag_end(dr.cr, "Document");
+}
+
+/* Ends the document and lets go of cairo. Returns cairo's status. */
+static cairo_status_t end_document(pdf_writer *w)
+{
+    cairo_tag_end(w->cr, "Document");
 #if PDF_LATE_SHOW_PAGE
-    if (dr.page_open)
-        cairo_show_page(dr.cr);
+    if (w->page_open)
+        cairo_show_page(w->cr);
 #endif
-    cairo_destroy(dr.cr);
-    cairo_surface_finish(surf);
-    cairo_status_t st = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    for (size_t i = 0; i < dr.nimages; i++)
-        if (dr.images[i].img)
-            cairo_surface_destroy(dr.images[i].img);
-    free(dr.images);
-    int rc = -1;
-    if (d->errors > errors_before)
-        goto done;
-    if (st != CAIRO_STATUS_SUCCESS) {
-        diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
-        goto done;
-    }
-    if (input_filter(&pdf, d) < 0)
-        goto done;
-    /* what cairo 1.16 cannot write: catalog language, XMP with the PDF/UA
-     * identification, artifacts, link descriptions, figure alternatives;
-     * and the table of contents, drawn last, moved to its place */
-    size_t np = l->nlabels;
-    size_t *order = xmalloc((np + 1) * sizeof *order);
-    size_t toc_from = np - l->ntoc; /* where cairo has the TOC pages */
-    for (size_t i = 0, k = 0; i < np; i++) {
-        if (i < l->toc_at)
-            order[k++] = i;
-        else if (i < l->toc_at + l->ntoc)
-            order[k++] = toc_from + (i - l->toc_at);
+    cairo_destroy(w->cr);
+    cairo_surface_finish(w->surf);
+    cairo_status_t st = cairo_surface_status(w->surf);
+    cairo_surface_destroy(w->surf);
+    for (size_t i = 0; i < w->nimages; i++)
+        if (w->images[i].img)
+            cairo_surface_destroy(w->images[i].img);
+    free(w->images);
+    buf_free(&w->attr);
+    free(w->bt.g);
+    free(w->bt.c);
+    buf_free(&w->bt.text);
+    return st;
+}
+
+int pdf_finish(pdf_writer *w, const doc_layout *l, pdf_doc *out)
+{
+    memset(out, 0, sizeof *out);
+    add_outline(w, l);
+    cairo_status_t st = end_document(w);
+    diag *d = w->d;
+    int rc = -1; /* also when drawing reported an error */
+    if (d->errors == w->errors_before) {
+        if (st != CAIRO_STATUS_SUCCESS)
+            diag_error(d, NULL, 0, 0, "cairo could not write the PDF: %s", cairo_status_to_string(st));
         else
-            order[k++] = i - l->ntoc;
+            rc = input_filter(&w->pdf, d);
     }
-    pdfpost_info pi;
-    memset(&pi, 0, sizeof pi);
-    pi.lang = m->lang;
-    pi.title = m->title;
-    pi.author = authors.data ? authors.data : "";
-    pi.subject = m->subtitle ? m->subtitle : m->description;
-    pi.creator = "goodiebag";
-    pi.date = date;
-    pi.link_desc = dr.links;
-    pi.nlinks = dr.nlinks;
-    pi.figure_alt = dr.figs;
-    pi.nfigures = dr.nfigs;
-    pi.page_order = order;
-    pi.npages = np;
-    pi.page_labels = l->labels;
-    /* the table of contents is the Document element's last child */
-    pi.struct_move_last = l->ntoc > 0;
-    pi.struct_move_to = 2;
-    char *post = NULL;
-    size_t postlen = 0;
-    const char *why = NULL;
-    int prc = pdfpost_apply(pdf.data, pdf.len, &pi, &post, &postlen, &why);
-    free(order);
-    if (prc != 0) {
-        diag_error(d, NULL, 0, 0, "cannot complete the PDF's accessibility data: %s", why ? why : "?");
-        goto done;
+    if (rc == 0) {
+        out->pdf = buf_detach(&w->pdf, &out->len);
+        out->info = w->info;
+        out->links = w->links;
+        out->nlinks = w->nlinks;
+        out->figures = w->figs;
+        out->nfigures = w->nfigs;
+        out->strings = w->strings;
+    } else {
+        buf_free(&w->pdf);
+        free(w->links);
+        free(w->figs);
+        arena_free(&w->strings);
     }
-    *out = post;
-    *len = postlen;
-    rc = 0;
-done:
-    buf_free(&authors);
-    buf_free(&pdf);
-    free(dr.figs);
-    free(dr.links);
-    arena_free(&dr.strings);
+    free(w);
     return rc;
+}
+
+void pdf_doc_free(pdf_doc *doc)
+{
+    free(doc->pdf);
+    free(doc->links);
+    free(doc->figures);
+    arena_free(&doc->strings);
+    memset(doc, 0, sizeof *doc);
 }
