@@ -24,6 +24,7 @@ typedef enum {
     PI_MARK,    /* a vector mark (code continuation arrow) */
     PI_TAG_OPEN,  /* a structure element begins (tag: "P", "H1", "LI"...) */
     PI_TAG_CLOSE, /* it ends */
+    PI_DISC,    /* a filled disc inscribed in the box */
 } pitem_kind;
 
 /* What a PI_LINK item does. */
