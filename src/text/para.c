@@ -409,6 +409,9 @@ static void emit_word(builder *b, size_t w0, size_t w1)
                                      font_advance(f, pc.st.size, last_char(T + w0, bp[q].off - w0));
             if (b->o->align != ALIGN_JUSTIFY) {
                 double S = RAGGED_STRETCH_EM * pc.st.size;
+                /* not a break at the glue: that would break the word
+                 * without its hyphen or penalty */
+                push_item(b, mk(KP_PENALTY, 0, 0, 0, KP_INF, 0), nopiece());
                 push_item(b, mk(KP_GLUE, 0, S, 0, 0, 0), nopiece());
                 push_item(b, pen, pp);
                 push_item(b, mk(KP_GLUE, 0, 0, 0, 0, 0), nopiece());
