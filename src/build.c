@@ -7,10 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "draw/cover.h"
+#include "draw/paint.h"
 #include "epub/epub.h"
 #include "text/font.h"
 #include "text/hyph.h"
+#include "layout/cover.h"
 #include "layout/layout.h"
 #include "layout/pagemap.h"
 #include "pdf/pdf.h"
@@ -57,7 +58,8 @@ static hyph *load_hyphenation(const char *lang)
     return NULL;
 }
 
-/* The cover image is drawn and encoded on a thread of its own from the
+/* The EPUB's cover image is laid out (layout/cover.h) at its pixel size,
+ * painted (draw/paint.h) and encoded on a thread of its own from the
  * moment the fonts are loaded (it only reads the book, the style and the
  * fonts); the EPUB takes it at the very end. */
 typedef struct cover_job {
@@ -78,7 +80,12 @@ static void *cover_thread(void *arg)
     cover_job *c = arg;
     pthread_setname_np(pthread_self(), "gb-cover");
     double t0 = now_seconds();
-    c->png = cover_png(c->b, c->s, c->fs, c->w, c->h, &c->len);
+    page pg = {.kind = PAGE_COVER, .chapter = -1};
+    arena a = {0};
+    cover_layout(&pg, c->b, c->s, c->fs, c->w, c->h, &a);
+    c->png = paint_png(&pg, c->fs, c->w, c->h, &c->len);
+    free(pg.items);
+    arena_free(&a);
     c->t = now_seconds() - t0;
     return NULL;
 }

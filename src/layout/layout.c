@@ -22,6 +22,7 @@
 
 #include "text/kp.h"
 #include "base/l10n.h"
+#include "layout/cover.h"
 #include "text/para.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
@@ -1828,6 +1829,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.chapter = -1;
     pg.label = l10n(b->meta.lang, L_COVER);
     LABEL(pg.label);
+    if (sink)
+        cover_layout(&pg, b, L.s, L.fs, out->width, out->height, &page_arena);
     sink_page(&L, &pg, sink, sink_ctx);
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_TITLE;

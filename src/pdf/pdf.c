@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "draw/cover.h"
 #include "text/para.h"
 #include "draw/paint.h"
 
@@ -123,13 +122,11 @@ static void pdf_date(long long t, char *out, size_t n)
 /* What drawing the pages collects on the way. */
 struct pdf_writer {
     const book *b;
-    const style *s;
     const fontset *fs;
     cairo_surface_t *surf;
     cairo_t *cr;
     diag *d;
     int errors_before;    /* d's errors when the writer began */
-    double w, h;
     buf pdf;              /* what cairo writes */
     pdf_info info;
     painter *paint;
@@ -171,33 +168,6 @@ static void artifact(pdf_writer *dr, int open)
 static const char *keep(pdf_writer *dr, const char *s)
 {
     return arena_strdup(&dr->strings, s ? s : "");
-}
-
-static void draw_cover_page(pdf_writer *dr)
-{
-    const book *b = dr->b;
-    cairo_t *cr = dr->cr;
-    const char *alt = arena_printf(&dr->strings, "%s%s%s", b->meta.title, b->meta.subtitle ? ": " : "",
-                                   b->meta.subtitle ? b->meta.subtitle : "");
-    GROW(dr->figs, dr->capfigs, dr->nfigs + 1);
-    dr->figs[dr->nfigs++] = alt;
-    cairo_tag_begin(cr, "Figure", NULL);
-    if (b->cover) {
-        pitem im;
-        memset(&im, 0, sizeof im);
-        double iw = b->cover->width, ih = b->cover->height;
-        double sc = dr->w / iw < dr->h / ih ? dr->w / iw : dr->h / ih;
-        im.w = iw * sc;
-        im.h = ih * sc;
-        im.x = (dr->w - im.w) / 2;
-        im.y = (dr->h - im.h) / 2;
-        im.res = b->cover;
-        im.kind = PI_IMAGE;
-        paint_item(dr->paint, &im);
-    } else {
-        cover_draw(cr, dr->w, dr->h, b, dr->s, dr->fs);
-    }
-    cairo_tag_end(cr, "Figure");
 }
 
 /* A named destination at the item's position. */
@@ -303,8 +273,6 @@ void pdf_page(pdf_writer *dr, const page *pg)
         cairo_show_page(dr->cr);
     dr->page_open = 1;
 #endif
-    if (pg->kind == PAGE_COVER)
-        draw_cover_page(dr);
     for (size_t i = 0; i < pg->n; i++)
         draw_item(dr, &pg->items[i]);
     paint_flush(dr->paint);
@@ -394,12 +362,9 @@ pdf_writer *pdf_begin(const book *b, const style *s, const fontset *fs, diag *d)
 {
     pdf_writer *w = xcalloc(1, sizeof *w);
     w->b = b;
-    w->s = s;
     w->fs = fs;
     w->d = d;
     w->errors_before = d->errors;
-    w->w = s->page_w;
-    w->h = s->page_h;
     w->surf = cairo_pdf_surface_create_for_stream(write_cb, &w->pdf, s->page_w, s->page_h);
     cairo_pdf_surface_restrict_to_version(w->surf, PDF_VERSION);
     set_info(w);
