@@ -32,8 +32,8 @@ void paint_item(painter *p, const pitem *it);
 /* Paints the glyph runs that wait. */
 void paint_flush(painter *p);
 
-/* Frees the painter and the images it decoded (call after the cairo
- * surface that shows them is finished: cairo keeps what it needs). */
+/* Frees the painter and the images it decoded. NULL is allowed. The PDF
+ * writer calls it once its surface is finished. */
 void paint_free(painter *p);
 
 /* Paints the items of pg (its coordinates in pixels) into an image of
