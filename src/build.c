@@ -7,13 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "draw/cover.h"
+#include "draw/paint.h"
 #include "epub/epub.h"
 #include "text/font.h"
 #include "text/hyph.h"
+#include "layout/cover.h"
 #include "layout/layout.h"
 #include "layout/pagemap.h"
 #include "pdf/pdf.h"
+#include "post/pdfpost.h"
 #include "base/utf8.h"
 #include "base/l10n.h"
 
@@ -57,7 +59,8 @@ static hyph *load_hyphenation(const char *lang)
     return NULL;
 }
 
-/* The cover image is drawn and encoded on a thread of its own from the
+/* The EPUB's cover image is laid out (layout/cover.h) at its pixel size,
+ * painted (draw/paint.h) and encoded on a thread of its own from the
  * moment the fonts are loaded (it only reads the book, the style and the
  * fonts); the EPUB takes it at the very end. */
 typedef struct cover_job {
@@ -66,6 +69,7 @@ typedef struct cover_job {
     const fontset *fs;
     int w, h;
     pthread_t tid;
+    unsigned long long key; /* cover_key of what it shows */
     int started, joined;
     char *png;
     size_t len;
@@ -77,7 +81,12 @@ static void *cover_thread(void *arg)
     cover_job *c = arg;
     pthread_setname_np(pthread_self(), "gb-cover");
     double t0 = now_seconds();
-    c->png = cover_png(c->b, c->s, c->fs, c->w, c->h, &c->len);
+    page pg = {.kind = PAGE_COVER, .chapter = -1};
+    arena a = {0};
+    cover_layout(&pg, c->b, c->s, c->fs, c->w, c->h, &a);
+    c->png = paint_png(&pg, c->fs, c->w, c->h, &c->len);
+    free(pg.items);
+    arena_free(&a);
     c->t = now_seconds() - t0;
     return NULL;
 }
@@ -176,112 +185,204 @@ static int report_damage(const style *s, const fontset *fs, diag *d)
     return rc;
 }
 
-int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
+/* The page sink of the PDF: each page as the layout makes it. */
+static void to_pdf(void *ctx, const page *pg)
 {
-    memset(out, 0, sizeof *out);
-    int rc = 0;
-    build_env local;
-    memset(&local, 0, sizeof local);
-    build_env *env = o->env ? o->env : &local;
-    doc_layout lay;
-    memset(&lay, 0, sizeof lay);
-    layout_job *lj = NULL;
-    epub_job ej;
-    memset(&ej, 0, sizeof ej);
-    cover_job cj;
-    memset(&cj, 0, sizeof cj);
-    pthread_t epub_tid;
-    int epub_started = 0;
-    unsigned long long ckey = 0;
-    /* The PDF's layout is also needed for the EPUB's print page numbers,
-     * so it runs for both outputs. */
-    double t0 = now_seconds();
+    pdf_page(ctx, pg);
+}
+
+/* The post-step: adds to the PDF cairo wrote what cairo cannot write
+ * (catalog language, XMP with the PDF/UA identification, artifacts, link
+ * descriptions, figure alternatives) and puts the pages and the table of
+ * contents' structure element in reading order. Returns 0 with the
+ * finished PDF in *out, or -1 after reporting to d. */
+static int post_step(const book *b, const doc_layout *l, const pdf_doc *doc, char **out, size_t *len, diag *d)
+{
+    pdfpost_info pi;
+    memset(&pi, 0, sizeof pi);
+    pi.lang = b->meta.lang;
+    pi.title = doc->info.title;
+    pi.author = doc->info.author;
+    pi.subject = doc->info.subject;
+    pi.creator = doc->info.creator;
+    pi.date = doc->info.date;
+    pi.link_desc = doc->links;
+    pi.nlinks = doc->nlinks;
+    pi.figure_alt = doc->figures;
+    pi.nfigures = doc->nfigures;
+    pi.page_order = l->order;
+    pi.npages = l->nlabels;
+    pi.page_labels = l->labels;
+    /* the table of contents is drawn last: the Document element's last child */
+    pi.struct_move_last = l->ntoc > 0;
+    pi.struct_move_to = l->toc_at;
+    const char *why = NULL;
+    if (pdfpost_apply(doc->pdf, doc->len, &pi, out, len, &why) != 0) {
+        diag_error(d, NULL, 0, 0, "cannot complete the PDF's accessibility data: %s", why ? why : "?");
+        return -1;
+    }
+    return 0;
+}
+
+/* The page stage with the PDF: the layout's pages drawn as they come,
+ * then the outline, then the post-step. Returns 0 with the PDF in *out,
+ * or -1 after reporting to d; *lay receives the layout either way. */
+static int build_pdf(const book *b, const style *s, const fontset *fs, layout_job *lj, doc_layout *lay, char **out,
+                     size_t *len, diag *d)
+{
+    pdf_writer *w = pdf_begin(b, s, fs, d);
+    layout_run(lj, to_pdf, w, lay, d);
+    pdf_doc doc;
+    if (pdf_finish(w, lay, &doc) != 0)
+        return -1;
+    int rc = post_step(b, lay, &doc, out, len, d);
+    pdf_doc_free(&doc);
+    return rc;
+}
+
+/* Loads into env what is not there yet: the fonts and the hyphenation
+ * dictionary of the book's language. Returns 0, or -1 after reporting to
+ * d. */
+static int load_fonts(const style *s, build_env *env, diag *d)
+{
     if (!env->fonts_loaded) {
-        if (fonts_load(&env->fs, s, d) != 0) {
-            rc = -1;
-            goto done;
-        }
+        if (fonts_load(&env->fs, s, d) != 0)
+            return -1;
         env->fonts_loaded = 1;
     }
-    const fontset *fsp = &env->fs;
-    fonts_damage_reset(fsp);
-    if (o->epub && !b->cover) {
-        cj = (cover_job){.b = b, .s = s, .fs = fsp};
-        cj.w = o->cover_w > 0 ? o->cover_w : 1600;
-        cj.h = o->cover_h > 0 ? o->cover_h : 2400;
-        ckey = cover_key(b, s, cj.w, cj.h);
-        if (env->cover_png && env->cover_key == ckey) {
-            /* the same cover as last time (a rebuild in watch mode) */
-            cj.png = xmalloc(env->cover_len);
-            memcpy(cj.png, env->cover_png, env->cover_len);
-            cj.len = env->cover_len;
-            cj.joined = 1;
-        } else {
-            cj.started = pthread_create(&cj.tid, NULL, cover_thread, &cj) == 0;
-        }
-    }
+    fonts_damage_reset(&env->fs);
+    return 0;
+}
+
+static void load_hyph(const book *b, build_env *env, diag *d)
+{
     if (!env->hyph_loaded || strcmp(env->lang, b->meta.lang) != 0) {
         hyph_free(env->h);
         env->h = load_hyphenation(b->meta.lang);
         snprintf(env->lang, sizeof env->lang, "%s", b->meta.lang);
         env->hyph_loaded = 1;
     }
-    hyph *h = env->h;
     init_linebreak();
-    if (!h)
+    if (!env->h)
         diag_warning(d, NULL, 0, 0, "no hyphenation dictionary for language '%s': the PDF is set without hyphenation",
                      b->meta.lang);
-    out->t_setup = now_seconds() - t0;
-    t0 = now_seconds();
-    lj = layout_start(b, s, fsp, h);
+}
+
+/* Starts drawing the EPUB's cover image, unless the book has its own or
+ * env holds the same one from the last build. */
+static void cover_start(cover_job *cj, const book *b, const style *s, const build_opts *o, build_env *env)
+{
+    *cj = (cover_job){.b = b, .s = s, .fs = &env->fs};
+    cj->w = o->cover_w > 0 ? o->cover_w : 1600;
+    cj->h = o->cover_h > 0 ? o->cover_h : 2400;
+    cj->key = cover_key(b, s, cj->w, cj->h);
+    if (env->cover_png && env->cover_key == cj->key) {
+        /* the same cover as last time (a rebuild in watch mode) */
+        cj->png = xmalloc(env->cover_len);
+        memcpy(cj->png, env->cover_png, env->cover_len);
+        cj->len = env->cover_len;
+        cj->joined = 1;
+    } else {
+        cj->started = pthread_create(&cj->tid, NULL, cover_thread, cj) == 0;
+    }
+}
+
+/* Waits for the cover and keeps a new one in env for the next build. */
+static void cover_finish(cover_job *cj, build_env *env, int keep)
+{
+    cover_join(cj);
+    if (keep && cj->started && cj->png) {
+        free(env->cover_png);
+        env->cover_png = cj->png;
+        env->cover_len = cj->len;
+        env->cover_key = cj->key;
+        cj->png = NULL;
+    }
+    free(cj->png);
+    cj->png = NULL;
+}
+
+/* Waits for the EPUB (or makes it here if it has no thread) and takes it
+ * into out unless the build failed (rc != 0). Returns rc, or -1 if the
+ * EPUB failed. */
+static int epub_finish(epub_job *ej, int started, pthread_t tid, int rc, build_out *out, diag *d)
+{
+    if (started)
+        pthread_join(tid, NULL);
+    else
+        epub_thread(ej); /* no thread to be had: here, after the pages */
+    out->t_layout = ej->t_paged;
+    cover_join(ej->cover);
+    out->t_cover = ej->cover->t;
+    out->t_epub = ej->t_epub;
+    diag_merge(d, &ej->d);
+    if (ej->rc != 0 || rc != 0) {
+        free(ej->out);
+        rc = -1;
+    } else {
+        out->epub = ej->out;
+        out->epub_len = ej->len;
+    }
+    diag_free(&ej->d);
+    pagemap_free(&ej->pm);
+    return rc;
+}
+
+/* The layout, with the EPUB on a thread of its own as soon as the page
+ * breaks are known, and the PDF drawn on this one. Returns 0, or -1 after
+ * reporting to d. */
+static int build_outputs(book *b, const style *s, const build_opts *o, build_env *env, cover_job *cj,
+                         build_out *out, diag *d)
+{
+    int rc = 0;
+    doc_layout lay;
+    memset(&lay, 0, sizeof lay);
+    epub_job ej;
+    memset(&ej, 0, sizeof ej);
+    pthread_t epub_tid;
+    int epub_started = 0;
+    double t0 = now_seconds();
+    layout_job *lj = layout_start(b, s, &env->fs, env->h);
     if (o->epub) {
-        ej = (epub_job){.b = b, .s = s, .lj = lj, .cover = &cj, .t0 = t0, .rc = -1};
+        ej = (epub_job){.b = b, .s = s, .lj = lj, .cover = cj, .t0 = t0, .rc = -1};
         epub_started = pthread_create(&epub_tid, NULL, epub_thread, &ej) == 0;
     }
-    if (o->pdf) {
-        if (pdf_render(b, s, fsp, lj, &lay, &out->pdf, &out->pdf_len, d) != 0)
-            rc = -1;
-    } else {
+    if (o->pdf)
+        rc = build_pdf(b, s, &env->fs, lj, &lay, &out->pdf, &out->pdf_len, d);
+    else
         layout_run(lj, NULL, NULL, &lay, d);
-    }
     out->t_pdf = o->pdf ? now_seconds() - t0 : 0;
-    if (o->epub) {
-        if (epub_started)
-            pthread_join(epub_tid, NULL);
-        else
-            epub_thread(&ej); /* no thread to be had: here, after the pages */
-        out->t_layout = ej.t_paged;
-        cover_join(&cj);
-        out->t_cover = cj.t;
-        out->t_epub = ej.t_epub;
-        diag_merge(d, &ej.d);
-        if (ej.rc != 0 || rc != 0) {
-            free(ej.out);
-            rc = -1;
-        } else {
-            out->epub = ej.out;
-            out->epub_len = ej.len;
-        }
-        diag_free(&ej.d);
-        pagemap_free(&ej.pm);
-    } else {
+    if (o->epub)
+        rc = epub_finish(&ej, epub_started, epub_tid, rc, out, d);
+    else
         out->t_layout = now_seconds() - t0;
-    }
-done:
-    cover_join(&cj);
-    if (env->fonts_loaded && report_damage(s, &env->fs, d) != 0)
-        rc = -1;
-    if (cj.started && cj.png && env != &local) {
-        /* keep the new cover for the next build */
-        free(env->cover_png);
-        env->cover_png = cj.png;
-        env->cover_len = cj.len;
-        env->cover_key = ckey;
-        cj.png = NULL;
-    }
-    free(cj.png);
     layout_end(lj);
     layout_free(&lay);
+    return rc;
+}
+
+int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag *d)
+{
+    memset(out, 0, sizeof *out);
+    build_env local;
+    memset(&local, 0, sizeof local);
+    build_env *env = o->env ? o->env : &local;
+    cover_job cj;
+    memset(&cj, 0, sizeof cj);
+    /* The PDF's layout is also needed for the EPUB's print page numbers,
+     * so it runs for both outputs. */
+    double t0 = now_seconds();
+    int rc = load_fonts(s, env, d);
+    if (rc == 0) {
+        if (o->epub && !b->cover)
+            cover_start(&cj, b, s, o, env);
+        load_hyph(b, env, d);
+        out->t_setup = now_seconds() - t0;
+        rc = build_outputs(b, s, o, env, &cj, out, d);
+    }
+    cover_finish(&cj, env, env != &local);
+    if (env->fonts_loaded && report_damage(s, &env->fs, d) != 0)
+        rc = -1;
     if (env == &local)
         build_env_free(&local);
     if (rc != 0)

@@ -1,6 +1,9 @@
-/* build — one build of a loaded book into its outputs, in memory: the PDF
- * layout first (it reports where printed pages begin), then the PDF and
- * the EPUB from the same model. Nothing here touches output files. */
+/* build — the orchestrator: one build of a loaded book into its outputs,
+ * in memory. It runs the layout (which also reports where printed pages
+ * begin, for the EPUB) and hands its pages to the PDF writer, then the
+ * writer's PDF with the layout's outline and reading order to the
+ * post-step; the EPUB and its cover image are made from the same model on
+ * threads of their own. Nothing here touches output files. */
 #ifndef GB_BUILD_H
 #define GB_BUILD_H
 

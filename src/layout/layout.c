@@ -22,6 +22,7 @@
 
 #include "text/kp.h"
 #include "base/l10n.h"
+#include "layout/cover.h"
 #include "text/para.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
@@ -1057,7 +1058,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
         memset(&open, 0, sizeof open);
         if (lk) {
             open.kind = PI_LINK;
-            open.link_mode = 1;
+            open.link_mode = LINK_OPEN;
             open.x = ox + ln->runs[r].x;
             open.w = ln->runs[e - 1].x + ln->runs[e - 1].w - ln->runs[r].x;
             open.y = baseline - L->size * 0.9;
@@ -1078,7 +1079,7 @@ static void emit_line(lay *L, page *pg, const pline *ln, double ox, double basel
                                   .cl = rn->cl, .ncl = rn->ncl});
         }
         if (lk) {
-            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = LINK_CLOSE});
         } else if (ln->wrap) {
             open.kind = PI_TAG_CLOSE;
             page_add(pg, &open);
@@ -1407,7 +1408,7 @@ static void toc_pages(lay *L, const strmap *dests, const char *const *body_label
             ptag(pg, 1, "TOCI", NULL);
             ptag(pg, 1, "Reference", NULL);
             /* the whole entry is a link (its area is set below) */
-            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 1, .dest = dest, .alt = text});
+            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = LINK_OPEN, .dest = dest, .alt = text});
             size_t lopen_at = (size_t)(lopen - pg->items);
             double measure = L->measure - indent - numw - L->size;
             double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
@@ -1480,7 +1481,7 @@ static void toc_pages(lay *L, const strmap *dests, const char *const *body_label
             lo->y = baseline - size;
             lo->w = L->measure - indent;
             lo->h = last_base - baseline + size * 1.3;
-            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = LINK_CLOSE});
             ptag(pg, 0, "Reference", NULL);
             ptag(pg, 0, "TOCI", NULL);
             y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);
@@ -1823,6 +1824,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.chapter = -1;
     pg.label = l10n(b->meta.lang, L_COVER);
     LABEL(pg.label);
+    if (sink)
+        cover_layout(&pg, b, L.s, L.fs, out->width, out->height, &page_arena);
     sink_page(&L, &pg, sink, sink_ctx);
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_TITLE;
@@ -1882,21 +1885,28 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     L.pc.a = &out->a;
     size_t toc_first = out->npages;
     toc_pages(&L, &dests, body);
-    out->toc_at = 2;
+    out->toc_at = nlabels; /* after the cover and the title page */
     out->ntoc = out->npages - toc_first;
     const char **all = xmalloc((nlabels + out->ntoc + nbody + 1) * sizeof *all);
+    size_t *order = xmalloc((nlabels + out->ntoc + nbody + 1) * sizeof *order);
     size_t n = 0;
-    for (size_t i = 0; i < nlabels; i++)
+    for (size_t i = 0; i < nlabels; i++) {
+        order[n] = i;
         all[n++] = labels[i];
+    }
     for (size_t p = 0; p < out->ntoc; p++) {
         page *tp = &out->pages[toc_first + p];
         tp->label = roman(&out->a, (int)(p + 2));
+        order[n] = nlabels + nbody + p; /* drawn after the body */
         all[n++] = tp->label;
         sink_page(&L, tp, sink, sink_ctx);
     }
-    for (size_t i = 0; i < nbody; i++)
+    for (size_t i = 0; i < nbody; i++) {
+        order[n] = nlabels + i;
         all[n++] = body[i];
+    }
     out->labels = all;
+    out->order = order;
     out->nlabels = n;
     L.a = &out->a;
     build_outline(&L);
@@ -1958,6 +1968,7 @@ void layout_free(doc_layout *l)
     free(l->pages);
     free(l->outline);
     free(l->labels);
+    free(l->order);
     arena_free(&l->a);
     memset(l, 0, sizeof *l);
 }

@@ -24,7 +24,15 @@ typedef enum {
     PI_MARK,    /* a vector mark (code continuation arrow) */
     PI_TAG_OPEN,  /* a structure element begins (tag: "P", "H1", "LI"...) */
     PI_TAG_CLOSE, /* it ends */
+    PI_DISC,    /* a filled disc inscribed in the box */
 } pitem_kind;
+
+/* What a PI_LINK item does. */
+typedef enum {
+    LINK_AREA = 0,  /* a clickable area only */
+    LINK_OPEN = 1,  /* opens a link around the items that follow */
+    LINK_CLOSE = 2, /* closes the open link */
+} link_mode;
 
 typedef struct pitem {
     pitem_kind kind;
@@ -47,8 +55,7 @@ typedef struct pitem {
     /* structure */
     const char *tag;      /* PI_TAG_OPEN/CLOSE: the element type */
     const char *alt;      /* Figure: alternative text; link: description */
-    int link_mode;        /* PI_LINK: 0 an area only, 1 opens a link around
-                             the items that follow, 2 closes it */
+    link_mode link_mode;  /* PI_LINK */
     int artifact;         /* running head, page number, decoration */
 } pitem;
 
@@ -79,9 +86,17 @@ typedef struct doc_layout {
     outline_entry *outline;
     size_t noutline, capoutline;
     double width, height;
+    /* Reading order. The pages are made (and drawn) cover, title page,
+     * body, table of contents (its page numbers are known only at the
+     * end), but read cover, title page, table of contents, body. */
     const char **labels;  /* every page's label, in reading order */
-    size_t nlabels;
-    size_t toc_at;        /* the table of contents' first page in reading order */
+    size_t nlabels;       /* the page count */
+    size_t *order;        /* order[i]: the drawing index of the page read
+                             i-th (nlabels of them) */
+    size_t toc_at;        /* the table of contents' first page in reading
+                             order; each page before it holds one top-level
+                             structure element, so this is also the index of
+                             the contents' element among them */
     size_t ntoc;          /* its page count (they are drawn last) */
 } doc_layout;
 

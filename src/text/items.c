@@ -399,7 +399,10 @@ static void push_inner_break(builder *b, size_t s, const bpt *p, size_t w0)
         /* ragged: glue(0,+S) penalty glue(0): a break here leaves S of
          * stretch at the line end; kp takes no negative stretch, so the
          * trick's glue(w,-S) is left out (ragged lines are set at natural
-         * width, whatever the stretch) */
+         * width, whatever the stretch); the glue itself must not be a
+         * break (after a box it would be one): that broke the word
+         * without its hyphen or penalty */
+        push_item(b, para_item(KP_PENALTY, 0, 0, 0, KP_INF, 0), nopiece());
         push_item(b, para_item(KP_GLUE, 0, RAGGED_STRETCH_EM * st.size, 0, 0, 0), nopiece());
         push_item(b, pen, pp);
         push_item(b, para_item(KP_GLUE, 0, 0, 0, 0, 0), nopiece());
