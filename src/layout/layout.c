@@ -25,58 +25,7 @@
 #include "text/para.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
-
-#define INF_PEN 10000.0
-
-typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL } vkind;
-
-#define MAX_BARS 6
-
-typedef struct vitem {
-    vkind k;
-    double h;             /* height taken on the page */
-    double penalty;       /* V_PENALTY (also on lines: the break before) */
-    const pline *ln;
-    double x;             /* left offset in the text area */
-    double base;          /* baseline below the item's top */
-    int chapter;
-    const pline *label;   /* list marker, drawn at label_x */
-    double label_x;
-    double bars[MAX_BARS];/* x of block-quote / code bars */
-    int nbars;
-    int code;             /* code line: tinted, continuation mark */
-    int cont;             /* continuation of a wrapped code line */
-    const char *dest;     /* destination placed at this item */
-    const resource *img;
-    double img_w;
-    double rule_w;        /* V_RULE width */
-    int rule_accent;      /* V_RULE in the chapter's accent colour */
-    rgb color;
-    int body;             /* body text (for the page map) */
-    int heading;          /* heading line */
-    const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
-    const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
-} vitem;
-
-typedef struct lay {
-    const book *b;
-    const style *s;
-    const fontset *fs;
-    para_ctx pc;
-    diag *d;
-    doc_layout *out;
-    arena *a;             /* where this stage's data lives */
-    vitem *v;
-    size_t n, cap;
-    double measure, area_h;
-    double size, lh;      /* body size, line height */
-    strset warned;
-    /* current chapter */
-    int chapter;
-    const char *file;
-    int line; /* where the text of text_line and one_line is given, if not in a chapter */
-    rgb accent;
-} lay;
+#include "layout/lay.h"
 
 static vitem *vadd(lay *L, vkind k)
 {
@@ -111,17 +60,7 @@ static void vtag(lay *L, int open, const char *tag)
     v->tag = tag;
 }
 
-static int transparent(const vitem *v)
-{
-    return v->k == V_TAG_OPEN || v->k == V_TAG_CLOSE || v->k == V_LABEL;
-}
-
 /* ---- inline content to spans ---- */
-
-typedef struct spanlist {
-    span *v;
-    int n, cap;
-} spanlist;
 
 static void add_span(spanlist *sl, const char *t, size_t len, tstyle st, cmark_node *src, size_t off)
 {
@@ -152,13 +91,6 @@ static int style_font(int bold, int italic, int mono, int heading)
         return FONT_BODY_ITALIC;
     return FONT_BODY;
 }
-
-typedef struct istate {
-    int bold, italic, mono, heading;
-    double size;
-    rgb color;
-    const anno *link;
-} istate;
 
 static tstyle mkstyle(const lay *L, const istate *is)
 {
@@ -886,15 +818,6 @@ static void chapter_blocks(lay *L, int ci)
 }
 
 /* ---- page builder ---- */
-
-typedef struct pbreak {
-    size_t start, end; /* items [start, end) on the page */
-} pbreak;
-
-static int discardable(const vitem *v)
-{
-    return v->k == V_SPACE || v->k == V_PENALTY;
-}
 
 /* Penalty of a page break before item i, or -1 if it is no legal break. */
 static void break_values(lay *L, double *brk)

@@ -1,0 +1,103 @@
+/* lay — what the files of the layout stage share, and nothing a writer may
+ * include (writers see only page.h and pagemap.h; tests/t_layers.sh checks).
+ *
+ * The stage in files of one job each, in pipeline order:
+ *   inline.c  inline content of a block to styled spans
+ *   blocks.c  a chapter's blocks to the vertical list (lines, spaces,
+ *             penalties, tags: the vitem list below)
+ *   pages.c   the page builder: the vertical list cut into pages
+ *   emit.c    a page's share of the vertical list to page items; the
+ *             running foot
+ *   front.c   front matter: title page, table of contents, outline
+ *   layout.c  the job: worker threads and the page stage (layout.h)
+ * Memory: vitems, lines and spans live in the lay's arena (a chapter's
+ * own, or the page stage's) unless a comment says otherwise. */
+#ifndef GB_LAY_H
+#define GB_LAY_H
+
+#include "base/diag.h"
+#include "base/util.h"
+#include "layout/page.h"
+#include "model/book.h"
+#include "model/style.h"
+#include "text/para.h"
+
+#define INF_PEN 10000.0
+
+typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL } vkind;
+
+#define MAX_BARS 6
+
+typedef struct vitem {
+    vkind k;
+    double h;             /* height taken on the page */
+    double penalty;       /* V_PENALTY (also on lines: the break before) */
+    const pline *ln;
+    double x;             /* left offset in the text area */
+    double base;          /* baseline below the item's top */
+    int chapter;
+    const pline *label;   /* list marker, drawn at label_x */
+    double label_x;
+    double bars[MAX_BARS];/* x of block-quote / code bars */
+    int nbars;
+    int code;             /* code line: tinted, continuation mark */
+    int cont;             /* continuation of a wrapped code line */
+    const char *dest;     /* destination placed at this item */
+    const resource *img;
+    double img_w;
+    double rule_w;        /* V_RULE width */
+    int rule_accent;      /* V_RULE in the chapter's accent colour */
+    rgb color;
+    int body;             /* body text (for the page map) */
+    int heading;          /* heading line */
+    const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
+    const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
+} vitem;
+
+typedef struct lay {
+    const book *b;
+    const style *s;
+    const fontset *fs;
+    para_ctx pc;
+    diag *d;
+    doc_layout *out;
+    arena *a;             /* where this stage's data lives */
+    vitem *v;
+    size_t n, cap;
+    double measure, area_h;
+    double size, lh;      /* body size, line height */
+    strset warned;
+    /* current chapter */
+    int chapter;
+    const char *file;
+    int line; /* where the text of text_line and one_line is given, if not in a chapter */
+    rgb accent;
+} lay;
+
+static inline int transparent(const vitem *v)
+{
+    return v->k == V_TAG_OPEN || v->k == V_TAG_CLOSE || v->k == V_LABEL;
+}
+
+typedef struct spanlist {
+    span *v;
+    int n, cap;
+} spanlist;
+
+typedef struct istate {
+    int bold, italic, mono, heading;
+    double size;
+    rgb color;
+    const anno *link;
+} istate;
+
+typedef struct pbreak {
+    size_t start, end; /* items [start, end) on the page */
+} pbreak;
+
+static inline int discardable(const vitem *v)
+{
+    return v->k == V_SPACE || v->k == V_PENALTY;
+}
+
+#endif
