@@ -100,4 +100,11 @@ static inline int discardable(const vitem *v)
     return v->k == V_SPACE || v->k == V_PENALTY;
 }
 
+/* ---- inline.c ---- */
+
+/* Collects the inline content of block into sl (grown with xrealloc; the
+ * caller frees sl->v), starting from the style base. Span texts point
+ * into the block's nodes or into L's arena. */
+void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl);
+
 #endif

@@ -1,0 +1,185 @@
+/* inline — the inline content of a block (text, emphasis, code, links,
+ * images in the text, inline HTML that changes the style) as styled spans
+ * for the paragraph breaker. See lay.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout/lay.h"
+#include "model/sanitize.h"
+
+static void add_span(spanlist *sl, const char *t, size_t len, tstyle st, cmark_node *src, size_t off)
+{
+    if (sl->n + 1 > sl->cap) {
+        sl->cap = sl->cap ? sl->cap * 2 : 16;
+        sl->v = xrealloc(sl->v, (size_t)sl->cap * sizeof *sl->v);
+    }
+    span *s = &sl->v[sl->n++];
+    memset(s, 0, sizeof *s);
+    s->text = t;
+    s->len = len;
+    s->st = st;
+    s->src = src;
+    s->src_off = off;
+}
+
+static int style_font(int bold, int italic, int mono, int heading)
+{
+    if (mono)
+        return FONT_MONO;
+    if (heading)
+        return italic ? FONT_HEADING_ITALIC : FONT_HEADING;
+    if (bold && italic)
+        return FONT_BODY_BOLD_ITALIC;
+    if (bold)
+        return FONT_BODY_BOLD;
+    if (italic)
+        return FONT_BODY_ITALIC;
+    return FONT_BODY;
+}
+
+static tstyle mkstyle(const lay *L, const istate *is)
+{
+    tstyle t;
+    memset(&t, 0, sizeof t);
+    t.font = style_font(is->bold, is->italic, is->mono, is->heading);
+    t.size = is->mono && !is->heading ? style_pt(L->s->code_size, is->size) : is->size;
+    t.color = is->link && !is->heading ? L->s->link : is->color;
+    t.link = is->link;
+    t.code = is->mono;
+    return t;
+}
+
+/* Collects the inline content of a block into spans. */
+void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
+{
+    istate st[64];
+    int depth = 0;
+    st[0] = base;
+    int skip_raw = 0;
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+    /* HTML inline elements that change the style, matched by name */
+    char html_open[32][16];
+    istate html_saved[32];
+    int nhtml = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (n == block)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        istate *cur = &st[depth];
+        if (ev == CMARK_EVENT_EXIT) {
+            if ((t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK) && depth > 0)
+                depth--;
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_TEXT:
+            if (!skip_raw) {
+                const char *lit = cmark_node_get_literal(n);
+                if (lit && *lit)
+                    add_span(sl, lit, strlen(lit), mkstyle(L, cur), n, 0);
+            }
+            break;
+        case CMARK_NODE_CODE: {
+            istate c = *cur;
+            c.mono = 1;
+            const char *lit = cmark_node_get_literal(n);
+            if (lit && *lit)
+                add_span(sl, lit, strlen(lit), mkstyle(L, &c), n, 0);
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+            if (!skip_raw)
+                add_span(sl, " ", 1, mkstyle(L, cur), NULL, 0);
+            break;
+        case CMARK_NODE_LINEBREAK: {
+            add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
+            sl->v[sl->n - 1].hard_break = 1;
+            break;
+        }
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+        case CMARK_NODE_LINK:
+            if (depth + 1 < 64) {
+                st[depth + 1] = *cur;
+                depth++;
+                if (t == CMARK_NODE_EMPH)
+                    st[depth].italic = !st[depth].italic;
+                else if (t == CMARK_NODE_STRONG)
+                    st[depth].bold = 1;
+                else {
+                    const anno *a = node_anno(n);
+                    if (a && (a->href || a->target_chapter >= 0))
+                        st[depth].link = a;
+                }
+            }
+            break;
+        case CMARK_NODE_IMAGE: {
+            /* an image inside text: drawn in the line, one body size high
+             * (its description in brackets if it could not be loaded) */
+            buf alt = {0};
+            node_plain_text(n, &alt);
+            const anno *ia = node_anno(n);
+            const resource *r = ia ? ia->res : NULL;
+            if (r && r->width > 0 && r->height > 0) {
+                add_span(sl, "\xEF\xBF\xBC", 3, mkstyle(L, cur), NULL, 0);
+                span *sp = &sl->v[sl->n - 1];
+                sp->img = r;
+                sp->img_h = cur->size;
+                sp->img_w = cur->size * r->width / r->height;
+                double maxw = L->measure * 0.5;
+                if (sp->img_w > maxw) {
+                    sp->img_w = maxw;
+                    sp->img_h = maxw * r->height / r->width;
+                }
+                sp->alt = arena_strdup(L->a, alt.data ? alt.data : "");
+            } else if (alt.len) {
+                char *s = arena_printf(L->a, "[%s]", alt.data);
+                add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
+            }
+            buf_free(&alt);
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        }
+        case CMARK_NODE_HTML_INLINE: {
+            const anno *a = node_anno(n);
+            if (!a || !a->tag || !a->tag->name[0])
+                break;
+            const char *nm = a->tag->name;
+            if (!strcmp(nm, "script") || !strcmp(nm, "style")) {
+                skip_raw = !a->tag->closing;
+                break;
+            }
+            if (!strcmp(nm, "br")) {
+                add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
+                sl->v[sl->n - 1].hard_break = 1;
+                break;
+            }
+            if (!a->tag->closing && !a->tag->empty && nhtml < 32) {
+                snprintf(html_open[nhtml], sizeof html_open[0], "%s", nm);
+                html_saved[nhtml] = *cur;
+                nhtml++;
+                if (!strcmp(nm, "em") || !strcmp(nm, "i") || !strcmp(nm, "cite") || !strcmp(nm, "dfn") || !strcmp(nm, "var"))
+                    cur->italic = !cur->italic;
+                else if (!strcmp(nm, "strong") || !strcmp(nm, "b"))
+                    cur->bold = 1;
+                else if (!strcmp(nm, "code") || !strcmp(nm, "kbd") || !strcmp(nm, "samp"))
+                    cur->mono = 1;
+            } else if (a->tag->closing) {
+                for (int k = nhtml; k-- > 0;)
+                    if (!strcmp(html_open[k], nm)) {
+                        *cur = html_saved[k];
+                        nhtml = k;
+                        break;
+                    }
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
