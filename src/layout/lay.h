@@ -107,4 +107,14 @@ static inline int discardable(const vitem *v)
  * into the block's nodes or into L's arena. */
 void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl);
 
+/* ---- blocks.c ---- */
+
+/* Paragraph options for text measure wide, in the book's language, with
+ * L's file for warnings. */
+para_opts popts(lay *L, double measure, align_mode al, int hyphen);
+
+/* Appends chapter ci's vertical list to L->v: a new page, the chapter's
+ * opening, then its blocks inside a Sect tag. */
+void chapter_blocks(lay *L, int ci);
+
 #endif

@@ -1,0 +1,624 @@
+/* blocks — a chapter's tree to the vertical list: a walk in which
+ * containers (block quotes, lists, items) push an indent and bars, and
+ * leaves (paragraphs, headings, code, HTML blocks, figures, rules) add
+ * lines, spaces, penalties and structure tags. Widow, orphan and
+ * keep-with-next rules are penalties here, as in TeX; the page builder
+ * (pages.c) only weighs them. See lay.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "layout/lay.h"
+#include "model/sanitize.h"
+
+static vitem *vadd(lay *L, vkind k)
+{
+    GROW(L->v, L->cap, L->n + 1);
+    vitem *v = &L->v[L->n++];
+    memset(v, 0, sizeof *v);
+    v->k = k;
+    v->chapter = L->chapter;
+    return v;
+}
+
+static void vspace(lay *L, double h)
+{
+    if (h <= 0)
+        return;
+    vitem *v = vadd(L, V_SPACE);
+    v->h = h;
+}
+
+static void vpenalty(lay *L, double p)
+{
+    vitem *v = vadd(L, V_PENALTY);
+    v->penalty = p;
+}
+
+/* Structure tags travel in the vertical list as items of no height that
+ * page breaking looks through: an opening tag (and a list marker) sticks
+ * to what follows it, a closing tag to what precedes it. */
+static void vtag(lay *L, int open, const char *tag)
+{
+    vitem *v = vadd(L, open ? V_TAG_OPEN : V_TAG_CLOSE);
+    v->tag = tag;
+}
+
+typedef struct ctx {      /* container context while walking */
+    double indent;        /* left indent of the text */
+    double bars[MAX_BARS];
+    int nbars;
+    int list_ordered, list_tight, list_counter, list_delim;
+    int is_list;
+    int prev_para;        /* the previous block here was a paragraph */
+} ctx;
+
+/* The indent of a list item or block quote inside one at `indent`: never
+ * negative, and never leaving less than a quarter of the text width (or
+ * 6 em) for the text, so that no indent or nesting depth can make text
+ * vanish or leave the page; the first time a chapter reaches that floor it
+ * says so at the node. */
+static double nest_indent(lay *L, double indent, double step, cmark_node *n, int *warned)
+{
+    double min_w = fmin(L->measure * 0.25, 6 * L->size);
+    double max_indent = L->measure - min_w;
+    double v = indent + step;
+    if (v < 0)
+        v = 0;
+    if (v > max_indent) {
+        v = max_indent > indent ? max_indent : indent;
+        if (!*warned) {
+            *warned = 1;
+            diag_warning(L->d, L->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+                         "lists and quotes nested here would leave the text less than %.0f pt; in the PDF "
+                         "they are indented no further",
+                         min_w);
+        }
+    }
+    return v;
+}
+
+para_opts popts(lay *L, double measure, align_mode al, int hyphen)
+{
+    para_opts o;
+    memset(&o, 0, sizeof o);
+    o.measure = measure;
+    o.align = al;
+    o.hyphenate = hyphen;
+    o.lang = L->b->meta.lang;
+    o.file = L->file;
+    return o;
+}
+
+/* Adds lines to the vertical list with widow/orphan penalties. */
+static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, int keep_all, int code,
+                      const char *dest, int heading)
+{
+    for (int i = 0; i < n; i++) {
+        if (i > 0) {
+            double pen = 0;
+            if (keep_all || i == 1 || i == n - 1)
+                pen = INF_PEN; /* orphan (2 lines first) and widow (2 lines last) */
+            if (lines[i - 1].hyphenated && pen < INF_PEN)
+                pen += 3000; /* a page should not end with a hyphen */
+            vpenalty(L, pen);
+        }
+        vitem *v = vadd(L, V_LINE);
+        v->ln = &lines[i];
+        v->h = line_h;
+        double size = lines[i].size > 0 ? lines[i].size : L->size;
+        const gb_font *f = &L->fs->f[FONT_BODY];
+        v->base = (line_h - (f->ascender - f->descender) * size) / 2 + f->ascender * size;
+        v->x = c->indent;
+        memcpy(v->bars, c->bars, sizeof v->bars);
+        v->nbars = c->nbars;
+        v->code = code;
+        v->cont = code && i > 0;
+        v->body = 1;
+        v->heading = heading;
+        if (i == 0)
+            v->dest = dest;
+    }
+}
+
+static void paragraph(lay *L, ctx *c, cmark_node *n, double indent_first)
+{
+    spanlist sl = {0};
+    istate is = {0};
+    is.size = L->size;
+    is.color = L->s->text;
+    inline_spans(L, n, is, &sl);
+    if (sl.n == 0) {
+        free(sl.v);
+        return;
+    }
+    para_opts o = popts(L, L->measure - c->indent, ALIGN_JUSTIFY, 1);
+    o.first_indent = indent_first;
+    o.line = cmark_node_get_start_line(n);
+    pline *lines;
+    int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
+    vtag(L, 1, "P");
+    add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+    vtag(L, 0, "P");
+    free(sl.v);
+}
+
+static double heading_size(lay *L, int level)
+{
+    int i = level < 1 ? 0 : level > 4 ? 3 : level - 1;
+    return style_pt(L->s->h_size[i], L->size);
+}
+
+static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
+{
+    int level = cmark_node_get_heading_level(n);
+    const anno *a = node_anno(n);
+    double size = heading_size(L, level);
+    int is_title = n == ch->title_node;
+    spanlist sl = {0};
+    istate is = {0};
+    is.size = size;
+    is.color = L->accent;
+    is.heading = 1;
+    is.italic = level >= 5;
+    static const char *const htags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    const char *htag = htags[level < 1 ? 0 : level > 6 ? 5 : level - 1];
+    double before_sp = is_title ? 0 : style_pt(L->s->h_before, L->size);
+    if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
+        vpenalty(L, 0); /* a good place for a page break: before a heading */
+        L->v[L->n - 1].heading = 3;
+        vspace(L, before_sp);
+    }
+    vtag(L, 1, htag);
+    int label_has_dest = 0;
+    if (is_title && ch->label && *ch->label) {
+        /* the chapter label, large, above the title */
+        tstyle ls;
+        memset(&ls, 0, sizeof ls);
+        ls.font = FONT_HEADING_REGULAR;
+        ls.size = size * 1.6;
+        ls.color = L->accent;
+        span lsp;
+        memset(&lsp, 0, sizeof lsp);
+        lsp.text = ch->label;
+        lsp.len = strlen(ch->label);
+        lsp.st = ls;
+        para_opts o = popts(L, L->measure, ALIGN_LEFT, 0);
+        pline *lab;
+        int nl = para_break(&L->pc, &lsp, 1, &o, &lab);
+        if (nl > 0) {
+            lab[0].src = n; /* a page starting here starts at the heading */
+            lab[0].src_off = 0;
+            vitem *v = vadd(L, V_LINE);
+            v->ln = lab;
+            v->h = ls.size * 1.1;
+            v->base = ls.size * 0.85;
+            v->x = c->indent;
+            v->heading = 1;
+            v->body = 1;
+            v->dest = a ? a->id : NULL; /* links land on the label, above the title */
+            label_has_dest = 1;
+            vpenalty(L, INF_PEN);
+        }
+    }
+    inline_spans(L, n, is, &sl);
+    double after = style_pt(L->s->h_after, L->size);
+    if (is_title)
+        after = L->lh * 1.5;
+    const char *dest = a && !label_has_dest ? a->id : NULL;
+    if (sl.n) {
+        para_opts o = popts(L, L->measure - c->indent, ALIGN_LEFT, 0);
+        o.line = cmark_node_get_start_line(n);
+        pline *lines;
+        int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
+        add_lines(L, c, lines, nl, size * 1.25, 1, 0, dest, 1);
+    } else if (dest) {
+        vitem *v = vadd(L, V_SPACE);
+        v->dest = dest;
+    }
+    free(sl.v);
+    vtag(L, 0, htag);
+    /* keep the heading with at least two lines of what follows */
+    vpenalty(L, INF_PEN);
+    vspace(L, after);
+    vpenalty(L, INF_PEN);
+}
+
+static void code_block(lay *L, ctx *c, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit)
+        return;
+    size_t len = strlen(lit);
+    if (len && lit[len - 1] == '\n')
+        len--;
+    double size = style_pt(L->s->code_size, L->size);
+    double lh = size * 1.35;
+    ctx cc = *c;
+    cc.indent = c->indent + size * 1.2;
+    if (cc.nbars < MAX_BARS)
+        cc.bars[cc.nbars++] = c->indent;
+    vspace(L, L->lh * 0.4);
+    vtag(L, 1, "Code");
+    size_t i = 0;
+    int first = 1;
+    int total_lines = 0;
+    for (size_t k = 0; k <= len; k++)
+        if (k == len || lit[k] == '\n')
+            total_lines++;
+    int line_no = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && lit[j] != '\n')
+            j++;
+        tstyle st;
+        memset(&st, 0, sizeof st);
+        st.font = FONT_MONO;
+        st.size = size;
+        st.color = L->s->text;
+        st.code = 1;
+        span sp;
+        memset(&sp, 0, sizeof sp);
+        sp.text = lit + i;
+        sp.len = j - i;
+        sp.st = st;
+        sp.src = n;
+        sp.src_off = i;
+        pline *lines = NULL;
+        int nl = 0;
+        if (j > i) {
+            para_opts o = popts(L, L->measure - cc.indent, ALIGN_LEFT, 0);
+            o.code = 1;
+            o.line = cmark_node_get_start_line(n) + line_no;
+            nl = para_break(&L->pc, &sp, 1, &o, &lines);
+        }
+        if (!first) {
+            /* widows/orphans of code: keep 2 lines together at both ends */
+            vpenalty(L, line_no == 1 || line_no == total_lines - 1 ? INF_PEN : 50);
+        }
+        if (nl == 0) {
+            vitem *v = vadd(L, V_LINE);
+            v->h = lh;
+            v->x = cc.indent;
+            memcpy(v->bars, cc.bars, sizeof v->bars);
+            v->nbars = cc.nbars;
+            v->code = 1;
+            v->body = 0;
+        } else {
+            for (int q = 0; q < nl; q++) {
+                if (q > 0)
+                    vpenalty(L, INF_PEN / 2);
+                vitem *v = vadd(L, V_LINE);
+                v->ln = &lines[q];
+                v->h = lh;
+                v->base = lh * 0.78;
+                v->x = cc.indent;
+                memcpy(v->bars, cc.bars, sizeof v->bars);
+                v->nbars = cc.nbars;
+                v->code = 1;
+                v->cont = q > 0;
+                v->body = 1;
+            }
+        }
+        first = 0;
+        line_no++;
+        i = j + 1;
+    }
+    vtag(L, 0, "Code");
+    vspace(L, L->lh * 0.4);
+}
+
+/* Text of a sanitised HTML block: each block element a paragraph. */
+static void html_block(lay *L, ctx *c, cmark_node *n)
+{
+    const anno *a = node_anno(n);
+    if (!a || !a->html)
+        return;
+    /* iterative walk collecting text per block-level element */
+    buf text = {0};
+    xmlNodePtr cur = a->html->children;
+    int guard = 0;
+    while (cur && guard++ < 1000000) {
+        if (cur->type == XML_TEXT_NODE && cur->content)
+            buf_puts(&text, (const char *)cur->content);
+        int block = cur->type == XML_ELEMENT_NODE &&
+                    (!strcmp((const char *)cur->name, "p") || !strcmp((const char *)cur->name, "li") ||
+                     !strcmp((const char *)cur->name, "div") || !strcmp((const char *)cur->name, "tr") ||
+                     !strcmp((const char *)cur->name, "pre") || !strcmp((const char *)cur->name, "dt") ||
+                     !strcmp((const char *)cur->name, "dd") || !strcmp((const char *)cur->name, "blockquote"));
+        if (cur->type == XML_ELEMENT_NODE && (!strcmp((const char *)cur->name, "td") || !strcmp((const char *)cur->name, "th")))
+            buf_puts(&text, "  ");
+        if (block && text.len)
+            buf_putc(&text, '\n');
+        if (cur->children && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != a->html && !cur->next) {
+            cur = cur->parent;
+            if (cur && cur->type == XML_ELEMENT_NODE && text.len && text.data[text.len - 1] != '\n')
+                buf_putc(&text, '\n');
+        }
+        if (!cur || cur == a->html)
+            break;
+        cur = cur->next;
+    }
+    /* each non-empty line: a paragraph */
+    const char *t = arena_strdup(L->a, text.data ? text.data : "");
+    buf_free(&text);
+    size_t i = 0, len = strlen(t);
+    while (i < len) {
+        size_t j = i;
+        while (j < len && t[j] != '\n')
+            j++;
+        size_t k = i;
+        while (k < j && (t[k] == ' ' || t[k] == '\t'))
+            k++;
+        if (k < j) {
+            tstyle st;
+            memset(&st, 0, sizeof st);
+            st.font = FONT_BODY;
+            st.size = L->size;
+            st.color = L->s->text;
+            span sp;
+            memset(&sp, 0, sizeof sp);
+            sp.text = t + k;
+            sp.len = j - k;
+            sp.st = st;
+            para_opts o = popts(L, L->measure - c->indent, ALIGN_JUSTIFY, 1);
+            o.line = cmark_node_get_start_line(n);
+            pline *lines;
+            int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+            vtag(L, 1, "P");
+            add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+            vtag(L, 0, "P");
+            vspace(L, L->lh * 0.3);
+        }
+        i = j + 1;
+    }
+}
+
+static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
+{
+    const anno *a = node_anno(img);
+    const resource *r = a ? a->res : NULL;
+    if (!r || r->width <= 0 || r->height <= 0)
+        return;
+    double maxw = L->measure - c->indent;
+    double w = r->width * 0.75; /* CSS px to pt */
+    if (w > maxw || w < maxw * 0.5)
+        w = maxw * (w > maxw ? 1 : (w < maxw * 0.5 ? 0.75 : 1));
+    if (w > maxw)
+        w = maxw;
+    double h = w * r->height / r->width;
+    double maxh = L->area_h * 0.7;
+    if (h > maxh) {
+        h = maxh;
+        w = h * r->width / r->height;
+    }
+    vspace(L, L->lh * 0.5);
+    vtag(L, 1, "Div"); /* Figure and Caption side by side: both leaves */
+    vitem *ft = vadd(L, V_TAG_OPEN);
+    ft->tag = "Figure";
+    buf alt = {0};
+    node_plain_text(img, &alt);
+    ft->alt = arena_strdup(L->a, alt.data ? alt.data : "");
+    buf_free(&alt);
+    const char *title = cmark_node_get_title(img);
+    vitem *v = vadd(L, V_IMAGE);
+    v->img = r;
+    v->img_w = w;
+    v->h = h;
+    v->x = c->indent + (maxw - w) / 2;
+    vtag(L, 0, "Figure");
+    if (title && *title) {
+        vpenalty(L, INF_PEN);
+        tstyle st;
+        memset(&st, 0, sizeof st);
+        st.font = FONT_BODY_ITALIC;
+        st.size = L->size * 0.9;
+        st.color = L->s->muted;
+        span sp;
+        memset(&sp, 0, sizeof sp);
+        sp.text = title;
+        sp.len = strlen(title);
+        sp.st = st;
+        para_opts o = popts(L, maxw, ALIGN_CENTER, 0);
+        pline *lines;
+        int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+        vspace(L, L->lh * 0.3);
+        ctx cc = *c;
+        vtag(L, 1, "Caption");
+        add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, 0);
+        vtag(L, 0, "Caption");
+    }
+    (void)para;
+    vtag(L, 0, "Div");
+    vspace(L, L->lh * 0.5);
+}
+
+static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
+{
+    char text[32];
+    tstyle st;
+    memset(&st, 0, sizeof st);
+    st.font = FONT_BODY;
+    st.size = L->size;
+    st.color = L->accent;
+    if (c->list_ordered) {
+        snprintf(text, sizeof text, "%d%c", c->list_counter, c->list_delim == CMARK_PAREN_DELIM ? ')' : '.');
+        st.font = FONT_BODY; /* tabular, lining figures would be ideal; the font's own are used */
+    } else {
+        utf8_encode(0x2022, text);
+        text[3] = 0;
+    }
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = arena_strdup(L->a, text);
+    sp.len = strlen(text);
+    sp.st = st;
+    /* one line whatever the indent (a list indent of 0 broke "12." into
+     * lines of which only the first was drawn) */
+    para_opts o = popts(L, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0);
+    pline *lines;
+    int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+    if (nl < 1)
+        return NULL;
+    /* right-align the marker in the hanging indent, but not past the
+     * paper's edge */
+    *x = c->indent - lines[0].width - L->size * 0.45;
+    double edge = -fmin(style_pt(L->s->margin_inner, L->size), style_pt(L->s->margin_outer, L->size));
+    if (*x < edge)
+        *x = edge;
+    return &lines[0];
+}
+
+/* Walks one chapter. Containers push a ctx; leaves add lines. */
+void chapter_blocks(lay *L, int ci)
+{
+    const chapter *ch = &L->b->ch[ci];
+    L->chapter = ci;
+    L->file = ch->diag_name;
+    L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    vitem *np = vadd(L, V_NEWPAGE);
+    np->dest = arena_printf(L->a, "_ch%d", ci + 1);
+    /* drop the chapter opening a little, under a bar in its colour */
+    vspace(L, L->area_h * 0.08);
+    vitem *bar = vadd(L, V_RULE);
+    bar->h = 3;
+    bar->rule_w = L->size * 4;
+    bar->rule_accent = 1;
+    bar->color = L->accent;
+    vspace(L, L->area_h * 0.04);
+    vtag(L, 1, "Sect");
+
+    ctx stack[BOOK_MAX_DEPTH * 2 + 8];
+    int sp = 0;
+    memset(&stack[0], 0, sizeof stack[0]);
+    cmark_iter *it = cmark_iter_new(ch->doc);
+    cmark_event_type ev;
+    double list_ind = style_pt(L->s->list_indent, L->size);
+    double quote_ind = style_pt(L->s->quote_indent, L->size);
+    int narrow_warned = 0;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        ctx *c = &stack[sp];
+        if (ev == CMARK_EVENT_EXIT) {
+            if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM) {
+                if (t == CMARK_NODE_ITEM) {
+                    vtag(L, 0, "LBody");
+                    vtag(L, 0, "LI");
+                } else {
+                    vtag(L, 0, t == CMARK_NODE_LIST ? "L" : "BlockQuote");
+                }
+                if (sp > 0)
+                    sp--;
+                stack[sp].prev_para = 0;
+                if (t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE)
+                    vspace(L, L->lh * 0.4);
+                if (t == CMARK_NODE_ITEM && !stack[sp].list_tight)
+                    vspace(L, L->lh * 0.25);
+            }
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_BLOCK_QUOTE:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                vspace(L, L->lh * 0.4);
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].indent = nest_indent(L, c->indent, quote_ind, n, &narrow_warned);
+                if (stack[sp].nbars < MAX_BARS)
+                    stack[sp].bars[stack[sp].nbars++] = c->indent + quote_ind * 0.45;
+                stack[sp].prev_para = 0;
+                stack[sp].is_list = 0;
+            }
+            vtag(L, 1, "BlockQuote");
+            break;
+        case CMARK_NODE_LIST:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                if (!c->is_list)
+                    vspace(L, L->lh * 0.4);
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].is_list = 1;
+                stack[sp].list_ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+                stack[sp].list_tight = cmark_node_get_list_tight(n);
+                stack[sp].list_counter = cmark_node_get_list_start(n);
+                stack[sp].list_delim = cmark_node_get_list_delim(n);
+                stack[sp].prev_para = 0;
+            }
+            vtag(L, 1, "L");
+            break;
+        case CMARK_NODE_ITEM:
+            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
+                stack[sp + 1] = *c;
+                sp++;
+                stack[sp].indent = nest_indent(L, c->indent, list_ind, n, &narrow_warned);
+                stack[sp].prev_para = 0;
+                stack[sp].is_list = 0;
+                double lx = 0;
+                const pline *lab = list_label(L, &stack[sp], list_ind, &lx);
+                c->list_counter++;
+                if (!c->list_tight && cmark_node_previous(n))
+                    vspace(L, L->lh * 0.25);
+                else if (cmark_node_previous(n))
+                    vspace(L, L->lh * 0.08);
+                vtag(L, 1, "LI");
+                if (lab) {
+                    vitem *lv = vadd(L, V_LABEL);
+                    lv->label = lab;
+                    lv->label_x = lx;
+                }
+                vtag(L, 1, "LBody");
+            }
+            break;
+        case CMARK_NODE_PARAGRAPH: {
+            cmark_node *first = cmark_node_first_child(n);
+            if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_IMAGE &&
+                node_anno(first) && node_anno(first)->res) {
+                figure(L, c, n, first);
+                c->prev_para = 0;
+            } else {
+                double ind = c->prev_para ? style_pt(L->s->par_indent, L->size) : 0;
+                if (c->prev_para)
+                    vspace(L, style_pt(L->s->par_space, L->size));
+                paragraph(L, c, n, ind);
+                c->prev_para = 1;
+            }
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        }
+        case CMARK_NODE_HEADING:
+            heading(L, c, n, ch);
+            c->prev_para = 0;
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        case CMARK_NODE_CODE_BLOCK:
+            code_block(L, c, n);
+            c->prev_para = 0;
+            break;
+        case CMARK_NODE_HTML_BLOCK:
+            html_block(L, c, n);
+            c->prev_para = 0;
+            break;
+        case CMARK_NODE_THEMATIC_BREAK: {
+            vspace(L, L->lh * 0.6);
+            vitem *v = vadd(L, V_RULE);
+            v->h = 0.6;
+            v->rule_w = (L->measure - c->indent) * 0.3;
+            v->x = c->indent + (L->measure - c->indent - v->rule_w) / 2;
+            vspace(L, L->lh * 0.6);
+            c->prev_para = 0;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    vtag(L, 0, "Sect");
+}
