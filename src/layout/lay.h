@@ -117,4 +117,10 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen);
  * opening, then its blocks inside a Sect tag. */
 void chapter_blocks(lay *L, int ci);
 
+/* ---- pages.c ---- */
+
+/* Cuts L's vertical list into pages; returns them (the caller frees) and
+ * their count in *npages. */
+pbreak *build_pages(lay *L, size_t *npages);
+
 #endif
