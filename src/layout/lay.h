@@ -123,4 +123,26 @@ void chapter_blocks(lay *L, int ci);
  * their count in *npages. */
 pbreak *build_pages(lay *L, size_t *npages);
 
+/* ---- emit.c ---- */
+
+/* Appends a page of kind k (chapter chap, -1 for front matter) to
+ * d->pages and returns it, empty. */
+page *new_page(doc_layout *d, page_kind k, int chap);
+
+/* Adds a structure tag (open or close) to pg; alt may be NULL. */
+void ptag(page *pg, int open, const char *tag, const char *alt);
+
+/* Adds line ln to pg at x = ox with its baseline at baseline. */
+void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline);
+
+/* The text area's left and top edges on the page. */
+double margin_left(const lay *L);
+double margin_top(const lay *L);
+
+/* Adds the items [s, e) of L's vertical list to pg. */
+void emit_vitems(lay *L, page *pg, size_t s, size_t e);
+
+/* Adds the running foot to a body or table of contents page. */
+void page_foot(lay *L, page *pg);
+
 #endif
