@@ -145,4 +145,22 @@ void emit_vitems(lay *L, page *pg, size_t s, size_t e);
 /* Adds the running foot to a body or table of contents page. */
 void page_foot(lay *L, page *pg);
 
+/* ---- front.c ---- */
+
+/* The printed label of front matter page n (1-based): "i", "ii" ... "xx",
+ * then digits (in a). */
+const char *roman(arena *a, int n);
+
+/* Fills L->out's outline: each chapter, then its headings nested by
+ * level. */
+void build_outline(lay *L);
+
+/* Lays out the title page on pg. */
+void title_page(lay *L, page *pg);
+
+/* Appends the table of contents' pages to L->out->pages. dests maps each
+ * destination to its body page index + 1; body_labels are the body pages'
+ * labels. */
+void toc_pages(lay *L, const strmap *dests, const char *const *body_labels);
+
 #endif
