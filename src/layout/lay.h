@@ -22,10 +22,16 @@
 #include "model/style.h"
 #include "text/para.h"
 
+/* A penalty that forbids a break (TeX's 10000). */
 #define INF_PEN 10000.0
 
+/* The vertical list: what a chapter is made of before it is cut into
+ * pages. Lines, images and rules take height; spaces and penalties are
+ * discarded at a page break; tags and list labels have no height and are
+ * looked through ("transparent"). */
 typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL } vkind;
 
+/* Block-quote and code bars drawn beside one line (deeper ones are not). */
 #define MAX_BARS 6
 
 typedef struct vitem {
@@ -54,6 +60,10 @@ typedef struct vitem {
     const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
 } vitem;
 
+/* The layout's state: the settings every chapter shares, the arena and
+ * diagnostics of the current stage (a chapter on a worker, or the page
+ * stage), and the vertical list being built or emitted (v, n: owned by
+ * the chapter's slot once built). */
 typedef struct lay {
     const book *b;
     const style *s;
@@ -74,16 +84,19 @@ typedef struct lay {
     rgb accent;
 } lay;
 
+/* A tag or list label: of no height, looked through by page breaking. */
 static inline int transparent(const vitem *v)
 {
     return v->k == V_TAG_OPEN || v->k == V_TAG_CLOSE || v->k == V_LABEL;
 }
 
+/* A growing array of spans (the caller frees v). */
 typedef struct spanlist {
     span *v;
     int n, cap;
 } spanlist;
 
+/* The inline style in force while collecting spans. */
 typedef struct istate {
     int bold, italic, mono, heading;
     double size;
@@ -91,10 +104,12 @@ typedef struct istate {
     const anno *link;
 } istate;
 
+/* One page: a range of a chapter's vertical list. */
 typedef struct pbreak {
     size_t start, end; /* items [start, end) on the page */
 } pbreak;
 
+/* Dropped at the top of a page. */
 static inline int discardable(const vitem *v)
 {
     return v->k == V_SPACE || v->k == V_PENALTY;

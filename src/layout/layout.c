@@ -1,14 +1,12 @@
-/* layout — see layout.h.
+/* layout — see layout.h. The job: the chapters laid out on worker threads,
+ * then the page stage that hands their pages on in book order.
  *
  * Stages: (1) a walk over each chapter's tree builds a vertical list of
- * lines, spaces and penalties (widow/orphan/keep rules are penalties, as in
- * TeX); (2) a page builder cuts the list into pages (both per chapter, on
- * worker threads: see "the pipeline" below); (3) each page is turned into
- * positioned page items and handed to the drawer; (4) the table of
- * contents is laid out last, once every page number is known. Ragged bottom: pages are filled from the top
- * and a short page is preferred over a broken rule (TeX's \raggedbottom).
- * Rejected: vertical justification, which stretches headings' space on
- * every page of a text that is mostly short paragraphs and lists.
+ * lines, spaces and penalties (blocks.c, inline.c); (2) a page builder
+ * cuts the list into pages (pages.c) — both per chapter, on worker
+ * threads: see "the pipeline" below; (3) each page is turned into
+ * positioned page items and handed to the drawer (emit.c); (4) the table
+ * of contents is laid out last, once every page number is known (front.c).
  */
 #include "layout/layout.h"
 
@@ -20,11 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/kp.h"
 #include "base/l10n.h"
-#include "text/para.h"
-#include "model/sanitize.h"
-#include "base/utf8.h"
 #include "layout/lay.h"
 
 /* ---- the pipeline ---- *
