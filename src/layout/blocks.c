@@ -94,7 +94,7 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen)
 
 /* Adds lines to the vertical list with widow/orphan penalties. */
 static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, int keep_all, int code,
-                      const char *dest, int heading)
+                      const char *dest, vheading heading)
 {
     for (int i = 0; i < n; i++) {
         if (i > 0) {
@@ -140,7 +140,7 @@ static void paragraph(lay *L, ctx *c, cmark_node *n, double indent_first)
     pline *lines;
     int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
     vtag(L, 1, "P");
-    add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+    add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, VH_NONE);
     vtag(L, 0, "P");
     free(sl.v);
 }
@@ -168,7 +168,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
     double before_sp = is_title ? 0 : style_pt(L->s->h_before, L->size);
     if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
         vpenalty(L, 0); /* a good place for a page break: before a heading */
-        L->v[L->n - 1].heading = 3;
+        L->v[L->n - 1].heading = VH_BREAK;
         vspace(L, before_sp);
     }
     vtag(L, 1, htag);
@@ -196,7 +196,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
             v->h = ls.size * 1.1;
             v->base = ls.size * 0.85;
             v->x = c->indent;
-            v->heading = 1;
+            v->heading = VH_LINE;
             v->body = 1;
             v->dest = a ? a->id : NULL; /* links land on the label, above the title */
             label_has_dest = 1;
@@ -213,7 +213,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
         o.line = cmark_node_get_start_line(n);
         pline *lines;
         int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
-        add_lines(L, c, lines, nl, size * 1.25, 1, 0, dest, 1);
+        add_lines(L, c, lines, nl, size * 1.25, 1, 0, dest, VH_LINE);
     } else if (dest) {
         vitem *v = vadd(L, V_SPACE);
         v->dest = dest;
@@ -372,7 +372,7 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
             pline *lines;
             int nl = para_break(&L->pc, &sp, 1, &o, &lines);
             vtag(L, 1, "P");
-            add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, 0);
+            add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, VH_NONE);
             vtag(L, 0, "P");
             vspace(L, L->lh * 0.3);
         }
@@ -431,7 +431,7 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         vspace(L, L->lh * 0.3);
         ctx cc = *c;
         vtag(L, 1, "Caption");
-        add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, 0);
+        add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, VH_NONE);
         vtag(L, 0, "Caption");
     }
     (void)para;

@@ -74,7 +74,7 @@ void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
         memset(&open, 0, sizeof open);
         if (lk) {
             open.kind = PI_LINK;
-            open.link_mode = 1;
+            open.link_mode = PI_LINK_OPEN;
             open.x = ox + ln->runs[r].x;
             open.w = ln->runs[e - 1].x + ln->runs[e - 1].w - ln->runs[r].x;
             open.y = baseline - L->size * 0.9;
@@ -95,7 +95,7 @@ void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
                                   .cl = rn->cl, .ncl = rn->ncl});
         }
         if (lk) {
-            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_CLOSE});
         } else if (ln->wrap) {
             open.kind = PI_TAG_CLOSE;
             page_add(pg, &open);

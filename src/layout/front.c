@@ -249,7 +249,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
             ptag(pg, 1, "TOCI", NULL);
             ptag(pg, 1, "Reference", NULL);
             /* the whole entry is a link (its area is set below) */
-            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 1, .dest = dest, .alt = text});
+            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_OPEN, .dest = dest, .alt = text});
             size_t lopen_at = (size_t)(lopen - pg->items);
             double measure = L->measure - indent - numw - L->size;
             double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
@@ -322,7 +322,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
             lo->y = baseline - size;
             lo->w = L->measure - indent;
             lo->h = last_base - baseline + size * 1.3;
-            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = 2});
+            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_CLOSE});
             ptag(pg, 0, "Reference", NULL);
             ptag(pg, 0, "TOCI", NULL);
             y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);

@@ -8,6 +8,12 @@
 #include "layout/lay.h"
 #include "model/sanitize.h"
 
+/* Emphasis, strong and links nested deeper than this take the style of
+ * the deepest level kept; inline HTML elements open at once beyond
+ * MAX_HTML_OPEN change no style (names are compared in HTML_NAME_MAX
+ * bytes). Bounds, not features: real text stays far below them. */
+enum { MAX_INLINE_DEPTH = 64, MAX_HTML_OPEN = 32, HTML_NAME_MAX = 16 };
+
 static void add_span(spanlist *sl, const char *t, size_t len, tstyle st, cmark_node *src, size_t off)
 {
     if (sl->n + 1 > sl->cap) {
@@ -53,15 +59,15 @@ static tstyle mkstyle(const lay *L, const istate *is)
 /* Collects the inline content of a block into spans. */
 void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
 {
-    istate st[64];
+    istate st[MAX_INLINE_DEPTH];
     int depth = 0;
     st[0] = base;
     int skip_raw = 0;
     cmark_iter *it = cmark_iter_new(block);
     cmark_event_type ev;
     /* HTML inline elements that change the style, matched by name */
-    char html_open[32][16];
-    istate html_saved[32];
+    char html_open[MAX_HTML_OPEN][HTML_NAME_MAX];
+    istate html_saved[MAX_HTML_OPEN];
     int nhtml = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
@@ -102,7 +108,7 @@ void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
         case CMARK_NODE_EMPH:
         case CMARK_NODE_STRONG:
         case CMARK_NODE_LINK:
-            if (depth + 1 < 64) {
+            if (depth + 1 < MAX_INLINE_DEPTH) {
                 st[depth + 1] = *cur;
                 depth++;
                 if (t == CMARK_NODE_EMPH)
@@ -157,7 +163,7 @@ void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
                 sl->v[sl->n - 1].hard_break = 1;
                 break;
             }
-            if (!a->tag->closing && !a->tag->empty && nhtml < 32) {
+            if (!a->tag->closing && !a->tag->empty && nhtml < MAX_HTML_OPEN) {
                 snprintf(html_open[nhtml], sizeof html_open[0], "%s", nm);
                 html_saved[nhtml] = *cur;
                 nhtml++;

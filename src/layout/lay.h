@@ -34,6 +34,15 @@ typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPE
 /* Block-quote and code bars drawn beside one line (deeper ones are not). */
 #define MAX_BARS 6
 
+/* What a vitem has to do with a heading (the numbers are the ones the
+ * code used before it had names, so that work written against them still
+ * means the same). */
+typedef enum {
+    VH_NONE = 0,
+    VH_LINE = 1,   /* V_LINE: a line of a heading (or the chapter label) */
+    VH_BREAK = 3,  /* V_PENALTY: the good break before a heading */
+} vheading;
+
 typedef struct vitem {
     vkind k;
     double h;             /* height taken on the page */
@@ -55,7 +64,7 @@ typedef struct vitem {
     int rule_accent;      /* V_RULE in the chapter's accent colour */
     rgb color;
     int body;             /* body text (for the page map) */
-    int heading;          /* heading line */
+    vheading heading;
     const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
     const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
 } vitem;

@@ -37,14 +37,23 @@
 
 #define LAYOUT_AHEAD (256u * 1024u)
 
+/* Threads laying out chapters at most (GOODIEBAG_THREADS is clamped). */
+#define MAX_THREADS 8
+
 typedef struct cmark_pos {
     cmark_node *node;
     size_t off;
     int page;  /* page within the chapter, 0-based */
 } cmark_pos;
 
+typedef enum {
+    SLOT_WAITING,         /* not taken yet */
+    SLOT_LAYING_OUT,      /* a thread lays it out */
+    SLOT_PAGED,           /* broken into pages, ready to draw */
+} slot_state;
+
 typedef struct chap_slot {
-    int state;            /* 0 waiting, 1 being laid out, 2 paged */
+    slot_state state;
     vitem *v;
     size_t n;
     arena a;
@@ -66,7 +75,7 @@ struct layout_job {
     int consumed;         /* chapters before this one are drawn and freed */
     int npaged;
     int stop;
-    pthread_t tid[8];
+    pthread_t tid[MAX_THREADS];
     int nt;
 };
 
@@ -115,7 +124,7 @@ static int may_start(const layout_job *j, int ci)
 static void finish_chapter(layout_job *j, int ci)
 {
     pthread_mutex_lock(&j->mu);
-    j->slot[ci].state = 2;
+    j->slot[ci].state = SLOT_PAGED;
     j->npaged++;
     pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
@@ -135,7 +144,7 @@ static void *worker_main(void *arg)
             break;
         }
         int ci = j->next++;
-        j->slot[ci].state = 1;
+        j->slot[ci].state = SLOT_LAYING_OUT;
         pthread_mutex_unlock(&j->mu);
         do_chapter(j, ci, cache);
         finish_chapter(j, ci);
@@ -150,8 +159,8 @@ static int thread_count(void)
     long n = e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
-    if (n > 8)
-        n = 8;
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
     return (int)n;
 }
 
@@ -189,15 +198,15 @@ layout_job *layout_start(const book *b, const style *s, const fontset *fs, const
 static void await_chapter(layout_job *j, int ci, shape_cache *cache)
 {
     pthread_mutex_lock(&j->mu);
-    if (j->slot[ci].state == 0 && j->next == ci) {
+    if (j->slot[ci].state == SLOT_WAITING && j->next == ci) {
         j->next++;
-        j->slot[ci].state = 1;
+        j->slot[ci].state = SLOT_LAYING_OUT;
         pthread_mutex_unlock(&j->mu);
         do_chapter(j, ci, cache);
         finish_chapter(j, ci);
         return;
     }
-    while (j->slot[ci].state != 2)
+    while (j->slot[ci].state != SLOT_PAGED)
         pthread_cond_wait(&j->cv, &j->mu);
     pthread_mutex_unlock(&j->mu);
 }

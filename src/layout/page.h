@@ -26,6 +26,14 @@ typedef enum {
     PI_TAG_CLOSE, /* it ends */
 } pitem_kind;
 
+/* What a PI_LINK item does (the values are fixed: the PDF writer reads
+ * them). */
+typedef enum {
+    PI_LINK_AREA = 0,  /* a clickable area only */
+    PI_LINK_OPEN = 1,  /* opens a link around the items that follow */
+    PI_LINK_CLOSE = 2, /* closes it */
+} pi_link_mode;
+
 typedef struct pitem {
     pitem_kind kind;
     double x, y, w, h;    /* glyphs: origin (baseline); others: top-left box */
@@ -47,8 +55,7 @@ typedef struct pitem {
     /* structure */
     const char *tag;      /* PI_TAG_OPEN/CLOSE: the element type */
     const char *alt;      /* Figure: alternative text; link: description */
-    int link_mode;        /* PI_LINK: 0 an area only, 1 opens a link around
-                             the items that follow, 2 closes it */
+    pi_link_mode link_mode; /* PI_LINK */
     int artifact;         /* running head, page number, decoration */
 } pitem;
 

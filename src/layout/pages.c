@@ -28,9 +28,9 @@ static void break_values(lay *L, double *brk)
         /* A heading keeps two lines of what follows; but when a heading
          * follows after only one line (a one-line paragraph), the break
          * before the new heading is allowed again. */
-        if (b >= 0 && keep > 0 && !(v->k == V_PENALTY && v->heading == 3 && keep < 2))
+        if (b >= 0 && keep > 0 && !(v->k == V_PENALTY && v->heading == VH_BREAK && keep < 2))
             b = INF_PEN;
-        if (v->k == V_LINE && v->heading)
+        if (v->k == V_LINE && v->heading == VH_LINE)
             keep = 2;
         else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
             keep--;
