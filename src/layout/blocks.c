@@ -93,8 +93,8 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen)
 }
 
 /* Adds lines to the vertical list with widow/orphan penalties. */
-static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, int keep_all, int code,
-                      const char *dest, vheading heading)
+static void add_lines(lay *L, const ctx *c, const pline *lines, int n, double line_h, int keep_all, const char *dest,
+                      vheading heading)
 {
     for (int i = 0; i < n; i++) {
         if (i > 0) {
@@ -114,8 +114,6 @@ static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, 
         v->x = c->indent;
         memcpy(v->bars, c->bars, sizeof v->bars);
         v->nbars = c->nbars;
-        v->code = code;
-        v->cont = code && i > 0;
         v->body = 1;
         v->heading = heading;
         if (i == 0)
@@ -140,7 +138,7 @@ static void paragraph(lay *L, ctx *c, cmark_node *n, double indent_first)
     pline *lines;
     int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
     vtag(L, 1, "P");
-    add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, VH_NONE);
+    add_lines(L, c, lines, nl, L->lh, 0, NULL, VH_NONE);
     vtag(L, 0, "P");
     free(sl.v);
 }
@@ -213,7 +211,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
         o.line = cmark_node_get_start_line(n);
         pline *lines;
         int nl = para_break(&L->pc, sl.v, sl.n, &o, &lines);
-        add_lines(L, c, lines, nl, size * 1.25, 1, 0, dest, VH_LINE);
+        add_lines(L, c, lines, nl, size * 1.25, 1, dest, VH_LINE);
     } else if (dest) {
         vitem *v = vadd(L, V_SPACE);
         v->dest = dest;
@@ -285,7 +283,6 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
             memcpy(v->bars, cc.bars, sizeof v->bars);
             v->nbars = cc.nbars;
             v->code = 1;
-            v->body = 0;
         } else {
             for (int q = 0; q < nl; q++) {
                 if (q > 0)
@@ -372,7 +369,7 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
             pline *lines;
             int nl = para_break(&L->pc, &sp, 1, &o, &lines);
             vtag(L, 1, "P");
-            add_lines(L, c, lines, nl, L->lh, 0, 0, NULL, VH_NONE);
+            add_lines(L, c, lines, nl, L->lh, 0, NULL, VH_NONE);
             vtag(L, 0, "P");
             vspace(L, L->lh * 0.3);
         }
@@ -380,7 +377,7 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
     }
 }
 
-static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
+static void figure(lay *L, ctx *c, cmark_node *img)
 {
     const anno *a = node_anno(img);
     const resource *r = a ? a->res : NULL;
@@ -388,10 +385,10 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         return;
     double maxw = L->measure - c->indent;
     double w = r->width * 0.75; /* CSS px to pt */
-    if (w > maxw || w < maxw * 0.5)
-        w = maxw * (w > maxw ? 1 : (w < maxw * 0.5 ? 0.75 : 1));
     if (w > maxw)
         w = maxw;
+    else if (w < maxw * 0.5)
+        w = maxw * 0.75;
     double h = w * r->height / r->width;
     double maxh = L->area_h * 0.7;
     if (h > maxh) {
@@ -429,12 +426,10 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
         pline *lines;
         int nl = para_break(&L->pc, &sp, 1, &o, &lines);
         vspace(L, L->lh * 0.3);
-        ctx cc = *c;
         vtag(L, 1, "Caption");
-        add_lines(L, &cc, lines, nl, L->lh * 0.9, 1, 0, NULL, VH_NONE);
+        add_lines(L, c, lines, nl, L->lh * 0.9, 1, NULL, VH_NONE);
         vtag(L, 0, "Caption");
     }
-    (void)para;
     vtag(L, 0, "Div");
     vspace(L, L->lh * 0.5);
 }
@@ -449,7 +444,6 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     st.color = L->accent;
     if (c->list_ordered) {
         snprintf(text, sizeof text, "%d%c", c->list_counter, c->list_delim == CMARK_PAREN_DELIM ? ')' : '.');
-        st.font = FONT_BODY; /* tabular, lining figures would be ideal; the font's own are used */
     } else {
         utf8_encode(0x2022, text);
         text[3] = 0;
@@ -580,7 +574,7 @@ void chapter_blocks(lay *L, int ci)
             cmark_node *first = cmark_node_first_child(n);
             if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_IMAGE &&
                 node_anno(first) && node_anno(first)->res) {
-                figure(L, c, n, first);
+                figure(L, c, first);
                 c->prev_para = 0;
             } else {
                 double ind = c->prev_para ? style_pt(L->s->par_indent, L->size) : 0;

@@ -151,9 +151,6 @@ void emit_vitems(lay *L, page *pg, size_t s, size_t e)
         }
         case V_LINE: {
             double base = y + v->base;
-            if (v->code && v->ln == NULL) {
-                /* empty code line: only its bars */
-            }
             for (int b = 0; b < v->nbars; b++) {
                 page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->bars[b], .y = y, .w = 1.6, .h = v->h,
                                       .color = L->s->rule});
@@ -189,8 +186,6 @@ void emit_vitems(lay *L, page *pg, size_t s, size_t e)
     }
 }
 
-/* One shaped line (no breaking) in a single style; returns its width and
- * the line in *out. */
 /* The text as one line no wider than the measure: returns its width, or
  * -1 when it is wider. Text far wider than the measure is refused by a
  * sum of advances that stops at the measure, before any shaping (a title

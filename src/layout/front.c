@@ -55,11 +55,6 @@ const char *roman(arena *a, int n)
     return arena_printf(a, "%d", n);
 }
 
-typedef struct destpage {
-    const char *dest;
-    int page; /* index into body pages */
-} destpage;
-
 static int find_dest_page(const strmap *m, const char *dest)
 {
     uintptr_t v = (uintptr_t)strmap_get(m, dest);
@@ -135,7 +130,7 @@ static const char *long_date(lay *L, const char *date)
 void title_page(lay *L, page *pg)
 {
     const meta *m = &L->b->meta;
-    double w = L->out->width, x = margin_left(L), measure = L->measure;
+    double x = margin_left(L), measure = L->measure;
     double y = L->out->height * 0.28;
     ptag(pg, 1, "Div", NULL);
     ptag(pg, 1, "P", NULL);
@@ -171,7 +166,6 @@ void title_page(lay *L, page *pg)
     ptag(pg, 0, "Div", NULL);
     L->file = NULL;
     L->line = 0;
-    (void)w;
 }
 
 /* The table of contents: entries with dot leaders and page numbers. */
@@ -252,7 +246,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
             pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_OPEN, .dest = dest, .alt = text});
             size_t lopen_at = (size_t)(lopen - pg->items);
             double measure = L->measure - indent - numw - L->size;
-            double endx = text_line(L, pg, text, font, size, depth == 0 ? L->s->text : L->s->text, x0 + indent,
+            double endx = text_line(L, pg, text, font, size, L->s->text, x0 + indent,
                                     baseline, ALIGN_LEFT, measure, 0);
             int nlines = (int)((endx - baseline) / (size * 1.25) + 0.5);
             double last_base = baseline + (nlines - 1) * size * 1.25;
@@ -325,7 +319,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
             page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_CLOSE});
             ptag(pg, 0, "Reference", NULL);
             ptag(pg, 0, "TOCI", NULL);
-            y = last_base + size * 0.45 + (depth == 0 ? 0 : 0);
+            y = last_base + size * 0.45;
         }
         if (it)
             cmark_iter_free(it);

@@ -16,10 +16,7 @@ enum { MAX_INLINE_DEPTH = 64, MAX_HTML_OPEN = 32, HTML_NAME_MAX = 16 };
 
 static void add_span(spanlist *sl, const char *t, size_t len, tstyle st, cmark_node *src, size_t off)
 {
-    if (sl->n + 1 > sl->cap) {
-        sl->cap = sl->cap ? sl->cap * 2 : 16;
-        sl->v = xrealloc(sl->v, (size_t)sl->cap * sizeof *sl->v);
-    }
+    GROW(sl->v, sl->cap, (size_t)sl->n + 1);
     span *s = &sl->v[sl->n++];
     memset(s, 0, sizeof *s);
     s->text = t;

@@ -85,7 +85,6 @@ typedef struct lay {
     size_t n, cap;
     double measure, area_h;
     double size, lh;      /* body size, line height */
-    strset warned;
     /* current chapter */
     int chapter;
     const char *file;
@@ -102,7 +101,8 @@ static inline int transparent(const vitem *v)
 /* A growing array of spans (the caller frees v). */
 typedef struct spanlist {
     span *v;
-    int n, cap;
+    int n;                /* an int: what para_break takes */
+    size_t cap;
 } spanlist;
 
 /* The inline style in force while collecting spans. */
