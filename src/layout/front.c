@@ -168,162 +168,173 @@ void title_page(lay *L, page *pg)
     L->line = 0;
 }
 
-/* The table of contents: entries with dot leaders and page numbers. */
+/* ---- the table of contents ---- */
+
+/* One entry: a chapter (depth 0) or one of its sections (depth 1). */
+typedef struct toc_entry {
+    const char *text, *dest;
+    int depth;
+} toc_entry;
+
+/* Where the table of contents has got to. */
+typedef struct toc_state {
+    page *pg;             /* the page being filled, NULL before the first */
+    int npages;
+    double x0, y, bottom; /* left edge, top of the next entry, bottom edge */
+    double numw;          /* the page numbers' column */
+} toc_state;
+
+/* The next section of ch for the table of contents: a heading one level
+ * below the chapter's title (base), with text. Returns 0 when none is
+ * left. */
+static int toc_next_section(cmark_iter *it, const chapter *ch, int base, toc_entry *e)
+{
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING || n == ch->title_node ||
+            cmark_node_get_heading_level(n) != base + 1)
+            continue;
+        const anno *a = node_anno(n);
+        if (!a || !a->text[0])
+            continue;
+        *e = (toc_entry){a->text, a->id, 1};
+        return 1;
+    }
+    return 0;
+}
+
+/* Starts a page of the table of contents; the first opens the TOC element
+ * with its destination and caption. */
+static void toc_new_page(lay *L, toc_state *ts)
+{
+    ts->pg = new_page(L->out, PAGE_TOC, -1);
+    ts->npages++;
+    ts->y = margin_top(L);
+    if (ts->npages > 1)
+        return;
+    page *pg = ts->pg;
+    ptag(pg, 1, "TOC", NULL);
+    page_add(pg, &(pitem){.kind = PI_DEST, .x = ts->x0, .y = ts->y, .dest = "_toc"});
+    ptag(pg, 1, "Caption", NULL);
+    ts->y = text_line(L, pg, l10n(L->b->meta.lang, L_TOC), FONT_HEADING, style_pt(L->s->h_size[0], L->size),
+                      L->s->accent, ts->x0, ts->y + L->size * 2, ALIGN_LEFT, L->measure, 0);
+    ptag(pg, 0, "Caption", NULL);
+    ts->y += L->size * 1.5;
+}
+
+/* Dot leaders from text_end to the page numbers' column, on the baseline
+ * base: one shaped dot, repeated at a fixed pitch so that the leaders of
+ * all entries line up. Leaders are decoration: no text, an artifact. */
+static void toc_leaders(lay *L, const toc_state *ts, double text_end, double base, double size)
+{
+    double x0 = ts->x0;
+    double pitch = L->size * 0.55;
+    double lx = ceil((text_end - x0 + L->size * 0.6) / pitch) * pitch + x0;
+    double lend = x0 + L->measure - ts->numw;
+    int ndots = (int)floor((lend - lx) / pitch);
+    if (ndots <= 0)
+        return;
+    shaped dot;
+    shape(&L->fs->f[FONT_BODY], size, ".", 1, "liga=0", L->b->meta.lang, &dot);
+    if (dot.n == 1) {
+        pglyph *g = arena_alloc(L->a, (size_t)ndots * sizeof *g);
+        for (int q = 0; q < ndots; q++) {
+            g[q].id = dot.gid[0];
+            g[q].x = (float)(q * pitch);
+            g[q].y = 0;
+        }
+        pcluster *cl = arena_alloc(L->a, sizeof *cl);
+        cl->bytes = 0;
+        cl->glyphs = ndots;
+        page_add(ts->pg, &(pitem){.kind = PI_GLYPHS, .x = lx, .y = base, .w = ndots * pitch, .font = FONT_BODY,
+                                  .size = size, .color = L->s->muted, .text = "", .g = g, .ng = ndots, .cl = cl,
+                                  .ncl = 1, .artifact = 1});
+    }
+    shaped_free(&dot);
+}
+
+/* The page number num, right-aligned on the baseline base, in tabular
+ * figures. */
+static void toc_number(lay *L, const toc_state *ts, const char *num, int font, double size, double base)
+{
+    span sp;
+    memset(&sp, 0, sizeof sp);
+    sp.text = num;
+    sp.len = strlen(num);
+    sp.st.font = font;
+    sp.st.size = size;
+    sp.st.color = L->s->text;
+    sp.st.tabular = 1;
+    para_opts o = popts(L, ts->numw, ALIGN_LEFT, 0);
+    pline *lines;
+    if (para_break(&L->pc, &sp, 1, &o, &lines) > 0)
+        emit_line(L, ts->pg, &lines[0], ts->x0 + L->measure - lines[0].width, base);
+}
+
+/* The right edge of the last glyph run on pg, or x when there is none. */
+static double last_glyphs_end(const page *pg, double x)
+{
+    for (size_t k = pg->n; k-- > 0;)
+        if (pg->items[k].kind == PI_GLYPHS)
+            return pg->items[k].x + pg->items[k].w;
+    return x;
+}
+
+/* One entry, on a new page if it does not fit: its text, leaders and page
+ * number (num), the whole a link to the entry's destination. */
+static void toc_entry_add(lay *L, toc_state *ts, const toc_entry *e, const char *num)
+{
+    double size = e->depth == 0 ? L->size * 1.05 : L->size;
+    int font = e->depth == 0 ? FONT_HEADING : FONT_BODY;
+    double indent = e->depth * L->size * 1.5;
+    double lh = size * 1.45 + (e->depth == 0 ? L->size * 0.5 : 0);
+    if (!ts->pg || ts->y + lh > ts->bottom)
+        toc_new_page(L, ts);
+    page *pg = ts->pg;
+    double x0 = ts->x0;
+    double baseline = ts->y + (e->depth == 0 ? L->size * 0.5 : 0) + size;
+    ptag(pg, 1, "TOCI", NULL);
+    ptag(pg, 1, "Reference", NULL);
+    /* the whole entry is a link (its area is set below) */
+    pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_OPEN, .dest = e->dest, .alt = e->text});
+    size_t lopen_at = (size_t)(lopen - pg->items);
+    double measure = L->measure - indent - ts->numw - L->size;
+    double endx = text_line(L, pg, e->text, font, size, L->s->text, x0 + indent, baseline, ALIGN_LEFT, measure, 0);
+    int nlines = (int)((endx - baseline) / (size * 1.25) + 0.5);
+    double last_base = baseline + (nlines - 1) * size * 1.25;
+    toc_leaders(L, ts, last_glyphs_end(pg, x0 + indent), last_base, size);
+    toc_number(L, ts, num, font, size, last_base);
+    pitem *lo = &pg->items[lopen_at];
+    lo->x = x0 + indent;
+    lo->y = baseline - size;
+    lo->w = L->measure - indent;
+    lo->h = last_base - baseline + size * 1.3;
+    page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_CLOSE});
+    ptag(pg, 0, "Reference", NULL);
+    ptag(pg, 0, "TOCI", NULL);
+    ts->y = last_base + size * 0.45;
+}
+
+/* The table of contents: each chapter, then its sections (one level below
+ * its title), with dot leaders and page numbers. */
 void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
 {
     const book *b = L->b;
-    page *pg = NULL;
-    double x0 = margin_left(L);
-    double y = 0, bottom = margin_top(L) + L->area_h;
-    int npages = 0;
-    double numw = L->size * 2.2;
-    for (int ci = 0; ci <= b->nch; ci++) {
-        /* entries: the chapter, then its sections (level 2 relative) */
-        const chapter *ch = ci < b->nch ? &b->ch[ci] : NULL;
-        if (ch && !ch->doc)
+    toc_state ts = {.x0 = margin_left(L), .bottom = margin_top(L) + L->area_h, .numw = L->size * 2.2};
+    for (int ci = 0; ci < b->nch; ci++) {
+        const chapter *ch = &b->ch[ci];
+        if (!ch->doc)
             continue;
-        cmark_iter *it = ch ? cmark_iter_new(ch->doc) : NULL;
-        int first = 1;
-        int base = ch && ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
-        while (ch) {
-            const char *text, *dest;
-            int depth;
-            if (first) {
-                text = ch->title;
-                dest = ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1);
-                depth = 0;
-                first = 0;
-            } else {
-                cmark_event_type ev;
-                cmark_node *h = NULL;
-                while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-                    cmark_node *n = cmark_iter_get_node(it);
-                    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-                        n != ch->title_node && cmark_node_get_heading_level(n) == base + 1) {
-                        h = n;
-                        break;
-                    }
-                }
-                if (!h)
-                    break;
-                const anno *a = node_anno(h);
-                if (!a || !a->text[0])
-                    continue;
-                text = a->text;
-                dest = a->id;
-                depth = 1;
-            }
-            int pidx = find_dest_page(dests, dest);
-            const char *num = pidx >= 0 ? body_labels[pidx] : "";
-            double size = depth == 0 ? L->size * 1.05 : L->size;
-            int font = depth == 0 ? FONT_HEADING : FONT_BODY;
-            double indent = depth * L->size * 1.5;
-            double lh = size * 1.45 + (depth == 0 ? L->size * 0.5 : 0);
-            if (!pg || y + lh > bottom) {
-                pg = new_page(L->out, PAGE_TOC, -1);
-                npages++;
-                y = margin_top(L);
-                if (npages == 1) {
-                    ptag(pg, 1, "TOC", NULL);
-                    pitem d;
-                    memset(&d, 0, sizeof d);
-                    d.kind = PI_DEST;
-                    d.x = x0;
-                    d.y = y;
-                    d.dest = "_toc";
-                    page_add(pg, &d);
-                    ptag(pg, 1, "Caption", NULL);
-                    y = text_line(L, pg, l10n(b->meta.lang, L_TOC), FONT_HEADING, style_pt(L->s->h_size[0], L->size),
-                                  L->s->accent, x0, y + L->size * 2, ALIGN_LEFT, L->measure, 0);
-                    ptag(pg, 0, "Caption", NULL);
-                    y += L->size * 1.5;
-                }
-            }
-            double baseline = y + (depth == 0 ? L->size * 0.5 : 0) + size;
-            ptag(pg, 1, "TOCI", NULL);
-            ptag(pg, 1, "Reference", NULL);
-            /* the whole entry is a link (its area is set below) */
-            pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_OPEN, .dest = dest, .alt = text});
-            size_t lopen_at = (size_t)(lopen - pg->items);
-            double measure = L->measure - indent - numw - L->size;
-            double endx = text_line(L, pg, text, font, size, L->s->text, x0 + indent,
-                                    baseline, ALIGN_LEFT, measure, 0);
-            int nlines = (int)((endx - baseline) / (size * 1.25) + 0.5);
-            double last_base = baseline + (nlines - 1) * size * 1.25;
-            /* width of the last line: from the last glyph run added */
-            double text_end = x0 + indent;
-            for (size_t k = pg->n; k-- > 0;) {
-                if (pg->items[k].kind == PI_GLYPHS) {
-                    text_end = pg->items[k].x + pg->items[k].w;
-                    break;
-                }
-            }
-            /* dot leaders at a fixed pitch so they line up */
-            double pitch = L->size * 0.55;
-            double lx = ceil((text_end - x0 + L->size * 0.6) / pitch) * pitch + x0;
-            double lend = x0 + L->measure - numw;
-            int ndots = (int)floor((lend - lx) / pitch);
-            if (ndots > 0) {
-                /* one shaped dot, repeated at the pitch; leaders are
-                 * decoration: no text, marked as an artifact */
-                shaped dot;
-                shape(&L->fs->f[FONT_BODY], size, ".", 1, "liga=0", L->b->meta.lang, &dot);
-                if (dot.n == 1) {
-                    pglyph *g = arena_alloc(L->a, (size_t)ndots * sizeof *g);
-                    for (int q = 0; q < ndots; q++) {
-                        g[q].id = dot.gid[0];
-                        g[q].x = (float)(q * pitch);
-                        g[q].y = 0;
-                    }
-                    pcluster *cl = arena_alloc(L->a, sizeof *cl);
-                    cl->bytes = 0;
-                    cl->glyphs = ndots;
-                    pitem dl;
-                    memset(&dl, 0, sizeof dl);
-                    dl.kind = PI_GLYPHS;
-                    dl.x = lx;
-                    dl.y = last_base;
-                    dl.w = ndots * pitch;
-                    dl.font = FONT_BODY;
-                    dl.size = size;
-                    dl.color = L->s->muted;
-                    dl.text = "";
-                    dl.g = g;
-                    dl.ng = ndots;
-                    dl.cl = cl;
-                    dl.ncl = 1;
-                    dl.artifact = 1;
-                    page_add(pg, &dl);
-                }
-                shaped_free(&dot);
-            }
-            /* the page number, right-aligned, tabular figures */
-            span sp;
-            memset(&sp, 0, sizeof sp);
-            sp.text = num;
-            sp.len = strlen(num);
-            sp.st.font = font;
-            sp.st.size = size;
-            sp.st.color = L->s->text;
-            sp.st.tabular = 1;
-            para_opts o = popts(L, numw, ALIGN_LEFT, 0);
-            pline *nl_lines;
-            int nn = para_break(&L->pc, &sp, 1, &o, &nl_lines);
-            if (nn > 0)
-                emit_line(L, pg, &nl_lines[0], x0 + L->measure - nl_lines[0].width, last_base);
-            pitem *lo = &pg->items[lopen_at];
-            lo->x = x0 + indent;
-            lo->y = baseline - size;
-            lo->w = L->measure - indent;
-            lo->h = last_base - baseline + size * 1.3;
-            page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_CLOSE});
-            ptag(pg, 0, "Reference", NULL);
-            ptag(pg, 0, "TOCI", NULL);
-            y = last_base + size * 0.45;
-        }
-        if (it)
-            cmark_iter_free(it);
+        int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+        toc_entry e = {ch->title, ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+        cmark_iter *it = cmark_iter_new(ch->doc);
+        do {
+            int pidx = find_dest_page(dests, e.dest);
+            toc_entry_add(L, &ts, &e, pidx >= 0 ? body_labels[pidx] : "");
+        } while (toc_next_section(it, ch, base, &e));
+        cmark_iter_free(it);
     }
-    if (pg)
-        ptag(pg, 0, "TOC", NULL);
+    if (ts.pg)
+        ptag(ts.pg, 0, "TOC", NULL);
 }
