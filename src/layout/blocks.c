@@ -469,16 +469,12 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     return &lines[0];
 }
 
-/* Walks one chapter. Containers push a ctx; leaves add lines. */
-void chapter_blocks(lay *L, int ci)
+/* The chapter's opening: a new page, the text dropped a little under a bar
+ * in the chapter's colour, and the Sect element that holds the chapter. */
+static void chapter_opening(lay *L, int ci)
 {
-    const chapter *ch = &L->b->ch[ci];
-    L->chapter = ci;
-    L->file = ch->diag_name;
-    L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
     vitem *np = vadd(L, V_NEWPAGE);
     np->dest = arena_printf(L->a, "_ch%d", ci + 1);
-    /* drop the chapter opening a little, under a bar in its colour */
     vspace(L, L->area_h * 0.08);
     vitem *bar = vadd(L, V_RULE);
     bar->h = 3;
@@ -487,130 +483,196 @@ void chapter_blocks(lay *L, int ci)
     bar->color = L->accent;
     vspace(L, L->area_h * 0.04);
     vtag(L, 1, "Sect");
+}
 
+/* The containers open around the node being walked, innermost last. */
+typedef struct walk {
     ctx stack[BOOK_MAX_DEPTH * 2 + 8];
-    int sp = 0;
-    memset(&stack[0], 0, sizeof stack[0]);
+    int sp;
+    double list_ind, quote_ind;
+    int narrow_warned;
+} walk;
+
+/* Is there room for one more container? The model refuses lists and
+ * quotes nested deeper than BOOK_MAX_DEPTH (a list and its item take two
+ * places); past the stack, blocks are laid out in the innermost one. */
+static int walk_room(const walk *w)
+{
+    return w->sp + 1 < (int)(sizeof w->stack / sizeof *w->stack);
+}
+
+/* Pushes a copy of the innermost context and returns it. */
+static ctx *walk_push(walk *w)
+{
+    w->stack[w->sp + 1] = w->stack[w->sp];
+    return &w->stack[++w->sp];
+}
+
+static void enter_quote(lay *L, walk *w, cmark_node *n)
+{
+    if (walk_room(w)) {
+        vspace(L, L->lh * 0.4);
+        const ctx *c = &w->stack[w->sp];
+        ctx *q = walk_push(w);
+        q->indent = nest_indent(L, c->indent, w->quote_ind, n, &w->narrow_warned);
+        if (q->nbars < MAX_BARS)
+            q->bars[q->nbars++] = c->indent + w->quote_ind * 0.45;
+        q->prev_para = 0;
+        q->is_list = 0;
+    }
+    vtag(L, 1, "BlockQuote");
+}
+
+static void enter_list(lay *L, walk *w, cmark_node *n)
+{
+    if (walk_room(w)) {
+        if (!w->stack[w->sp].is_list)
+            vspace(L, L->lh * 0.4);
+        ctx *l = walk_push(w);
+        l->is_list = 1;
+        l->list_ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+        l->list_tight = cmark_node_get_list_tight(n);
+        l->list_counter = cmark_node_get_list_start(n);
+        l->list_delim = cmark_node_get_list_delim(n);
+        l->prev_para = 0;
+    }
+    vtag(L, 1, "L");
+}
+
+static void enter_item(lay *L, walk *w, cmark_node *n)
+{
+    if (!walk_room(w))
+        return;
+    ctx *c = &w->stack[w->sp];
+    ctx *item = walk_push(w);
+    item->indent = nest_indent(L, c->indent, w->list_ind, n, &w->narrow_warned);
+    item->prev_para = 0;
+    item->is_list = 0;
+    double lx = 0;
+    const pline *lab = list_label(L, item, w->list_ind, &lx);
+    c->list_counter++;
+    if (!c->list_tight && cmark_node_previous(n))
+        vspace(L, L->lh * 0.25);
+    else if (cmark_node_previous(n))
+        vspace(L, L->lh * 0.08);
+    vtag(L, 1, "LI");
+    if (lab) {
+        vitem *lv = vadd(L, V_LABEL);
+        lv->label = lab;
+        lv->label_x = lx;
+    }
+    vtag(L, 1, "LBody");
+}
+
+/* The end of a block quote, list or item: its closing tags, the space
+ * after it, and back to the container around it. */
+static void leave_container(lay *L, walk *w, cmark_node_type t)
+{
+    if (t == CMARK_NODE_ITEM) {
+        vtag(L, 0, "LBody");
+        vtag(L, 0, "LI");
+    } else {
+        vtag(L, 0, t == CMARK_NODE_LIST ? "L" : "BlockQuote");
+    }
+    if (w->sp > 0)
+        w->sp--;
+    ctx *c = &w->stack[w->sp];
+    c->prev_para = 0;
+    if (t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE)
+        vspace(L, L->lh * 0.4);
+    if (t == CMARK_NODE_ITEM && !c->list_tight)
+        vspace(L, L->lh * 0.25);
+}
+
+/* A paragraph, or a figure when it holds one loaded image only. */
+static void paragraph_block(lay *L, ctx *c, cmark_node *n)
+{
+    cmark_node *first = cmark_node_first_child(n);
+    if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_IMAGE && node_anno(first) &&
+        node_anno(first)->res) {
+        figure(L, c, first);
+        c->prev_para = 0;
+        return;
+    }
+    double ind = c->prev_para ? style_pt(L->s->par_indent, L->size) : 0;
+    if (c->prev_para)
+        vspace(L, style_pt(L->s->par_space, L->size));
+    paragraph(L, c, n, ind);
+    c->prev_para = 1;
+}
+
+static void thematic_break(lay *L, ctx *c)
+{
+    vspace(L, L->lh * 0.6);
+    vitem *v = vadd(L, V_RULE);
+    v->h = 0.6;
+    v->rule_w = (L->measure - c->indent) * 0.3;
+    v->x = c->indent + (L->measure - c->indent - v->rule_w) / 2;
+    vspace(L, L->lh * 0.6);
+    c->prev_para = 0;
+}
+
+/* A block that holds no blocks. Paragraphs and headings are laid out
+ * whole, so the walk skips their inline children. */
+static void leaf_block(lay *L, ctx *c, cmark_node *n, const chapter *ch, cmark_iter *it)
+{
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH:
+        paragraph_block(L, c, n);
+        cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+        break;
+    case CMARK_NODE_HEADING:
+        heading(L, c, n, ch);
+        c->prev_para = 0;
+        cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+        break;
+    case CMARK_NODE_CODE_BLOCK:
+        code_block(L, c, n);
+        c->prev_para = 0;
+        break;
+    case CMARK_NODE_HTML_BLOCK:
+        html_block(L, c, n);
+        c->prev_para = 0;
+        break;
+    case CMARK_NODE_THEMATIC_BREAK:
+        thematic_break(L, c);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Walks one chapter. Containers push a ctx; leaves add lines. */
+void chapter_blocks(lay *L, int ci)
+{
+    const chapter *ch = &L->b->ch[ci];
+    L->chapter = ci;
+    L->file = ch->diag_name;
+    L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    chapter_opening(L, ci);
+    walk w;
+    memset(&w.stack[0], 0, sizeof w.stack[0]);
+    w.sp = 0;
+    w.list_ind = style_pt(L->s->list_indent, L->size);
+    w.quote_ind = style_pt(L->s->quote_indent, L->size);
+    w.narrow_warned = 0;
     cmark_iter *it = cmark_iter_new(ch->doc);
     cmark_event_type ev;
-    double list_ind = style_pt(L->s->list_indent, L->size);
-    double quote_ind = style_pt(L->s->quote_indent, L->size);
-    int narrow_warned = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
-        ctx *c = &stack[sp];
+        int container = t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM;
         if (ev == CMARK_EVENT_EXIT) {
-            if (t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_LIST || t == CMARK_NODE_ITEM) {
-                if (t == CMARK_NODE_ITEM) {
-                    vtag(L, 0, "LBody");
-                    vtag(L, 0, "LI");
-                } else {
-                    vtag(L, 0, t == CMARK_NODE_LIST ? "L" : "BlockQuote");
-                }
-                if (sp > 0)
-                    sp--;
-                stack[sp].prev_para = 0;
-                if (t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE)
-                    vspace(L, L->lh * 0.4);
-                if (t == CMARK_NODE_ITEM && !stack[sp].list_tight)
-                    vspace(L, L->lh * 0.25);
-            }
-            continue;
-        }
-        switch (t) {
-        case CMARK_NODE_BLOCK_QUOTE:
-            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
-                vspace(L, L->lh * 0.4);
-                stack[sp + 1] = *c;
-                sp++;
-                stack[sp].indent = nest_indent(L, c->indent, quote_ind, n, &narrow_warned);
-                if (stack[sp].nbars < MAX_BARS)
-                    stack[sp].bars[stack[sp].nbars++] = c->indent + quote_ind * 0.45;
-                stack[sp].prev_para = 0;
-                stack[sp].is_list = 0;
-            }
-            vtag(L, 1, "BlockQuote");
-            break;
-        case CMARK_NODE_LIST:
-            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
-                if (!c->is_list)
-                    vspace(L, L->lh * 0.4);
-                stack[sp + 1] = *c;
-                sp++;
-                stack[sp].is_list = 1;
-                stack[sp].list_ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-                stack[sp].list_tight = cmark_node_get_list_tight(n);
-                stack[sp].list_counter = cmark_node_get_list_start(n);
-                stack[sp].list_delim = cmark_node_get_list_delim(n);
-                stack[sp].prev_para = 0;
-            }
-            vtag(L, 1, "L");
-            break;
-        case CMARK_NODE_ITEM:
-            if (sp + 1 < (int)(sizeof stack / sizeof *stack)) {
-                stack[sp + 1] = *c;
-                sp++;
-                stack[sp].indent = nest_indent(L, c->indent, list_ind, n, &narrow_warned);
-                stack[sp].prev_para = 0;
-                stack[sp].is_list = 0;
-                double lx = 0;
-                const pline *lab = list_label(L, &stack[sp], list_ind, &lx);
-                c->list_counter++;
-                if (!c->list_tight && cmark_node_previous(n))
-                    vspace(L, L->lh * 0.25);
-                else if (cmark_node_previous(n))
-                    vspace(L, L->lh * 0.08);
-                vtag(L, 1, "LI");
-                if (lab) {
-                    vitem *lv = vadd(L, V_LABEL);
-                    lv->label = lab;
-                    lv->label_x = lx;
-                }
-                vtag(L, 1, "LBody");
-            }
-            break;
-        case CMARK_NODE_PARAGRAPH: {
-            cmark_node *first = cmark_node_first_child(n);
-            if (first && !cmark_node_next(first) && cmark_node_get_type(first) == CMARK_NODE_IMAGE &&
-                node_anno(first) && node_anno(first)->res) {
-                figure(L, c, first);
-                c->prev_para = 0;
-            } else {
-                double ind = c->prev_para ? style_pt(L->s->par_indent, L->size) : 0;
-                if (c->prev_para)
-                    vspace(L, style_pt(L->s->par_space, L->size));
-                paragraph(L, c, n, ind);
-                c->prev_para = 1;
-            }
-            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-            break;
-        }
-        case CMARK_NODE_HEADING:
-            heading(L, c, n, ch);
-            c->prev_para = 0;
-            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-            break;
-        case CMARK_NODE_CODE_BLOCK:
-            code_block(L, c, n);
-            c->prev_para = 0;
-            break;
-        case CMARK_NODE_HTML_BLOCK:
-            html_block(L, c, n);
-            c->prev_para = 0;
-            break;
-        case CMARK_NODE_THEMATIC_BREAK: {
-            vspace(L, L->lh * 0.6);
-            vitem *v = vadd(L, V_RULE);
-            v->h = 0.6;
-            v->rule_w = (L->measure - c->indent) * 0.3;
-            v->x = c->indent + (L->measure - c->indent - v->rule_w) / 2;
-            vspace(L, L->lh * 0.6);
-            c->prev_para = 0;
-            break;
-        }
-        default:
-            break;
+            if (container)
+                leave_container(L, &w, t);
+        } else if (t == CMARK_NODE_BLOCK_QUOTE) {
+            enter_quote(L, &w, n);
+        } else if (t == CMARK_NODE_LIST) {
+            enter_list(L, &w, n);
+        } else if (t == CMARK_NODE_ITEM) {
+            enter_item(L, &w, n);
+        } else {
+            leaf_block(L, &w.stack[w.sp], n, ch, it);
         }
     }
     cmark_iter_free(it);
