@@ -53,135 +53,155 @@ static tstyle mkstyle(const lay *L, const istate *is)
     return t;
 }
 
-/* Collects the inline content of a block into spans. */
-void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
+/* A forced line break. */
+static void add_break(spanlist *sl, tstyle st)
 {
-    istate st[MAX_INLINE_DEPTH];
-    int depth = 0;
-    st[0] = base;
-    int skip_raw = 0;
-    cmark_iter *it = cmark_iter_new(block);
-    cmark_event_type ev;
+    add_span(sl, NULL, 0, st, NULL, 0);
+    sl->v[sl->n - 1].hard_break = 1;
+}
+
+/* The walk over a block's inline content. */
+typedef struct iwalk {
+    lay *L;
+    spanlist *sl;
+    istate st[MAX_INLINE_DEPTH]; /* the style of each open emphasis, strong or link */
+    int depth;
+    int skip_raw;                /* inside <script> or <style> */
     /* HTML inline elements that change the style, matched by name */
     char html_open[MAX_HTML_OPEN][HTML_NAME_MAX];
     istate html_saved[MAX_HTML_OPEN];
-    int nhtml = 0;
+    int nhtml;
+} iwalk;
+
+/* Emphasis, strong or a link: a style level that lasts until its exit. */
+static void push_style(iwalk *w, cmark_node *n, cmark_node_type t)
+{
+    if (w->depth + 1 >= MAX_INLINE_DEPTH)
+        return;
+    w->st[w->depth + 1] = w->st[w->depth];
+    istate *s = &w->st[++w->depth];
+    if (t == CMARK_NODE_EMPH) {
+        s->italic = !s->italic;
+    } else if (t == CMARK_NODE_STRONG) {
+        s->bold = 1;
+    } else {
+        const anno *a = node_anno(n);
+        if (a && (a->href || a->target_chapter >= 0))
+            s->link = a;
+    }
+}
+
+/* An image inside text: drawn in the line, one body size high (its
+ * description in brackets if it could not be loaded). */
+static void inline_image(lay *L, spanlist *sl, cmark_node *n, const istate *cur)
+{
+    buf alt = {0};
+    node_plain_text(n, &alt);
+    const anno *ia = node_anno(n);
+    const resource *r = ia ? ia->res : NULL;
+    if (r && r->width > 0 && r->height > 0) {
+        add_span(sl, "\xEF\xBF\xBC", 3, mkstyle(L, cur), NULL, 0);
+        span *sp = &sl->v[sl->n - 1];
+        sp->img = r;
+        sp->img_h = cur->size;
+        sp->img_w = cur->size * r->width / r->height;
+        double maxw = L->measure * 0.5;
+        if (sp->img_w > maxw) {
+            sp->img_w = maxw;
+            sp->img_h = maxw * r->height / r->width;
+        }
+        sp->alt = arena_strdup(L->a, alt.data ? alt.data : "");
+    } else if (alt.len) {
+        char *s = arena_printf(L->a, "[%s]", alt.data);
+        add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
+    }
+    buf_free(&alt);
+}
+
+/* Inline HTML (sanitised): <br>, <script> and <style> (their text is
+ * skipped), and the elements that change the style until they close. */
+static void inline_html(iwalk *w, cmark_node *n)
+{
+    const anno *a = node_anno(n);
+    if (!a || !a->tag || !a->tag->name[0])
+        return;
+    istate *cur = &w->st[w->depth];
+    const char *nm = a->tag->name;
+    if (!strcmp(nm, "script") || !strcmp(nm, "style")) {
+        w->skip_raw = !a->tag->closing;
+    } else if (!strcmp(nm, "br")) {
+        add_break(w->sl, mkstyle(w->L, cur));
+    } else if (!a->tag->closing && !a->tag->empty && w->nhtml < MAX_HTML_OPEN) {
+        snprintf(w->html_open[w->nhtml], sizeof w->html_open[0], "%s", nm);
+        w->html_saved[w->nhtml] = *cur;
+        w->nhtml++;
+        if (!strcmp(nm, "em") || !strcmp(nm, "i") || !strcmp(nm, "cite") || !strcmp(nm, "dfn") || !strcmp(nm, "var"))
+            cur->italic = !cur->italic;
+        else if (!strcmp(nm, "strong") || !strcmp(nm, "b"))
+            cur->bold = 1;
+        else if (!strcmp(nm, "code") || !strcmp(nm, "kbd") || !strcmp(nm, "samp"))
+            cur->mono = 1;
+    } else if (a->tag->closing) {
+        for (int k = w->nhtml; k-- > 0;)
+            if (!strcmp(w->html_open[k], nm)) {
+                *cur = w->html_saved[k];
+                w->nhtml = k;
+                break;
+            }
+    }
+}
+
+/* The text of a TEXT or CODE node as a span in style is. */
+static void literal_span(lay *L, spanlist *sl, cmark_node *n, const istate *is)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (lit && *lit)
+        add_span(sl, lit, strlen(lit), mkstyle(L, is), n, 0);
+}
+
+/* Collects the inline content of a block into spans. */
+void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
+{
+    iwalk w;
+    w.L = L;
+    w.sl = sl;
+    w.st[0] = base;
+    w.depth = 0;
+    w.skip_raw = 0;
+    w.nhtml = 0;
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         if (n == block)
             continue;
         cmark_node_type t = cmark_node_get_type(n);
-        istate *cur = &st[depth];
+        const istate *cur = &w.st[w.depth];
+        int styled = t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK;
         if (ev == CMARK_EVENT_EXIT) {
-            if ((t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK) && depth > 0)
-                depth--;
+            if (styled && w.depth > 0)
+                w.depth--;
             continue;
         }
-        switch (t) {
-        case CMARK_NODE_TEXT:
-            if (!skip_raw) {
-                const char *lit = cmark_node_get_literal(n);
-                if (lit && *lit)
-                    add_span(sl, lit, strlen(lit), mkstyle(L, cur), n, 0);
-            }
-            break;
-        case CMARK_NODE_CODE: {
+        if (styled) {
+            push_style(&w, n, t);
+        } else if (t == CMARK_NODE_TEXT) {
+            if (!w.skip_raw)
+                literal_span(L, sl, n, cur);
+        } else if (t == CMARK_NODE_CODE) {
             istate c = *cur;
             c.mono = 1;
-            const char *lit = cmark_node_get_literal(n);
-            if (lit && *lit)
-                add_span(sl, lit, strlen(lit), mkstyle(L, &c), n, 0);
-            break;
-        }
-        case CMARK_NODE_SOFTBREAK:
-            if (!skip_raw)
+            literal_span(L, sl, n, &c);
+        } else if (t == CMARK_NODE_SOFTBREAK) {
+            if (!w.skip_raw)
                 add_span(sl, " ", 1, mkstyle(L, cur), NULL, 0);
-            break;
-        case CMARK_NODE_LINEBREAK: {
-            add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
-            sl->v[sl->n - 1].hard_break = 1;
-            break;
-        }
-        case CMARK_NODE_EMPH:
-        case CMARK_NODE_STRONG:
-        case CMARK_NODE_LINK:
-            if (depth + 1 < MAX_INLINE_DEPTH) {
-                st[depth + 1] = *cur;
-                depth++;
-                if (t == CMARK_NODE_EMPH)
-                    st[depth].italic = !st[depth].italic;
-                else if (t == CMARK_NODE_STRONG)
-                    st[depth].bold = 1;
-                else {
-                    const anno *a = node_anno(n);
-                    if (a && (a->href || a->target_chapter >= 0))
-                        st[depth].link = a;
-                }
-            }
-            break;
-        case CMARK_NODE_IMAGE: {
-            /* an image inside text: drawn in the line, one body size high
-             * (its description in brackets if it could not be loaded) */
-            buf alt = {0};
-            node_plain_text(n, &alt);
-            const anno *ia = node_anno(n);
-            const resource *r = ia ? ia->res : NULL;
-            if (r && r->width > 0 && r->height > 0) {
-                add_span(sl, "\xEF\xBF\xBC", 3, mkstyle(L, cur), NULL, 0);
-                span *sp = &sl->v[sl->n - 1];
-                sp->img = r;
-                sp->img_h = cur->size;
-                sp->img_w = cur->size * r->width / r->height;
-                double maxw = L->measure * 0.5;
-                if (sp->img_w > maxw) {
-                    sp->img_w = maxw;
-                    sp->img_h = maxw * r->height / r->width;
-                }
-                sp->alt = arena_strdup(L->a, alt.data ? alt.data : "");
-            } else if (alt.len) {
-                char *s = arena_printf(L->a, "[%s]", alt.data);
-                add_span(sl, s, strlen(s), mkstyle(L, cur), NULL, 0);
-            }
-            buf_free(&alt);
+        } else if (t == CMARK_NODE_LINEBREAK) {
+            add_break(sl, mkstyle(L, cur));
+        } else if (t == CMARK_NODE_IMAGE) {
+            inline_image(L, sl, n, cur);
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
-            break;
-        }
-        case CMARK_NODE_HTML_INLINE: {
-            const anno *a = node_anno(n);
-            if (!a || !a->tag || !a->tag->name[0])
-                break;
-            const char *nm = a->tag->name;
-            if (!strcmp(nm, "script") || !strcmp(nm, "style")) {
-                skip_raw = !a->tag->closing;
-                break;
-            }
-            if (!strcmp(nm, "br")) {
-                add_span(sl, NULL, 0, mkstyle(L, cur), NULL, 0);
-                sl->v[sl->n - 1].hard_break = 1;
-                break;
-            }
-            if (!a->tag->closing && !a->tag->empty && nhtml < MAX_HTML_OPEN) {
-                snprintf(html_open[nhtml], sizeof html_open[0], "%s", nm);
-                html_saved[nhtml] = *cur;
-                nhtml++;
-                if (!strcmp(nm, "em") || !strcmp(nm, "i") || !strcmp(nm, "cite") || !strcmp(nm, "dfn") || !strcmp(nm, "var"))
-                    cur->italic = !cur->italic;
-                else if (!strcmp(nm, "strong") || !strcmp(nm, "b"))
-                    cur->bold = 1;
-                else if (!strcmp(nm, "code") || !strcmp(nm, "kbd") || !strcmp(nm, "samp"))
-                    cur->mono = 1;
-            } else if (a->tag->closing) {
-                for (int k = nhtml; k-- > 0;)
-                    if (!strcmp(html_open[k], nm)) {
-                        *cur = html_saved[k];
-                        nhtml = k;
-                        break;
-                    }
-            }
-            break;
-        }
-        default:
-            break;
+        } else if (t == CMARK_NODE_HTML_INLINE) {
+            inline_html(&w, n);
         }
     }
     cmark_iter_free(it);
