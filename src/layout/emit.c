@@ -114,68 +114,77 @@ double margin_top(const lay *L)
     return style_pt(L->s->margin_top, L->size);
 }
 
+/* How far a list marker looks ahead for its item's first line. */
+#define LABEL_LOOKAHEAD 64
+
+/* A list marker (item i, at y), on the baseline of its item's first line
+ * when that is on this page (items before e). */
+static void emit_label(lay *L, page *pg, size_t i, size_t e, double x0, double y)
+{
+    double dy = 0, base = y + L->lh * 0.75;
+    for (size_t j = i + 1; j < e && j < i + LABEL_LOOKAHEAD; j++) {
+        const vitem *w = &L->v[j];
+        if (w->k == V_LINE) {
+            base = y + dy + w->base;
+            break;
+        }
+        if (w->k == V_TAG_CLOSE && !strcmp(w->tag, "LI"))
+            break;
+        if (!transparent(w))
+            dy += w->h;
+    }
+    ptag(pg, 1, "Lbl", NULL);
+    emit_line(L, pg, L->v[i].label, x0 + L->v[i].label_x, base);
+    ptag(pg, 0, "Lbl", NULL);
+}
+
+/* A line of the vertical list at y: its bars, its text, and the
+ * continuation mark of a wrapped code line. */
+static void emit_vline(lay *L, page *pg, const vitem *v, double x0, double y)
+{
+    double base = y + v->base;
+    for (int b = 0; b < v->nbars; b++) {
+        page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->bars[b], .y = y, .w = 1.6, .h = v->h,
+                              .color = L->s->rule});
+    }
+    if (v->ln) {
+        emit_line(L, pg, v->ln, x0 + v->x, base);
+        if (v->body)
+            pg->has_body_text = 1;
+    }
+    if (v->cont) {
+        page_add(pg, &(pitem){.kind = PI_MARK, .x = x0 + v->x - L->size * 0.95, .y = base, .w = L->size * 0.6,
+                              .h = L->size * 0.5, .color = L->s->muted, .artifact = 1});
+    }
+}
+
 void emit_vitems(lay *L, page *pg, size_t s, size_t e)
 {
     double x0 = margin_left(L), y = margin_top(L);
     int at_top = 1;
     for (size_t i = s; i < e; i++) {
         const vitem *v = &L->v[i];
-        if (v->dest) {
+        if (v->dest)
             page_add(pg, &(pitem){.kind = PI_DEST, .x = x0 + v->x, .y = y, .dest = v->dest});
-        }
         switch (v->k) {
         case V_TAG_OPEN:
-        case V_TAG_CLOSE: {
-            page_add(pg, &(pitem){.kind = v->k == V_TAG_OPEN ? PI_TAG_OPEN : PI_TAG_CLOSE, .tag = v->tag,
-                                  .alt = v->alt});
+        case V_TAG_CLOSE:
+            ptag(pg, v->k == V_TAG_OPEN, v->tag, v->alt);
             break;
-        }
-        case V_LABEL: {
-            /* the list marker, on the baseline of the item's first line */
-            double dy = 0, base = y + L->lh * 0.75;
-            for (size_t j = i + 1; j < e && j < i + 64; j++) {
-                const vitem *w = &L->v[j];
-                if (w->k == V_LINE) {
-                    base = y + dy + w->base;
-                    break;
-                }
-                if (w->k == V_TAG_CLOSE && !strcmp(w->tag, "LI"))
-                    break;
-                if (!transparent(w))
-                    dy += w->h;
-            }
-            ptag(pg, 1, "Lbl", NULL);
-            emit_line(L, pg, v->label, x0 + v->label_x, base);
-            ptag(pg, 0, "Lbl", NULL);
+        case V_LABEL:
+            emit_label(L, pg, i, e, x0, y);
             break;
-        }
-        case V_LINE: {
-            double base = y + v->base;
-            for (int b = 0; b < v->nbars; b++) {
-                page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->bars[b], .y = y, .w = 1.6, .h = v->h,
-                                      .color = L->s->rule});
-            }
-            if (v->ln) {
-                emit_line(L, pg, v->ln, x0 + v->x, base);
-                if (v->body)
-                    pg->has_body_text = 1;
-            }
-            if (v->cont) {
-                page_add(pg, &(pitem){.kind = PI_MARK, .x = x0 + v->x - L->size * 0.95, .y = base,
-                                      .w = L->size * 0.6, .h = L->size * 0.5, .color = L->s->muted, .artifact = 1});
-            }
+        case V_LINE:
+            emit_vline(L, pg, v, x0, y);
             break;
-        }
-        case V_IMAGE: {
+        case V_IMAGE:
             page_add(pg, &(pitem){.kind = PI_IMAGE, .x = x0 + v->x, .y = y, .w = v->img_w, .h = v->h, .res = v->img});
             pg->has_body_text = 1;
             break;
-        }
-        case V_RULE: {
+        case V_RULE:
             page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->x, .y = y, .w = v->rule_w, .h = v->h,
                                   .color = v->rule_accent ? v->color : L->s->rule});
             break;
-        }
         default:
             break;
         }
