@@ -149,62 +149,47 @@ static double heading_size(lay *L, int level)
     return style_pt(L->s->h_size[i], L->size);
 }
 
+/* The chapter's label (ch->label), large, above its title n; links to the
+ * chapter (id) land on it. Returns 1 when it was set. */
+static int chapter_label(lay *L, const ctx *c, cmark_node *n, const char *label, double size, const char *id)
+{
+    span lsp = text_span(label, strlen(label), FONT_HEADING_REGULAR, size * 1.6, L->accent);
+    para_opts o = popts(L, L->measure, ALIGN_LEFT, 0);
+    pline *lab;
+    if (para_break(&L->pc, &lsp, 1, &o, &lab) <= 0)
+        return 0;
+    lab[0].src = n; /* a page starting here starts at the heading */
+    lab[0].src_off = 0;
+    vitem *v = vadd(L, V_LINE);
+    v->ln = lab;
+    v->h = lsp.st.size * 1.1;
+    v->base = lsp.st.size * 0.85;
+    v->x = c->indent;
+    v->heading = VH_LINE;
+    v->body = 1;
+    v->dest = id;
+    vpenalty(L, INF_PEN);
+    return 1;
+}
+
 static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
 {
     int level = cmark_node_get_heading_level(n);
     const anno *a = node_anno(n);
     double size = heading_size(L, level);
     int is_title = n == ch->title_node;
-    spanlist sl = {0};
-    istate is = {0};
-    is.size = size;
-    is.color = L->accent;
-    is.heading = 1;
-    is.italic = level >= 5;
     static const char *const htags[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
     const char *htag = htags[level < 1 ? 0 : level > 6 ? 5 : level - 1];
-    double before_sp = is_title ? 0 : style_pt(L->s->h_before, L->size);
     if (!is_title && L->n && L->v[L->n - 1].k != V_NEWPAGE) {
         vpenalty(L, 0); /* a good place for a page break: before a heading */
         L->v[L->n - 1].heading = VH_BREAK;
-        vspace(L, before_sp);
+        vspace(L, style_pt(L->s->h_before, L->size));
     }
     vtag(L, 1, htag);
-    int label_has_dest = 0;
-    if (is_title && ch->label && *ch->label) {
-        /* the chapter label, large, above the title */
-        tstyle ls;
-        memset(&ls, 0, sizeof ls);
-        ls.font = FONT_HEADING_REGULAR;
-        ls.size = size * 1.6;
-        ls.color = L->accent;
-        span lsp;
-        memset(&lsp, 0, sizeof lsp);
-        lsp.text = ch->label;
-        lsp.len = strlen(ch->label);
-        lsp.st = ls;
-        para_opts o = popts(L, L->measure, ALIGN_LEFT, 0);
-        pline *lab;
-        int nl = para_break(&L->pc, &lsp, 1, &o, &lab);
-        if (nl > 0) {
-            lab[0].src = n; /* a page starting here starts at the heading */
-            lab[0].src_off = 0;
-            vitem *v = vadd(L, V_LINE);
-            v->ln = lab;
-            v->h = ls.size * 1.1;
-            v->base = ls.size * 0.85;
-            v->x = c->indent;
-            v->heading = VH_LINE;
-            v->body = 1;
-            v->dest = a ? a->id : NULL; /* links land on the label, above the title */
-            label_has_dest = 1;
-            vpenalty(L, INF_PEN);
-        }
-    }
+    int label_has_dest = is_title && ch->label && *ch->label && chapter_label(L, c, n, ch->label, size, a ? a->id : NULL);
+    spanlist sl = {0};
+    istate is = {.size = size, .color = L->accent, .heading = 1, .italic = level >= 5};
     inline_spans(L, n, is, &sl);
-    double after = style_pt(L->s->h_after, L->size);
-    if (is_title)
-        after = L->lh * 1.5;
     const char *dest = a && !label_has_dest ? a->id : NULL;
     if (sl.n) {
         para_opts o = popts(L, L->measure - c->indent, ALIGN_LEFT, 0);
@@ -220,8 +205,54 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
     vtag(L, 0, htag);
     /* keep the heading with at least two lines of what follows */
     vpenalty(L, INF_PEN);
-    vspace(L, after);
+    vspace(L, is_title ? L->lh * 1.5 : style_pt(L->s->h_after, L->size));
     vpenalty(L, INF_PEN);
+}
+
+/* A line of a code block in context cc, lh high: tinted, with the bars. */
+static vitem *code_vline(lay *L, const ctx *cc, double lh)
+{
+    vitem *v = vadd(L, V_LINE);
+    v->h = lh;
+    v->x = cc->indent;
+    memcpy(v->bars, cc->bars, sizeof v->bars);
+    v->nbars = cc->nbars;
+    v->code = 1;
+    return v;
+}
+
+/* Source line line_no of total of code block n (lit[i, j)): set in the
+ * measure, its wrapped lines marked as continuations. Code's widows and
+ * orphans: two lines kept together at both ends of the block. */
+static void code_line(lay *L, const ctx *cc, cmark_node *n, const char *lit, size_t i, size_t j, int line_no,
+                      int total, double size)
+{
+    double lh = size * 1.35;
+    pline *lines = NULL;
+    int nl = 0;
+    if (j > i) {
+        span sp = text_span(lit + i, j - i, FONT_MONO, size, L->s->text);
+        sp.st.code = 1;
+        sp.src = n;
+        sp.src_off = i;
+        para_opts o = popts(L, L->measure - cc->indent, ALIGN_LEFT, 0);
+        o.code = 1;
+        o.line = cmark_node_get_start_line(n) + line_no;
+        nl = para_break(&L->pc, &sp, 1, &o, &lines);
+    }
+    if (line_no > 0)
+        vpenalty(L, line_no == 1 || line_no == total - 1 ? INF_PEN : 50);
+    if (nl == 0)
+        code_vline(L, cc, lh);
+    for (int q = 0; q < nl; q++) {
+        if (q > 0)
+            vpenalty(L, INF_PEN / 2);
+        vitem *v = code_vline(L, cc, lh);
+        v->ln = &lines[q];
+        v->base = lh * 0.78;
+        v->cont = q > 0;
+        v->body = 1;
+    }
 }
 
 static void code_block(lay *L, ctx *c, cmark_node *n)
@@ -233,74 +264,22 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
     if (len && lit[len - 1] == '\n')
         len--;
     double size = style_pt(L->s->code_size, L->size);
-    double lh = size * 1.35;
     ctx cc = *c;
     cc.indent = c->indent + size * 1.2;
     if (cc.nbars < MAX_BARS)
         cc.bars[cc.nbars++] = c->indent;
     vspace(L, L->lh * 0.4);
     vtag(L, 1, "Code");
-    size_t i = 0;
-    int first = 1;
     int total_lines = 0;
     for (size_t k = 0; k <= len; k++)
         if (k == len || lit[k] == '\n')
             total_lines++;
     int line_no = 0;
-    while (i <= len) {
+    for (size_t i = 0; i <= len; line_no++) {
         size_t j = i;
         while (j < len && lit[j] != '\n')
             j++;
-        tstyle st;
-        memset(&st, 0, sizeof st);
-        st.font = FONT_MONO;
-        st.size = size;
-        st.color = L->s->text;
-        st.code = 1;
-        span sp;
-        memset(&sp, 0, sizeof sp);
-        sp.text = lit + i;
-        sp.len = j - i;
-        sp.st = st;
-        sp.src = n;
-        sp.src_off = i;
-        pline *lines = NULL;
-        int nl = 0;
-        if (j > i) {
-            para_opts o = popts(L, L->measure - cc.indent, ALIGN_LEFT, 0);
-            o.code = 1;
-            o.line = cmark_node_get_start_line(n) + line_no;
-            nl = para_break(&L->pc, &sp, 1, &o, &lines);
-        }
-        if (!first) {
-            /* widows/orphans of code: keep 2 lines together at both ends */
-            vpenalty(L, line_no == 1 || line_no == total_lines - 1 ? INF_PEN : 50);
-        }
-        if (nl == 0) {
-            vitem *v = vadd(L, V_LINE);
-            v->h = lh;
-            v->x = cc.indent;
-            memcpy(v->bars, cc.bars, sizeof v->bars);
-            v->nbars = cc.nbars;
-            v->code = 1;
-        } else {
-            for (int q = 0; q < nl; q++) {
-                if (q > 0)
-                    vpenalty(L, INF_PEN / 2);
-                vitem *v = vadd(L, V_LINE);
-                v->ln = &lines[q];
-                v->h = lh;
-                v->base = lh * 0.78;
-                v->x = cc.indent;
-                memcpy(v->bars, cc.bars, sizeof v->bars);
-                v->nbars = cc.nbars;
-                v->code = 1;
-                v->cont = q > 0;
-                v->body = 1;
-            }
-        }
-        first = 0;
-        line_no++;
+        code_line(L, &cc, n, lit, i, j, line_no, total_lines, size);
         i = j + 1;
     }
     vtag(L, 0, "Code");

@@ -53,6 +53,11 @@ static tstyle mkstyle(const lay *L, const istate *is)
     return t;
 }
 
+span text_span(const char *text, size_t len, int font, double size, rgb color)
+{
+    return (span){.text = text, .len = len, .st = {.font = font, .size = size, .color = color}};
+}
+
 /* A forced line break. */
 static void add_break(spanlist *sl, tstyle st)
 {

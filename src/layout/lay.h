@@ -131,6 +131,9 @@ static inline int discardable(const vitem *v)
  * into the block's nodes or into L's arena. */
 void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl);
 
+/* A span of text in one font, size and colour, from no source node. */
+span text_span(const char *text, size_t len, int font, double size, rgb color);
+
 /* ---- blocks.c ---- */
 
 /* Paragraph options for text measure wide, in the book's language, with
@@ -186,5 +189,7 @@ void title_page(lay *L, page *pg);
  * destination to its body page index + 1; body_labels are the body pages'
  * labels. */
 void toc_pages(lay *L, const strmap *dests, const char *const *body_labels);
+
+
 
 #endif
