@@ -92,6 +92,13 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen)
     return o;
 }
 
+int break_span(lay *L, const span *sp, double measure, align_mode al, int line, pline **out)
+{
+    para_opts o = popts(L, measure, al, 0);
+    o.line = line;
+    return para_break(&L->pc, sp, 1, &o, out);
+}
+
 /* Adds lines to the vertical list with widow/orphan penalties. */
 static void add_lines(lay *L, const ctx *c, const pline *lines, int n, double line_h, int keep_all, const char *dest,
                       vheading heading)
@@ -154,9 +161,8 @@ static double heading_size(lay *L, int level)
 static int chapter_label(lay *L, const ctx *c, cmark_node *n, const char *label, double size, const char *id)
 {
     span lsp = text_span(label, strlen(label), FONT_HEADING_REGULAR, size * 1.6, L->accent);
-    para_opts o = popts(L, L->measure, ALIGN_LEFT, 0);
     pline *lab;
-    if (para_break(&L->pc, &lsp, 1, &o, &lab) <= 0)
+    if (break_span(L, &lsp, L->measure, ALIGN_LEFT, 0, &lab) <= 0)
         return 0;
     lab[0].src = n; /* a page starting here starts at the heading */
     lab[0].src_off = 0;
@@ -333,16 +339,7 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
         while (k < j && (t[k] == ' ' || t[k] == '\t'))
             k++;
         if (k < j) {
-            tstyle st;
-            memset(&st, 0, sizeof st);
-            st.font = FONT_BODY;
-            st.size = L->size;
-            st.color = L->s->text;
-            span sp;
-            memset(&sp, 0, sizeof sp);
-            sp.text = t + k;
-            sp.len = j - k;
-            sp.st = st;
+            span sp = text_span(t + k, j - k, FONT_BODY, L->size, L->s->text);
             para_opts o = popts(L, L->measure - c->indent, ALIGN_JUSTIFY, 1);
             o.line = cmark_node_get_start_line(n);
             pline *lines;
@@ -391,19 +388,9 @@ static void figure(lay *L, ctx *c, cmark_node *img)
     vtag(L, 0, "Figure");
     if (title && *title) {
         vpenalty(L, INF_PEN);
-        tstyle st;
-        memset(&st, 0, sizeof st);
-        st.font = FONT_BODY_ITALIC;
-        st.size = L->size * 0.9;
-        st.color = L->s->muted;
-        span sp;
-        memset(&sp, 0, sizeof sp);
-        sp.text = title;
-        sp.len = strlen(title);
-        sp.st = st;
-        para_opts o = popts(L, maxw, ALIGN_CENTER, 0);
+        span sp = text_span(title, strlen(title), FONT_BODY_ITALIC, L->size * 0.9, L->s->muted);
         pline *lines;
-        int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+        int nl = break_span(L, &sp, maxw, ALIGN_CENTER, 0, &lines);
         vspace(L, L->lh * 0.3);
         vtag(L, 1, "Caption");
         add_lines(L, c, lines, nl, L->lh * 0.9, 1, NULL, VH_NONE);
@@ -416,28 +403,17 @@ static void figure(lay *L, ctx *c, cmark_node *img)
 static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
 {
     char text[32];
-    tstyle st;
-    memset(&st, 0, sizeof st);
-    st.font = FONT_BODY;
-    st.size = L->size;
-    st.color = L->accent;
     if (c->list_ordered) {
         snprintf(text, sizeof text, "%d%c", c->list_counter, c->list_delim == CMARK_PAREN_DELIM ? ')' : '.');
     } else {
         utf8_encode(0x2022, text);
         text[3] = 0;
     }
-    span sp;
-    memset(&sp, 0, sizeof sp);
-    sp.text = arena_strdup(L->a, text);
-    sp.len = strlen(text);
-    sp.st = st;
+    span sp = text_span(arena_strdup(L->a, text), strlen(text), FONT_BODY, L->size, L->accent);
     /* one line whatever the indent (a list indent of 0 broke "12." into
      * lines of which only the first was drawn) */
-    para_opts o = popts(L, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0);
     pline *lines;
-    int nl = para_break(&L->pc, &sp, 1, &o, &lines);
-    if (nl < 1)
+    if (break_span(L, &sp, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0, &lines) < 1)
         return NULL;
     /* right-align the marker in the hanging indent, but not past the
      * paper's edge */

@@ -212,17 +212,9 @@ static double one_line(lay *L, const char *text, int font, double size, rgb colo
     }
     if (est > 2 * L->measure)
         return -1;
-    span sp;
-    memset(&sp, 0, sizeof sp);
-    sp.text = text;
-    sp.len = strlen(text);
-    sp.st.font = font;
-    sp.st.size = size;
-    sp.st.color = color;
+    span sp = text_span(text, len, font, size, color);
     sp.st.tabular = tabular;
-    para_opts o = popts(L, 2 * L->measure, ALIGN_LEFT, 0);
-    o.line = L->line;
-    if (para_break(&L->pc, &sp, 1, &o, out) != 1)
+    if (break_span(L, &sp, 2 * L->measure, ALIGN_LEFT, L->line, out) != 1)
         return -1;
     return (*out)[0].width;
 }

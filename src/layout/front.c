@@ -14,33 +14,23 @@
  * whose baseline would pass the page's bottom edge are not drawn (a title
  * of any length stays on its page; the EPUB and the chapter keep it whole). */
 static double text_line(lay *L, page *pg, const char *text, int font, double size, rgb color, double x,
-                        double baseline, align_mode al, double measure, int artifact)
+                        double baseline, align_mode al, double measure)
 {
-    span sp;
-    memset(&sp, 0, sizeof sp);
-    sp.text = text;
-    sp.len = strlen(text);
     /* no more text than a page of this size could hold (a letter takes
      * at least a tenth of size * size; four bytes a letter at most) */
+    size_t len = strlen(text);
     double fit = 40 * L->s->page_w * L->s->page_h / (size * size);
-    if ((double)sp.len > fit) {
-        sp.len = (size_t)fit;
-        while (sp.len > 0 && ((unsigned char)text[sp.len] & 0xC0) == 0x80)
-            sp.len--;
+    if ((double)len > fit) {
+        len = (size_t)fit;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
     }
-    sp.st.font = font;
-    sp.st.size = size;
-    sp.st.color = color;
-    para_opts o = popts(L, measure, al, 0);
-    o.line = L->line;
+    span sp = text_span(text, len, font, size, color);
     pline *lines;
-    int nl = para_break(&L->pc, &sp, 1, &o, &lines);
+    int nl = break_span(L, &sp, measure, al, L->line, &lines);
     double y = baseline;
     for (int i = 0; i < nl && y <= L->out->height; i++) {
-        size_t before = pg->n;
         emit_line(L, pg, &lines[i], x, y);
-        for (size_t k = before; k < pg->n; k++)
-            pg->items[k].artifact = artifact;
         y += size * 1.25;
     }
     return y;
@@ -136,32 +126,32 @@ void title_page(lay *L, page *pg)
     ptag(pg, 1, "P", NULL);
     L->file = L->b->yaml_name;
     L->line = m->title_line;
-    y = text_line(L, pg, m->title, FONT_HEADING, L->size * 2.6, L->s->accent, x, y, ALIGN_CENTER, measure, 0);
+    y = text_line(L, pg, m->title, FONT_HEADING, L->size * 2.6, L->s->accent, x, y, ALIGN_CENTER, measure);
     ptag(pg, 0, "P", NULL);
     if (m->subtitle) {
         ptag(pg, 1, "P", NULL);
         L->line = m->subtitle_line;
         y = text_line(L, pg, m->subtitle, FONT_HEADING_REGULAR, L->size * 1.35, L->s->muted, x, y + L->size,
-                      ALIGN_CENTER, measure, 0);
+                      ALIGN_CENTER, measure);
         ptag(pg, 0, "P", NULL);
     }
     y += L->size * 4;
     L->line = m->author_line;
     for (int i = 0; i < m->nauthors; i++) {
         ptag(pg, 1, "P", NULL);
-        y = text_line(L, pg, m->authors[i], FONT_BODY, L->size * 1.2, L->s->text, x, y, ALIGN_CENTER, measure, 0);
+        y = text_line(L, pg, m->authors[i], FONT_BODY, L->size * 1.2, L->s->text, x, y, ALIGN_CENTER, measure);
         ptag(pg, 0, "P", NULL);
     }
     double py = L->out->height * 0.82;
     if (m->publisher) {
         ptag(pg, 1, "P", NULL);
         L->line = m->publisher_line;
-        py = text_line(L, pg, m->publisher, FONT_BODY_ITALIC, L->size, L->s->muted, x, py, ALIGN_CENTER, measure, 0);
+        py = text_line(L, pg, m->publisher, FONT_BODY_ITALIC, L->size, L->s->muted, x, py, ALIGN_CENTER, measure);
         ptag(pg, 0, "P", NULL);
     }
     ptag(pg, 1, "P", NULL);
     text_line(L, pg, long_date(L, m->date), FONT_BODY, L->size * 0.9, L->s->muted, x, py + L->size * 0.5, ALIGN_CENTER,
-              measure, 0);
+              measure);
     ptag(pg, 0, "P", NULL);
     ptag(pg, 0, "Div", NULL);
     L->file = NULL;
@@ -218,7 +208,7 @@ static void toc_new_page(lay *L, toc_state *ts)
     page_add(pg, &(pitem){.kind = PI_DEST, .x = ts->x0, .y = ts->y, .dest = "_toc"});
     ptag(pg, 1, "Caption", NULL);
     ts->y = text_line(L, pg, l10n(L->b->meta.lang, L_TOC), FONT_HEADING, style_pt(L->s->h_size[0], L->size),
-                      L->s->accent, ts->x0, ts->y + L->size * 2, ALIGN_LEFT, L->measure, 0);
+                      L->s->accent, ts->x0, ts->y + L->size * 2, ALIGN_LEFT, L->measure);
     ptag(pg, 0, "Caption", NULL);
     ts->y += L->size * 1.5;
 }
@@ -258,17 +248,10 @@ static void toc_leaders(lay *L, const toc_state *ts, double text_end, double bas
  * figures. */
 static void toc_number(lay *L, const toc_state *ts, const char *num, int font, double size, double base)
 {
-    span sp;
-    memset(&sp, 0, sizeof sp);
-    sp.text = num;
-    sp.len = strlen(num);
-    sp.st.font = font;
-    sp.st.size = size;
-    sp.st.color = L->s->text;
+    span sp = text_span(num, strlen(num), font, size, L->s->text);
     sp.st.tabular = 1;
-    para_opts o = popts(L, ts->numw, ALIGN_LEFT, 0);
     pline *lines;
-    if (para_break(&L->pc, &sp, 1, &o, &lines) > 0)
+    if (break_span(L, &sp, ts->numw, ALIGN_LEFT, 0, &lines) > 0)
         emit_line(L, ts->pg, &lines[0], ts->x0 + L->measure - lines[0].width, base);
 }
 
@@ -300,7 +283,7 @@ static void toc_entry_add(lay *L, toc_state *ts, const toc_entry *e, const char 
     pitem *lopen = page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = PI_LINK_OPEN, .dest = e->dest, .alt = e->text});
     size_t lopen_at = (size_t)(lopen - pg->items);
     double measure = L->measure - indent - ts->numw - L->size;
-    double endx = text_line(L, pg, e->text, font, size, L->s->text, x0 + indent, baseline, ALIGN_LEFT, measure, 0);
+    double endx = text_line(L, pg, e->text, font, size, L->s->text, x0 + indent, baseline, ALIGN_LEFT, measure);
     int nlines = (int)((endx - baseline) / (size * 1.25) + 0.5);
     double last_base = baseline + (nlines - 1) * size * 1.25;
     toc_leaders(L, ts, last_glyphs_end(pg, x0 + indent), last_base, size);

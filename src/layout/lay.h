@@ -144,6 +144,11 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen);
  * opening, then its blocks inside a Sect tag. */
 void chapter_blocks(lay *L, int ci);
 
+/* Breaks the single span sp into lines of the measure, aligned al, without
+ * hyphens; line is the source line for warnings (0: none). Returns the
+ * line count and the lines in *out (in L's arena). */
+int break_span(lay *L, const span *sp, double measure, align_mode al, int line, pline **out);
+
 /* ---- pages.c ---- */
 
 /* Cuts L's vertical list into pages; returns them (the caller frees) and
