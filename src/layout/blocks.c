@@ -424,12 +424,28 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     return &lines[0];
 }
 
+const char *chapter_anchor(lay *L, int ci)
+{
+    return arena_printf(L->a, "_ch%d", ci + 1);
+}
+
+const char *chapter_dest(lay *L, int ci)
+{
+    const chapter *ch = &L->b->ch[ci];
+    return ch->title_id ? ch->title_id : chapter_anchor(L, ci);
+}
+
+rgb chapter_accent(const lay *L, const chapter *ch)
+{
+    return ch && ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+}
+
 /* The chapter's opening: a new page, the text dropped a little under a bar
  * in the chapter's colour, and the Sect element that holds the chapter. */
 static void chapter_opening(lay *L, int ci)
 {
     vitem *np = vadd(L, V_NEWPAGE);
-    np->dest = arena_printf(L->a, "_ch%d", ci + 1);
+    np->dest = chapter_anchor(L, ci);
     vspace(L, L->area_h * 0.08);
     vitem *bar = vadd(L, V_RULE);
     bar->h = 3;
@@ -603,7 +619,7 @@ void chapter_blocks(lay *L, int ci)
     const chapter *ch = &L->b->ch[ci];
     L->chapter = ci;
     L->file = ch->diag_name;
-    L->accent = ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    L->accent = chapter_accent(L, ch);
     chapter_opening(L, ci);
     walk w;
     memset(&w.stack[0], 0, sizeof w.stack[0]);

@@ -31,10 +31,7 @@ static void link_target(lay *L, const anno *lk, pitem *li)
     if (lk->href) {
         li->uri = lk->href;
     } else {
-        const chapter *t = &L->b->ch[lk->target_chapter];
-        li->dest = lk->target_id ? lk->target_id
-                   : t->title_id ? t->title_id
-                                 : arena_printf(L->a, "_ch%d", lk->target_chapter + 1);
+        li->dest = lk->target_id ? lk->target_id : chapter_dest(L, lk->target_chapter);
     }
 }
 
@@ -241,7 +238,7 @@ void page_foot(lay *L, page *pg)
     double base = rule_y + L->size * 1.5;
     double hs = L->size * 0.82;
     const chapter *ch = pg->chapter >= 0 && pg->kind == PAGE_BODY ? &b->ch[pg->chapter] : NULL;
-    rgb accent = ch && ch->theme > 0 && ch->theme <= L->s->ntheme ? L->s->theme[ch->theme - 1] : L->s->accent;
+    rgb accent = chapter_accent(L, ch);
     pline *num;
     double nw = one_line(L, pg->label, FONT_HEADING, hs * 1.1, accent, 1, &num);
     if (nw >= 0)

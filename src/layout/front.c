@@ -73,7 +73,7 @@ void build_outline(lay *L)
             continue;
         GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
         L->out->outline[L->out->noutline++] =
-            (outline_entry){scrubbed(L, ch->title), ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+            (outline_entry){scrubbed(L, ch->title), chapter_dest(L, ci), 0};
         int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
         int prev = 0;
         cmark_iter *it = cmark_iter_new(ch->doc);
@@ -310,7 +310,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
         if (!ch->doc)
             continue;
         int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
-        toc_entry e = {ch->title, ch->title_id ? ch->title_id : arena_printf(L->a, "_ch%d", ci + 1), 0};
+        toc_entry e = {ch->title, chapter_dest(L, ci), 0};
         cmark_iter *it = cmark_iter_new(ch->doc);
         do {
             int pidx = find_dest_page(dests, e.dest);

@@ -144,6 +144,15 @@ para_opts popts(lay *L, double measure, align_mode al, int hyphen);
  * opening, then its blocks inside a Sect tag. */
 void chapter_blocks(lay *L, int ci);
 
+/* The destination at chapter ci's opening ("_ch3", in L's arena). */
+const char *chapter_anchor(lay *L, int ci);
+
+/* Where links to chapter ci land: its title's id, or its anchor. */
+const char *chapter_dest(lay *L, int ci);
+
+/* Chapter ch's accent colour: its theme's, or the style's (ch NULL too). */
+rgb chapter_accent(const lay *L, const chapter *ch);
+
 /* Breaks the single span sp into lines of the measure, aligned al, without
  * hyphens; line is the source line for warnings (0: none). Returns the
  * line count and the lines in *out (in L's arena). */
