@@ -292,44 +292,66 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
     vspace(L, L->lh * 0.4);
 }
 
+/* Nodes of an HTML block walked at most: the walk stays bounded whatever
+ * the tree. */
+#define HTML_MAX_NODES 1000000
+
+/* An element of an HTML block whose text becomes a paragraph of its own. */
+static int html_block_element(xmlNodePtr e)
+{
+    static const char *const names[] = {"p", "li", "div", "tr", "pre", "dt", "dd", "blockquote"};
+    if (e->type != XML_ELEMENT_NODE)
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp((const char *)e->name, names[i]))
+            return 1;
+    return 0;
+}
+
+static int html_cell(xmlNodePtr e)
+{
+    return e->type == XML_ELEMENT_NODE && (!strcmp((const char *)e->name, "td") || !strcmp((const char *)e->name, "th"));
+}
+
+/* The text of the HTML tree below root into text: a line for each block
+ * element, table cells two spaces apart (an iterative walk). */
+static void html_text(xmlNodePtr root, buf *text)
+{
+    xmlNodePtr cur = root->children;
+    int guard = 0;
+    while (cur && guard++ < HTML_MAX_NODES) {
+        if (cur->type == XML_TEXT_NODE && cur->content)
+            buf_puts(text, (const char *)cur->content);
+        if (html_cell(cur))
+            buf_puts(text, "  ");
+        if (html_block_element(cur) && text->len)
+            buf_putc(text, '\n');
+        if (cur->children && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != root && !cur->next) {
+            cur = cur->parent;
+            if (cur && cur->type == XML_ELEMENT_NODE && text->len && text->data[text->len - 1] != '\n')
+                buf_putc(text, '\n');
+        }
+        if (!cur || cur == root)
+            break;
+        cur = cur->next;
+    }
+}
+
 /* Text of a sanitised HTML block: each block element a paragraph. */
 static void html_block(lay *L, ctx *c, cmark_node *n)
 {
     const anno *a = node_anno(n);
     if (!a || !a->html)
         return;
-    /* iterative walk collecting text per block-level element */
     buf text = {0};
-    xmlNodePtr cur = a->html->children;
-    int guard = 0;
-    while (cur && guard++ < 1000000) {
-        if (cur->type == XML_TEXT_NODE && cur->content)
-            buf_puts(&text, (const char *)cur->content);
-        int block = cur->type == XML_ELEMENT_NODE &&
-                    (!strcmp((const char *)cur->name, "p") || !strcmp((const char *)cur->name, "li") ||
-                     !strcmp((const char *)cur->name, "div") || !strcmp((const char *)cur->name, "tr") ||
-                     !strcmp((const char *)cur->name, "pre") || !strcmp((const char *)cur->name, "dt") ||
-                     !strcmp((const char *)cur->name, "dd") || !strcmp((const char *)cur->name, "blockquote"));
-        if (cur->type == XML_ELEMENT_NODE && (!strcmp((const char *)cur->name, "td") || !strcmp((const char *)cur->name, "th")))
-            buf_puts(&text, "  ");
-        if (block && text.len)
-            buf_putc(&text, '\n');
-        if (cur->children && cur->type == XML_ELEMENT_NODE) {
-            cur = cur->children;
-            continue;
-        }
-        while (cur && cur != a->html && !cur->next) {
-            cur = cur->parent;
-            if (cur && cur->type == XML_ELEMENT_NODE && text.len && text.data[text.len - 1] != '\n')
-                buf_putc(&text, '\n');
-        }
-        if (!cur || cur == a->html)
-            break;
-        cur = cur->next;
-    }
-    /* each non-empty line: a paragraph */
+    html_text(a->html, &text);
     const char *t = arena_strdup(L->a, text.data ? text.data : "");
     buf_free(&text);
+    /* each line that is not blank: a paragraph */
     size_t i = 0, len = strlen(t);
     while (i < len) {
         size_t j = i;
