@@ -262,14 +262,6 @@ void page_foot(lay *L, page *pg)
     } else if (bw >= 0 && bw <= room) {
         emit_artifact_line(L, pg, bt, x0, base);
     }
-    pitem r;
-    memset(&r, 0, sizeof r);
-    r.kind = PI_RULE;
-    r.x = x0;
-    r.y = rule_y;
-    r.w = L->measure;
-    r.h = 0.4;
-    r.color = L->s->rule;
-    r.artifact = 1;
-    page_add(pg, &r);
+    page_add(pg, &(pitem){.kind = PI_RULE, .x = x0, .y = rule_y, .w = L->measure, .h = 0.4, .color = L->s->rule,
+                          .artifact = 1});
 }

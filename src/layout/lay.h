@@ -126,8 +126,8 @@ static inline int discardable(const vitem *v)
 
 /* ---- inline.c ---- */
 
-/* Collects the inline content of block into sl (grown with xrealloc; the
- * caller frees sl->v), starting from the style base. Span texts point
+/* Collects the inline content of block into sl (grown with GROW; the caller
+ * frees sl->v), starting from the style base. Span texts point
  * into the block's nodes or into L's arena. */
 void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl);
 
@@ -136,8 +136,8 @@ span text_span(const char *text, size_t len, int font, double size, rgb color);
 
 /* ---- blocks.c ---- */
 
-/* Paragraph options for text measure wide, in the book's language, with
- * L's file for warnings. */
+/* Paragraph options for text measure wide, aligned al, hyphenated if
+ * hyphen, in the book's language, with L's file for warnings. */
 para_opts popts(lay *L, double measure, align_mode al, int hyphen);
 
 /* Appends chapter ci's vertical list to L->v: a new page, the chapter's
@@ -173,7 +173,8 @@ page *new_page(doc_layout *d, page_kind k, int chap);
 /* Adds a structure tag (open or close) to pg; alt may be NULL. */
 void ptag(page *pg, int open, const char *tag, const char *alt);
 
-/* Adds line ln to pg at x = ox with its baseline at baseline. */
+/* Adds line ln to pg at x = ox with its baseline at baseline: its glyph
+ * runs and images, links around the runs of a link. */
 void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline);
 
 /* The text area's left and top edges on the page. */
@@ -183,7 +184,8 @@ double margin_top(const lay *L);
 /* Adds the items [s, e) of L's vertical list to pg. */
 void emit_vitems(lay *L, page *pg, size_t s, size_t e);
 
-/* Adds the running foot to a body or table of contents page. */
+/* Adds the running foot to a body or table of contents page (other pages
+ * have none). */
 void page_foot(lay *L, page *pg);
 
 /* ---- front.c ---- */
@@ -203,7 +205,5 @@ void title_page(lay *L, page *pg);
  * destination to its body page index + 1; body_labels are the body pages'
  * labels. */
 void toc_pages(lay *L, const strmap *dests, const char *const *body_labels);
-
-
 
 #endif
