@@ -13,6 +13,11 @@
 #include "layout/lay.h"
 #include "model/sanitize.h"
 
+/* Penalties of page breaks, besides INF_PEN (no break) and 0 (a good one). */
+#define PEN_HYPHEN_AT_FOOT 3000.0    /* a page should not end with a hyphen */
+#define PEN_CODE_LINE 50.0           /* between two lines of code */
+#define PEN_CODE_WRAP (INF_PEN / 2)  /* inside a wrapped line of code */
+
 static vitem *vadd(lay *L, vkind k)
 {
     GROW(L->v, L->cap, L->n + 1);
@@ -109,7 +114,7 @@ static void add_lines(lay *L, const ctx *c, const pline *lines, int n, double li
             if (keep_all || i == 1 || i == n - 1)
                 pen = INF_PEN; /* orphan (2 lines first) and widow (2 lines last) */
             if (lines[i - 1].hyphenated && pen < INF_PEN)
-                pen += 3000; /* a page should not end with a hyphen */
+                pen += PEN_HYPHEN_AT_FOOT;
             vpenalty(L, pen);
         }
         vitem *v = vadd(L, V_LINE);
@@ -247,12 +252,12 @@ static void code_line(lay *L, const ctx *cc, cmark_node *n, const char *lit, siz
         nl = para_break(&L->pc, &sp, 1, &o, &lines);
     }
     if (line_no > 0)
-        vpenalty(L, line_no == 1 || line_no == total - 1 ? INF_PEN : 50);
+        vpenalty(L, line_no == 1 || line_no == total - 1 ? INF_PEN : PEN_CODE_LINE);
     if (nl == 0)
         code_vline(L, cc, lh);
     for (int q = 0; q < nl; q++) {
         if (q > 0)
-            vpenalty(L, INF_PEN / 2);
+            vpenalty(L, PEN_CODE_WRAP);
         vitem *v = code_vline(L, cc, lh);
         v->ln = &lines[q];
         v->base = lh * 0.78;
