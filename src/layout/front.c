@@ -62,6 +62,34 @@ static const char *scrubbed(lay *L, const char *s)
     return c;
 }
 
+/* The level of ch's title, to which its headings' levels are relative. */
+static int title_level(const chapter *ch)
+{
+    return ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+}
+
+/* The next heading of ch in the walk it, other than its title, that has
+ * text (its anno in *a); NULL when none is left. */
+static cmark_node *next_heading(cmark_iter *it, const chapter *ch, const anno **a)
+{
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING || n == ch->title_node)
+            continue;
+        *a = node_anno(n);
+        if (*a && (*a)->text[0])
+            return n;
+    }
+    return NULL;
+}
+
+static void outline_add(lay *L, const char *title, const char *dest, int level)
+{
+    GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
+    L->out->outline[L->out->noutline++] = (outline_entry){scrubbed(L, title), dest, level};
+}
+
 /* The PDF outline mirrors every heading: chapters, then their sections
  * nested by level (a skipped level nests one deeper only). */
 void build_outline(lay *L)
@@ -71,28 +99,20 @@ void build_outline(lay *L)
         const chapter *ch = &b->ch[ci];
         if (!ch->doc)
             continue;
-        GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
-        L->out->outline[L->out->noutline++] =
-            (outline_entry){scrubbed(L, ch->title), chapter_dest(L, ci), 0};
-        int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+        outline_add(L, ch->title, chapter_dest(L, ci), 0);
+        int base = title_level(ch);
         int prev = 0;
         cmark_iter *it = cmark_iter_new(ch->doc);
-        cmark_event_type ev;
-        while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-            cmark_node *n = cmark_iter_get_node(it);
-            if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING || n == ch->title_node)
-                continue;
-            const anno *a = node_anno(n);
-            if (!a || !a->text[0])
-                continue;
+        cmark_node *n;
+        const anno *a;
+        while ((n = next_heading(it, ch, &a))) {
             int depth = cmark_node_get_heading_level(n) - base;
             if (depth < 1)
                 depth = 1;
             if (depth > prev + 1)
                 depth = prev + 1;
             prev = depth;
-            GROW(L->out->outline, L->out->capoutline, L->out->noutline + 1);
-            L->out->outline[L->out->noutline++] = (outline_entry){scrubbed(L, a->text), a->id, depth};
+            outline_add(L, a->text, a->id, depth);
         }
         cmark_iter_free(it);
     }
@@ -179,18 +199,13 @@ typedef struct toc_state {
  * left. */
 static int toc_next_section(cmark_iter *it, const chapter *ch, int base, toc_entry *e)
 {
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING || n == ch->title_node ||
-            cmark_node_get_heading_level(n) != base + 1)
-            continue;
-        const anno *a = node_anno(n);
-        if (!a || !a->text[0])
-            continue;
-        *e = (toc_entry){a->text, a->id, 1};
-        return 1;
-    }
+    cmark_node *n;
+    const anno *a;
+    while ((n = next_heading(it, ch, &a)))
+        if (cmark_node_get_heading_level(n) == base + 1) {
+            *e = (toc_entry){a->text, a->id, 1};
+            return 1;
+        }
     return 0;
 }
 
@@ -309,7 +324,7 @@ void toc_pages(lay *L, const strmap *dests, const char *const *body_labels)
         const chapter *ch = &b->ch[ci];
         if (!ch->doc)
             continue;
-        int base = ch->title_node ? cmark_node_get_heading_level(ch->title_node) : 1;
+        int base = title_level(ch);
         toc_entry e = {ch->title, chapter_dest(L, ci), 0};
         cmark_iter *it = cmark_iter_new(ch->doc);
         do {
