@@ -1,0 +1,102 @@
+/* pages — the page builder: a chapter's vertical list cut into pages.
+ * Ragged bottom: pages are filled from the top and a short page is
+ * preferred over a broken rule (TeX's \raggedbottom). Rejected: vertical
+ * justification, which stretches headings' space on every page of a text
+ * that is mostly short paragraphs and lists. See lay.h. */
+#include <stdlib.h>
+
+#include "layout/lay.h"
+
+/* Penalty of a page break before item i, or -1 if it is no legal break. */
+static void break_values(lay *L, double *brk)
+{
+    int keep = 0;
+    const vitem *p = NULL; /* the previous item that is not a tag */
+    for (size_t i = 0; i < L->n; i++) {
+        const vitem *v = &L->v[i];
+        if (transparent(v)) {
+            brk[i] = -1;
+            continue;
+        }
+        double b = -1;
+        if (v->k == V_PENALTY)
+            b = v->penalty;
+        else if (v->k == V_SPACE && p && !discardable(p))
+            b = 0;
+        else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_RULE) && p && !discardable(p) && p->k != V_NEWPAGE)
+            b = 0;
+        /* A heading keeps two lines of what follows; but when a heading
+         * follows after only one line (a one-line paragraph), the break
+         * before the new heading is allowed again. */
+        if (b >= 0 && keep > 0 && !(v->k == V_PENALTY && v->heading == VH_BREAK && keep < 2))
+            b = INF_PEN;
+        if (v->k == V_LINE && v->heading == VH_LINE)
+            keep = 2;
+        else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
+            keep--;
+        brk[i] = b;
+        p = v;
+    }
+}
+
+pbreak *build_pages(lay *L, size_t *npages)
+{
+    double *brk = xmalloc((L->n + 1) * sizeof *brk);
+    break_values(L, brk);
+    pbreak *pages = NULL;
+    size_t np = 0, cap = 0;
+    size_t s = 0;
+    while (s < L->n) {
+        /* skip discardables at the top of the page */
+        while (s < L->n && discardable(&L->v[s]))
+            s++;
+        if (s >= L->n)
+            break;
+        double y = 0;
+        size_t best = 0;
+        double best_cost = 1e30;
+        size_t last_any = 0;
+        double last_any_pen = 1e30;
+        size_t i = s;
+        int placed = 0;
+        size_t end = L->n;
+        for (; i < L->n; i++) {
+            const vitem *v = &L->v[i];
+            if (v->k == V_NEWPAGE && i > s && placed) {
+                end = i;
+                goto done;
+            }
+            if (i > s && brk[i] >= 0 && placed) {
+                double u = (L->area_h - y) / L->area_h;
+                double cost = (brk[i] >= INF_PEN ? 1e6 : brk[i]) + 5000 * u * u;
+                if (brk[i] < INF_PEN && cost <= best_cost) {
+                    best_cost = cost;
+                    best = i;
+                }
+                if (brk[i] <= last_any_pen || brk[i] < INF_PEN) {
+                    last_any = i;
+                    last_any_pen = brk[i];
+                }
+            }
+            if (y + v->h > L->area_h + 0.01 && placed) {
+                end = best ? best : last_any ? last_any : i;
+                goto done;
+            }
+            y += v->h;
+            if (!discardable(v) && !transparent(v) && v->k != V_NEWPAGE)
+                placed = 1;
+        }
+    done:
+        /* opening tags and list markers go with what follows them */
+        while (end > s + 1 && end < L->n && (L->v[end - 1].k == V_TAG_OPEN || L->v[end - 1].k == V_LABEL))
+            end--;
+        if (end <= s)
+            end = s + 1;
+        GROW(pages, cap, np + 1);
+        pages[np++] = (pbreak){s, end};
+        s = end;
+    }
+    free(brk);
+    *npages = np;
+    return pages;
+}
