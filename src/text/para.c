@@ -1141,6 +1141,8 @@ int para_break(para_ctx *c, const span *sp, int nsp, const para_opts *o, pline *
             ln->nruns = nr;
             ln->width = x;
             ln->last = L == nlines - 1;
+            ln->ratio = ratio;
+            ln->kp_pass = res.pass;
             if (ln->size == 0)
                 ln->size = nsp ? sp[0].st.size : 10;
             if (o->align == ALIGN_CENTER) {

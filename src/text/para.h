@@ -64,6 +64,12 @@ typedef struct pline {
                             in Span elements beside them (cairo marks
                             content only in leaf structure elements) */
     int last;            /* last line of its paragraph */
+    double ratio;        /* adjustment ratio as set: < 0 shrunk, > 0
+                            stretched (0 for lines not justified) */
+    int kp_pass;         /* kp_result.pass of its paragraph (1..4); 0 when
+                            no single kp_break ran on it (it fits one
+                            line, or it is long enough to be broken in
+                            windows) */
     cmark_node *src;     /* source of the first character */
     size_t src_off;
 } pline;
