@@ -236,6 +236,7 @@ int build_run(book *b, const style *s, const build_opts *o, build_out *out, diag
     out->t_setup = now_seconds() - t0;
     t0 = now_seconds();
     lj = layout_start(b, s, fsp, h);
+    layout_set_trace(lj, o->trace);
     if (o->epub) {
         ej = (epub_job){.b = b, .s = s, .lj = lj, .cover = &cj, .t0 = t0, .rc = -1};
         epub_started = pthread_create(&epub_tid, NULL, epub_thread, &ej) == 0;

@@ -23,6 +23,7 @@
 #include "text/kp.h"
 #include "base/l10n.h"
 #include "text/para.h"
+#include "layout/trace.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
 
@@ -36,6 +37,7 @@ typedef struct vitem {
     vkind k;
     double h;             /* height taken on the page */
     double penalty;       /* V_PENALTY (also on lines: the break before) */
+    break_reason rule;    /* V_PENALTY: the rule it enforces, for the trace */
     const pline *ln;
     double x;             /* left offset in the text area */
     double base;          /* baseline below the item's top */
@@ -96,10 +98,11 @@ static void vspace(lay *L, double h)
     v->h = h;
 }
 
-static void vpenalty(lay *L, double p)
+static vitem *vpenalty(lay *L, double p)
 {
     vitem *v = vadd(L, V_PENALTY);
     v->penalty = p;
+    return v;
 }
 
 /* Structure tags travel in the vertical list as items of no height that
@@ -361,11 +364,16 @@ static void add_lines(lay *L, ctx *c, const pline *lines, int n, double line_h, 
     for (int i = 0; i < n; i++) {
         if (i > 0) {
             double pen = 0;
-            if (keep_all || i == 1 || i == n - 1)
+            break_reason rule = BREAK_NONE;
+            if (keep_all || i == 1 || i == n - 1) {
                 pen = INF_PEN; /* orphan (2 lines first) and widow (2 lines last) */
-            if (lines[i - 1].hyphenated && pen < INF_PEN)
+                rule = keep_all ? BREAK_KEEP : i == 1 ? BREAK_ORPHAN : BREAK_WIDOW;
+            }
+            if (lines[i - 1].hyphenated && pen < INF_PEN) {
                 pen += 3000; /* a page should not end with a hyphen */
-            vpenalty(L, pen);
+                rule = BREAK_HYPHEN;
+            }
+            vpenalty(L, pen)->rule = rule;
         }
         vitem *v = vadd(L, V_LINE);
         v->ln = &lines[i];
@@ -462,7 +470,7 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
             v->body = 1;
             v->dest = a ? a->id : NULL; /* links land on the label, above the title */
             label_has_dest = 1;
-            vpenalty(L, INF_PEN);
+            vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         }
     }
     inline_spans(L, n, is, &sl);
@@ -483,9 +491,9 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
     free(sl.v);
     vtag(L, 0, htag);
     /* keep the heading with at least two lines of what follows */
-    vpenalty(L, INF_PEN);
+    vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
     vspace(L, after);
-    vpenalty(L, INF_PEN);
+    vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
 }
 
 static void code_block(lay *L, ctx *c, cmark_node *n)
@@ -538,7 +546,8 @@ static void code_block(lay *L, ctx *c, cmark_node *n)
         }
         if (!first) {
             /* widows/orphans of code: keep 2 lines together at both ends */
-            vpenalty(L, line_no == 1 || line_no == total_lines - 1 ? INF_PEN : 50);
+            vpenalty(L, line_no == 1 || line_no == total_lines - 1 ? INF_PEN : 50)->rule =
+                line_no == 1 ? BREAK_ORPHAN : line_no == total_lines - 1 ? BREAK_WIDOW : BREAK_NONE;
         }
         if (nl == 0) {
             vitem *v = vadd(L, V_LINE);
@@ -676,7 +685,7 @@ static void figure(lay *L, ctx *c, cmark_node *para, cmark_node *img)
     v->x = c->indent + (maxw - w) / 2;
     vtag(L, 0, "Figure");
     if (title && *title) {
-        vpenalty(L, INF_PEN);
+        vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         tstyle st;
         memset(&st, 0, sizeof st);
         st.font = FONT_BODY_ITALIC;
@@ -888,7 +897,8 @@ static void chapter_blocks(lay *L, int ci)
 /* ---- page builder ---- */
 
 typedef struct pbreak {
-    size_t start, end; /* items [start, end) on the page */
+    size_t start, end;   /* items [start, end) on the page */
+    break_reason reason; /* why it ends at end (trace.h) */
 } pbreak;
 
 static int discardable(const vitem *v)
@@ -928,6 +938,29 @@ static void break_values(lay *L, double *brk)
     }
 }
 
+/* Why a page that ends at break `best` could not end at a later one before
+ * item `over`, the first that does not fit: nothing that fits is left
+ * out, or the first later break was refused (see break_reason). */
+static break_reason refused_break(const lay *L, const double *brk, size_t best, size_t over)
+{
+    int pushed = 0;
+    for (size_t k = best; k < over && !pushed; k++)
+        pushed = !discardable(&L->v[k]) && !transparent(&L->v[k]);
+    if (!pushed)
+        return BREAK_FULL;
+    for (size_t k = best + 1; k <= over; k++) {
+        const vitem *v = &L->v[k];
+        if (brk[k] < 0)
+            continue;
+        if (v->k == V_PENALTY && v->penalty >= INF_PEN)
+            return v->rule; /* every infinite penalty names its rule */
+        if (brk[k] >= INF_PEN)
+            return BREAK_KEEP; /* break_values: a heading keeps two lines */
+        return v->k == V_PENALTY && v->rule != BREAK_NONE ? v->rule : BREAK_COST;
+    }
+    return BREAK_FULL;
+}
+
 static pbreak *build_pages(lay *L, size_t *npages)
 {
     double *brk = xmalloc((L->n + 1) * sizeof *brk);
@@ -949,10 +982,12 @@ static pbreak *build_pages(lay *L, size_t *npages)
         size_t i = s;
         int placed = 0;
         size_t end = L->n;
+        break_reason why = BREAK_END;
         for (; i < L->n; i++) {
             const vitem *v = &L->v[i];
             if (v->k == V_NEWPAGE && i > s && placed) {
                 end = i;
+                why = BREAK_NEWPAGE;
                 goto done;
             }
             if (i > s && brk[i] >= 0 && placed) {
@@ -969,6 +1004,7 @@ static pbreak *build_pages(lay *L, size_t *npages)
             }
             if (y + v->h > L->area_h + 0.01 && placed) {
                 end = best ? best : last_any ? last_any : i;
+                why = best ? refused_break(L, brk, best, i) : BREAK_FORCED;
                 goto done;
             }
             y += v->h;
@@ -982,7 +1018,7 @@ static pbreak *build_pages(lay *L, size_t *npages)
         if (end <= s)
             end = s + 1;
         GROW(pages, cap, np + 1);
-        pages[np++] = (pbreak){s, end};
+        pages[np++] = (pbreak){s, end, why};
         s = end;
     }
     free(brk);
@@ -1636,6 +1672,7 @@ struct layout_job {
     int stop;
     pthread_t tid[8];
     int nt;
+    buf *trace;           /* receives the layout trace, or NULL */
 };
 
 /* Lays out chapter ci completely (vertical list, page breaks, page marks)
@@ -1786,6 +1823,36 @@ static void release_chapter(layout_job *j, int ci)
     pthread_mutex_unlock(&j->mu);
 }
 
+void layout_set_trace(layout_job *j, buf *out)
+{
+    j->trace = out;
+}
+
+/* The trace of body page pg, made of the chapter's items [pb->start,
+ * pb->end): what the page builder put on it, as it measured it. */
+static void trace_body_page(const lay *L, buf *t, const page *pg, const pbreak *pb)
+{
+    trace_page(t, pg);
+    double y = 0, used = 0;
+    for (size_t i = pb->start; i < pb->end; i++) {
+        const vitem *v = &L->v[i];
+        y += v->h;
+        if (!discardable(v) && !transparent(v))
+            used = y;
+        if (v->k == V_LINE)
+            trace_line(t, v->heading ? "head" : v->code ? "code" : "line", v->ln, L->measure - v->x);
+        else if (v->k == V_LABEL)
+            trace_mark(t, "label", v->label);
+        else if (v->k == V_SPACE)
+            trace_box(t, "space", 0, v->h);
+        else if (v->k == V_IMAGE)
+            trace_box(t, "image", v->img_w, v->h);
+        else if (v->k == V_RULE)
+            trace_box(t, "rule", v->rule_w, v->h);
+    }
+    trace_break(t, pb->reason, used, L->area_h);
+}
+
 static void sink_page(lay *L, page *pg, page_sink sink, void *sink_ctx)
 {
     if (sink) {
@@ -1828,6 +1895,12 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.chapter = -1;
     pg.label = l10n(b->meta.lang, L_COVER);
     LABEL(pg.label);
+    buf tbody = {0}; /* the body pages' trace, which follows the table of contents' */
+    if (j->trace) {
+        trace_header(j->trace);
+        trace_page(j->trace, &pg);
+        trace_break(j->trace, BREAK_END, -1, 0);
+    }
     sink_page(&L, &pg, sink, sink_ctx);
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_TITLE;
@@ -1835,6 +1908,11 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.label = "i";
     LABEL("i");
     title_page(&L, &pg);
+    if (j->trace) {
+        trace_page(j->trace, &pg);
+        trace_items(j->trace, &pg);
+        trace_break(j->trace, BREAK_END, -1, 0);
+    }
     sink_page(&L, &pg, sink, sink_ctx);
     arena_free(&page_arena);
 
@@ -1874,6 +1952,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
                 }
             if (sink)
                 emit_vitems(&L, &pg, pbk->start, pbk->end);
+            if (j->trace)
+                trace_body_page(&L, &tbody, &pg, pbk);
             sink_page(&L, &pg, sink, sink_ctx);
             arena_free(&page_arena);
         }
@@ -1897,8 +1977,17 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
         page *tp = &out->pages[toc_first + p];
         tp->label = roman(&out->a, (int)(p + 2));
         all[n++] = tp->label;
+        if (j->trace) {
+            /* toc_pages starts a page when the next entry does not fit */
+            trace_page(j->trace, tp);
+            trace_items(j->trace, tp);
+            trace_break(j->trace, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END, -1, 0);
+        }
         sink_page(&L, tp, sink, sink_ctx);
     }
+    if (j->trace)
+        buf_add(j->trace, tbody.data, tbody.len);
+    buf_free(&tbody);
     for (size_t i = 0; i < nbody; i++)
         all[n++] = body[i];
     out->labels = all;
