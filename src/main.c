@@ -368,9 +368,6 @@ static int build_once(const cli *c, build_env *env)
             status = 1;
     }
     diag_print(&d, stderr);
-    if (status == 0 && c->trace_path && write_trace(c->trace_path, &trace) != 0)
-        status = 1;
-    buf_free(&trace);
     if (status == 0) {
         if (make_dir(c->outdir) != 0) {
             fprintf(stderr, "%s: error: cannot create the output folder: %s\n", c->outdir, strerror(errno));
@@ -391,6 +388,9 @@ static int build_once(const cli *c, build_env *env)
         for (int i = 0; i < n; i++)
             free(name[i]);
     }
+    if (status == 0 && c->trace_path && write_trace(c->trace_path, &trace) != 0)
+        status = 1;
+    buf_free(&trace);
     t_write = now_seconds() - t_write;
     if (c->timings)
         fprintf(stderr,
