@@ -1898,8 +1898,7 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     buf tbody = {0}; /* the body pages' trace, which follows the table of contents' */
     if (j->trace) {
         trace_header(j->trace);
-        trace_page(j->trace, &pg);
-        trace_break(j->trace, BREAK_END, -1, 0);
+        trace_item_page(j->trace, &pg, BREAK_END);
     }
     sink_page(&L, &pg, sink, sink_ctx);
     memset(&pg, 0, sizeof pg);
@@ -1908,11 +1907,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.label = "i";
     LABEL("i");
     title_page(&L, &pg);
-    if (j->trace) {
-        trace_page(j->trace, &pg);
-        trace_items(j->trace, &pg);
-        trace_break(j->trace, BREAK_END, -1, 0);
-    }
+    if (j->trace)
+        trace_item_page(j->trace, &pg, BREAK_END);
     sink_page(&L, &pg, sink, sink_ctx);
     arena_free(&page_arena);
 
@@ -1977,12 +1973,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
         page *tp = &out->pages[toc_first + p];
         tp->label = roman(&out->a, (int)(p + 2));
         all[n++] = tp->label;
-        if (j->trace) {
-            /* toc_pages starts a page when the next entry does not fit */
-            trace_page(j->trace, tp);
-            trace_items(j->trace, tp);
-            trace_break(j->trace, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END, -1, 0);
-        }
+        if (j->trace) /* toc_pages starts a page when the next entry does not fit */
+            trace_item_page(j->trace, tp, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END);
         sink_page(&L, tp, sink, sink_ctx);
     }
     if (j->trace)

@@ -146,8 +146,9 @@ static void flush_row(buf *t, buf *row, double x, double y)
     row->data[0] = 0;
 }
 
-void trace_items(buf *t, const page *pg)
+void trace_item_page(buf *t, const page *pg, break_reason r)
 {
+    trace_page(t, pg);
     buf row = {0};
     double x = 0, y = 0;
     for (size_t i = 0; i < pg->n; i++) {
@@ -170,6 +171,7 @@ void trace_items(buf *t, const page *pg)
     }
     flush_row(t, &row, x, y);
     buf_free(&row);
+    trace_break(t, r, -1, 0);
 }
 
 void trace_break(buf *t, break_reason r, double used, double area)

@@ -70,9 +70,10 @@ void trace_mark(buf *t, const char *what, const pline *ln);
  * (0: none, as for spaces) and height. */
 void trace_box(buf *t, const char *what, double w, double h);
 
-/* A page made of positioned items only (title page, table of contents):
- * one line per baseline of text, one per image or rule. */
-void trace_items(buf *t, const page *pg);
+/* The whole trace of a page made of positioned items only (cover, title
+ * page, table of contents): its first line, a line per baseline of text
+ * and per image or rule, and its reason r. */
+void trace_item_page(buf *t, const page *pg, break_reason r);
 
 /* A page's last line: why it ends (r), and how much of the text area
  * (area pt high) its content takes (used < 0: not given). */
