@@ -343,6 +343,7 @@ static int build_outputs(book *b, const style *s, const build_opts *o, build_env
     int epub_started = 0;
     double t0 = now_seconds();
     layout_job *lj = layout_start(b, s, &env->fs, env->h);
+    layout_set_trace(lj, o->trace);
     if (o->epub) {
         ej = (epub_job){.b = b, .s = s, .lj = lj, .cover = cj, .t0 = t0, .rc = -1};
         epub_started = pthread_create(&epub_tid, NULL, epub_thread, &ej) == 0;

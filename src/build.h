@@ -37,6 +37,7 @@ typedef struct build_opts {
     int timings;        /* fill the stage timings */
     int cover_w, cover_h; /* EPUB cover image size in pixels (0: 1600 x 2400) */
     build_env *env;     /* shared fonts and dictionary, or NULL: load for this build */
+    buf *trace;         /* receives the layout trace (layout/trace.h), or NULL */
 } build_opts;
 
 typedef struct build_out {

@@ -33,7 +33,7 @@
 
 static const char usage[] =
     "usage: goodiebag build [BOOKDIR] [-o OUTDIR] [--epub | --pdf] [--paper a4|a5]\n"
-    "                       [--style DIR] [--fonts DIR] [--timings]\n"
+    "                       [--style DIR] [--fonts DIR] [--timings] [--trace FILE]\n"
     "       goodiebag watch [BOOKDIR] [the same options]\n"
     "       goodiebag --help | --version\n"
     "\n"
@@ -51,6 +51,8 @@ static const char usage[] =
     "  --fonts DIR   the fonts folder; default BOOKDIR/fonts if it exists, else\n"
     "                the fonts folder beside the program\n"
     "  --timings     print the time of each stage to stderr\n"
+    "  --trace FILE  write the layout trace to FILE: every PDF page, its lines\n"
+    "                (width, adjustment ratio, badness, hyphen) and why it ends\n"
     "\n"
     "Exit status: 0 success, 1 errors in the book, 2 bad usage.\n";
 
@@ -313,9 +315,22 @@ static int check_book_folder(const char *bookdir, const char *dir, diag *d)
 
 /* The command line, parsed. */
 typedef struct cli {
-    const char *bookdir, *outdir, *paper, *style_dir, *fonts_dir;
+    const char *bookdir, *outdir, *paper, *style_dir, *fonts_dir, *trace_path;
     int only_epub, only_pdf, timings, watch;
 } cli;
+
+/* Writes the layout trace to path (a listing for people and tests, not an
+ * output: written in place). Returns 0, or -1 after a message. */
+static int write_trace(const char *path, const buf *t)
+{
+    FILE *f = fopen(path, "w");
+    int ok = f && fwrite(t->data ? t->data : "", 1, t->len, f) == t->len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok)
+        fprintf(stderr, "%s: error: cannot write the trace: %s\n", path, strerror(errno));
+    return ok ? 0 : -1;
+}
 
 /* One build: load the book and the style, build, publish, report.
  * Returns the exit status (0 or 1). env: what builds share (watch mode),
@@ -343,10 +358,12 @@ static int build_once(const cli *c, build_env *env)
 
     int status = 0;
     build_out out = {0};
+    buf trace = {0};
     if (d.errors) {
         status = 1;
     } else {
-        build_opts o = {.epub = !c->only_pdf, .pdf = !c->only_epub, .timings = c->timings, .env = env};
+        build_opts o = {.epub = !c->only_pdf, .pdf = !c->only_epub, .timings = c->timings, .env = env,
+                        .trace = c->trace_path ? &trace : NULL};
         if (build_run(b, &st, &o, &out, &d) != 0)
             status = 1;
     }
@@ -371,6 +388,9 @@ static int build_once(const cli *c, build_env *env)
         for (int i = 0; i < n; i++)
             free(name[i]);
     }
+    if (status == 0 && c->trace_path && write_trace(c->trace_path, &trace) != 0)
+        status = 1;
+    buf_free(&trace);
     t_write = now_seconds() - t_write;
     if (c->timings)
         fprintf(stderr,
@@ -543,7 +563,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--version")) {
             printf("goodiebag %s\n", VERSION);
             return 0;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--paper") || !strcmp(a, "--style") || !strcmp(a, "--fonts")) {
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--paper") || !strcmp(a, "--style") || !strcmp(a, "--fonts") ||
+                   !strcmp(a, "--trace")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "goodiebag: error: %s needs a value\n%s", a, usage);
                 return 2;
@@ -555,6 +576,8 @@ int main(int argc, char **argv)
                 c.paper = v;
             else if (!strcmp(a, "--style"))
                 c.style_dir = v;
+            else if (!strcmp(a, "--trace"))
+                c.trace_path = v;
             else
                 c.fonts_dir = v;
         } else if (!strcmp(a, "--epub")) {

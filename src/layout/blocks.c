@@ -36,10 +36,11 @@ static void vspace(lay *L, double h)
     v->h = h;
 }
 
-static void vpenalty(lay *L, double p)
+static vitem *vpenalty(lay *L, double p)
 {
     vitem *v = vadd(L, V_PENALTY);
     v->penalty = p;
+    return v;
 }
 
 /* Structure tags travel in the vertical list as items of no height that
@@ -111,11 +112,16 @@ static void add_lines(lay *L, const ctx *c, const pline *lines, int n, double li
     for (int i = 0; i < n; i++) {
         if (i > 0) {
             double pen = 0;
-            if (keep_all || i == 1 || i == n - 1)
+            break_reason rule = BREAK_NONE;
+            if (keep_all || i == 1 || i == n - 1) {
                 pen = INF_PEN; /* orphan (2 lines first) and widow (2 lines last) */
-            if (lines[i - 1].hyphenated && pen < INF_PEN)
+                rule = keep_all ? BREAK_KEEP : i == 1 ? BREAK_ORPHAN : BREAK_WIDOW;
+            }
+            if (lines[i - 1].hyphenated && pen < INF_PEN) {
                 pen += PEN_HYPHEN_AT_FOOT;
-            vpenalty(L, pen);
+                rule = BREAK_HYPHEN;
+            }
+            vpenalty(L, pen)->rule = rule;
         }
         vitem *v = vadd(L, V_LINE);
         v->ln = &lines[i];
@@ -179,7 +185,7 @@ static int chapter_label(lay *L, const ctx *c, cmark_node *n, const char *label,
     v->heading = VH_LINE;
     v->body = 1;
     v->dest = id;
-    vpenalty(L, INF_PEN);
+    vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
     return 1;
 }
 
@@ -215,9 +221,9 @@ static void heading(lay *L, ctx *c, cmark_node *n, const chapter *ch)
     free(sl.v);
     vtag(L, 0, htag);
     /* keep the heading with at least two lines of what follows */
-    vpenalty(L, INF_PEN);
+    vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
     vspace(L, is_title ? L->lh * 1.5 : style_pt(L->s->h_after, L->size));
-    vpenalty(L, INF_PEN);
+    vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
 }
 
 /* A line of a code block in context cc, lh high: tinted, with the bars. */
@@ -252,7 +258,8 @@ static void code_line(lay *L, const ctx *cc, cmark_node *n, const char *lit, siz
         nl = para_break(&L->pc, &sp, 1, &o, &lines);
     }
     if (line_no > 0)
-        vpenalty(L, line_no == 1 || line_no == total - 1 ? INF_PEN : PEN_CODE_LINE);
+        vpenalty(L, line_no == 1 || line_no == total - 1 ? INF_PEN : PEN_CODE_LINE)->rule =
+            line_no == 1 ? BREAK_ORPHAN : line_no == total - 1 ? BREAK_WIDOW : BREAK_NONE;
     if (nl == 0)
         code_vline(L, cc, lh);
     for (int q = 0; q < nl; q++) {
@@ -414,7 +421,7 @@ static void figure(lay *L, ctx *c, cmark_node *img)
     v->x = c->indent + (maxw - w) / 2;
     vtag(L, 0, "Figure");
     if (title && *title) {
-        vpenalty(L, INF_PEN);
+        vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         span sp = text_span(title, strlen(title), FONT_BODY_ITALIC, L->size * 0.9, L->s->muted);
         pline *lines;
         int nl = break_span(L, &sp, maxw, ALIGN_CENTER, 0, &lines);

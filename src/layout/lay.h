@@ -18,6 +18,7 @@
 #include "base/diag.h"
 #include "base/util.h"
 #include "layout/page.h"
+#include "layout/trace.h"
 #include "model/book.h"
 #include "model/style.h"
 #include "text/para.h"
@@ -47,6 +48,7 @@ typedef struct vitem {
     vkind k;
     double h;             /* height taken on the page */
     double penalty;       /* V_PENALTY (also on lines: the break before) */
+    break_reason rule;    /* V_PENALTY: the rule it enforces, for the trace */
     const pline *ln;
     double x;             /* left offset in the text area */
     double base;          /* baseline below the item's top */
@@ -115,7 +117,8 @@ typedef struct istate {
 
 /* One page: a range of a chapter's vertical list. */
 typedef struct pbreak {
-    size_t start, end; /* items [start, end) on the page */
+    size_t start, end;   /* items [start, end) on the page */
+    break_reason reason; /* why it ends at end (trace.h) */
 } pbreak;
 
 /* Dropped at the top of a page. */

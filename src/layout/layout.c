@@ -78,6 +78,7 @@ struct layout_job {
     int stop;
     pthread_t tid[MAX_THREADS];
     int nt;
+    buf *trace;           /* receives the layout trace, or NULL */
 };
 
 /* Lays out chapter ci completely (vertical list, page breaks, page marks)
@@ -228,6 +229,36 @@ static void release_chapter(layout_job *j, int ci)
     pthread_mutex_unlock(&j->mu);
 }
 
+void layout_set_trace(layout_job *j, buf *out)
+{
+    j->trace = out;
+}
+
+/* The trace of body page pg, made of the chapter's items [pb->start,
+ * pb->end): what the page builder put on it, as it measured it. */
+static void trace_body_page(const lay *L, buf *t, const page *pg, const pbreak *pb)
+{
+    trace_page(t, pg);
+    double y = 0, used = 0;
+    for (size_t i = pb->start; i < pb->end; i++) {
+        const vitem *v = &L->v[i];
+        y += v->h;
+        if (!discardable(v) && !transparent(v))
+            used = y;
+        if (v->k == V_LINE)
+            trace_line(t, v->heading ? "head" : v->code ? "code" : "line", v->ln, L->measure - v->x);
+        else if (v->k == V_LABEL)
+            trace_mark(t, "label", v->label);
+        else if (v->k == V_SPACE)
+            trace_box(t, "space", 0, v->h);
+        else if (v->k == V_IMAGE)
+            trace_box(t, "image", v->img_w, v->h);
+        else if (v->k == V_RULE)
+            trace_box(t, "rule", v->rule_w, v->h);
+    }
+    trace_break(t, pb->reason, used, L->area_h);
+}
+
 static void sink_page(lay *L, page *pg, page_sink sink, void *sink_ctx)
 {
     if (sink) {
@@ -272,6 +303,11 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     LABEL(pg.label);
     if (sink)
         cover_layout(&pg, b, L.s, L.fs, out->width, out->height, &page_arena);
+    buf tbody = {0}; /* the body pages' trace, which follows the table of contents' */
+    if (j->trace) {
+        trace_header(j->trace);
+        trace_item_page(j->trace, &pg, BREAK_END);
+    }
     sink_page(&L, &pg, sink, sink_ctx);
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_TITLE;
@@ -279,6 +315,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
     pg.label = "i";
     LABEL("i");
     title_page(&L, &pg);
+    if (j->trace)
+        trace_item_page(j->trace, &pg, BREAK_END);
     sink_page(&L, &pg, sink, sink_ctx);
     arena_free(&page_arena);
 
@@ -318,6 +356,8 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
                 }
             if (sink)
                 emit_vitems(&L, &pg, pbk->start, pbk->end);
+            if (j->trace)
+                trace_body_page(&L, &tbody, &pg, pbk);
             sink_page(&L, &pg, sink, sink_ctx);
             arena_free(&page_arena);
         }
@@ -345,8 +385,13 @@ void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, 
         tp->label = roman(&out->a, (int)(p + 2));
         order[n] = nlabels + nbody + p; /* drawn after the body */
         all[n++] = tp->label;
+        if (j->trace) /* toc_pages starts a page when the next entry does not fit */
+            trace_item_page(j->trace, tp, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END);
         sink_page(&L, tp, sink, sink_ctx);
     }
+    if (j->trace)
+        buf_add(j->trace, tbody.data, tbody.len);
+    buf_free(&tbody);
     for (size_t i = 0; i < nbody; i++) {
         order[n] = nlabels + i;
         all[n++] = body[i];

@@ -26,6 +26,11 @@ typedef struct layout_job layout_job;
  * b, s, fs and h must outlive the job. Never returns NULL. */
 layout_job *layout_start(const book *b, const style *s, const fontset *fs, const hyph *h);
 
+/* Makes layout_run append the layout trace (layout/trace.h) to out, which
+ * the caller owns; out NULL: no trace (the default). The trace changes
+ * nothing else. Call before layout_run. */
+void layout_set_trace(layout_job *j, buf *out);
+
 /* The page stage, on the calling thread: makes every page and hands it to
  * sink (NULL: no pages are made, the chapters are only broken into pages).
  * Fills *out with the outline and page labels (free with layout_free).

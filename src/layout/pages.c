@@ -39,6 +39,29 @@ static void break_values(lay *L, double *brk)
     }
 }
 
+/* Why a page that ends at break `best` could not end at a later one before
+ * item `over`, the first that does not fit: nothing that fits is left
+ * out, or the first later break was refused (see break_reason). */
+static break_reason refused_break(const lay *L, const double *brk, size_t best, size_t over)
+{
+    int pushed = 0;
+    for (size_t k = best; k < over && !pushed; k++)
+        pushed = !discardable(&L->v[k]) && !transparent(&L->v[k]);
+    if (!pushed)
+        return BREAK_FULL;
+    for (size_t k = best + 1; k <= over; k++) {
+        const vitem *v = &L->v[k];
+        if (brk[k] < 0)
+            continue;
+        if (v->k == V_PENALTY && v->penalty >= INF_PEN)
+            return v->rule; /* every infinite penalty names its rule */
+        if (brk[k] >= INF_PEN)
+            return BREAK_KEEP; /* break_values: a heading keeps two lines */
+        return v->k == V_PENALTY && v->rule != BREAK_NONE ? v->rule : BREAK_COST;
+    }
+    return BREAK_FULL;
+}
+
 pbreak *build_pages(lay *L, size_t *npages)
 {
     double *brk = xmalloc((L->n + 1) * sizeof *brk);
@@ -60,10 +83,12 @@ pbreak *build_pages(lay *L, size_t *npages)
         size_t i = s;
         int placed = 0;
         size_t end = L->n;
+        break_reason why = BREAK_END;
         for (; i < L->n; i++) {
             const vitem *v = &L->v[i];
             if (v->k == V_NEWPAGE && i > s && placed) {
                 end = i;
+                why = BREAK_NEWPAGE;
                 goto done;
             }
             if (i > s && brk[i] >= 0 && placed) {
@@ -80,6 +105,7 @@ pbreak *build_pages(lay *L, size_t *npages)
             }
             if (y + v->h > L->area_h + 0.01 && placed) {
                 end = best ? best : last_any ? last_any : i;
+                why = best ? refused_break(L, brk, best, i) : BREAK_FORCED;
                 goto done;
             }
             y += v->h;
@@ -93,7 +119,7 @@ pbreak *build_pages(lay *L, size_t *npages)
         if (end <= s)
             end = s + 1;
         GROW(pages, cap, np + 1);
-        pages[np++] = (pbreak){s, end};
+        pages[np++] = (pbreak){s, end, why};
         s = end;
     }
     free(brk);
