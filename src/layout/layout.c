@@ -270,143 +270,183 @@ static void sink_page(lay *L, page *pg, page_sink sink, void *sink_ctx)
     pg->n = pg->cap = 0;
 }
 
-void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, diag *d)
-{
-    const book *b = j->base.b;
-    memset(out, 0, sizeof *out);
-    out->width = j->base.s->page_w;
-    out->height = j->base.s->page_h;
-    lay L = j->base;
-    arena page_arena = {0};
-    L.out = out;
-    L.d = d;
-    L.pc.d = d;
-    L.a = &page_arena;
-    L.pc.a = &page_arena;
-    strset warned = {0};
-    L.pc.warned = &warned;
-    L.pc.cache = shape_cache_new();
-    const char **labels = NULL; /* every page, in reading order */
-    size_t nlabels = 0, caplabels = 0;
-#define LABEL(x_)                                                               \
-    do {                                                                        \
-        GROW(labels, caplabels, nlabels + 1);                                   \
-        labels[nlabels++] = (x_);                                               \
-    } while (0)
+/* The page stage's state: where pages go, the labels made so far (front
+ * matter, then body pages), where each destination's page is, and the body
+ * pages' trace (it follows the table of contents'). */
+typedef struct run {
+    layout_job *j;
+    lay L;
+    page_sink sink;
+    void *sink_ctx;
+    arena page_arena;      /* what one page's items point to */
+    doc_layout *out;
+    const char **front;    /* front matter labels, in reading order */
+    size_t nfront, capfront;
+    const char **body;     /* body page labels, in the doc arena */
+    size_t nbody, capbody;
+    strmap dests;          /* destination -> body page number */
+    buf tbody;
+} run;
 
-    /* front matter that needs no page numbers: cover and title page */
+static void add_front_label(run *r, const char *label)
+{
+    GROW(r->front, r->capfront, r->nfront + 1);
+    r->front[r->nfront++] = label;
+}
+
+/* Front matter that needs no page numbers: cover and title page. */
+static void front_pages(run *r)
+{
+    lay *L = &r->L;
     page pg;
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_COVER;
     pg.chapter = -1;
-    pg.label = l10n(b->meta.lang, L_COVER);
-    LABEL(pg.label);
-    if (sink)
-        cover_layout(&pg, b, L.s, L.fs, out->width, out->height, &page_arena);
-    buf tbody = {0}; /* the body pages' trace, which follows the table of contents' */
-    if (j->trace) {
-        trace_header(j->trace);
-        trace_item_page(j->trace, &pg, BREAK_END);
+    pg.label = l10n(L->b->meta.lang, L_COVER);
+    add_front_label(r, pg.label);
+    if (r->sink)
+        cover_layout(&pg, L->b, L->s, L->fs, r->out->width, r->out->height, &r->page_arena);
+    if (r->j->trace) {
+        trace_header(r->j->trace);
+        trace_item_page(r->j->trace, &pg, BREAK_END);
     }
-    sink_page(&L, &pg, sink, sink_ctx);
+    sink_page(L, &pg, r->sink, r->sink_ctx);
     memset(&pg, 0, sizeof pg);
     pg.kind = PAGE_TITLE;
     pg.chapter = -1;
     pg.label = "i";
-    LABEL("i");
-    title_page(&L, &pg);
-    if (j->trace)
-        trace_item_page(j->trace, &pg, BREAK_END);
-    sink_page(&L, &pg, sink, sink_ctx);
-    arena_free(&page_arena);
+    add_front_label(r, "i");
+    title_page(L, &pg);
+    if (r->j->trace)
+        trace_item_page(r->j->trace, &pg, BREAK_END);
+    sink_page(L, &pg, r->sink, r->sink_ctx);
+    arena_free(&r->page_arena);
+}
 
-    /* the body, chapter by chapter */
-    strmap dests = {0};
-    const char **body = NULL; /* body page labels, in the doc arena */
-    size_t nbody = 0, capbody = 0;
+/* The p-th page of the chapter in L, the items of pbk. */
+static void body_page(run *r, size_t p, const pbreak *pbk)
+{
+    lay *L = &r->L;
+    int opening = 0;
+    for (size_t i = pbk->start; i < pbk->end && !opening; i++)
+        opening = L->v[i].k == V_NEWPAGE;
+    if (p > 0 && pbk->start > 0 && L->v[pbk->start - 1].k == V_NEWPAGE)
+        opening = 1;
+    const char *label = arena_printf(&r->out->a, "%zu", r->nbody + 1);
+    GROW(r->body, r->capbody, r->nbody + 1);
+    r->body[r->nbody++] = label;
+    for (size_t i = pbk->start; i < pbk->end; i++)
+        if (L->v[i].dest)
+            strmap_put(&r->dests, L->v[i].dest, (void *)(uintptr_t)r->nbody);
+    page pg;
+    memset(&pg, 0, sizeof pg);
+    pg.kind = opening ? PAGE_OPENING : PAGE_BODY;
+    pg.chapter = L->v[pbk->start].chapter;
+    pg.label = label;
+    pg.number = (int)r->nbody;
+    for (size_t i = pbk->end; i-- > pbk->start;)
+        if (L->v[i].k == V_LINE) {
+            pg.hyphen_at_foot = L->v[i].ln && L->v[i].ln->hyphenated;
+            break;
+        }
+    if (r->sink)
+        emit_vitems(L, &pg, pbk->start, pbk->end);
+    if (r->j->trace)
+        trace_body_page(L, &r->tbody, &pg, pbk);
+    sink_page(L, &pg, r->sink, r->sink_ctx);
+    arena_free(&r->page_arena);
+}
+
+/* The body, chapter by chapter, each freed after its last page. */
+static void body_pages(run *r, diag *d)
+{
+    layout_job *j = r->j;
     for (int ci = 0; ci < j->nch; ci++) {
-        await_chapter(j, ci, L.pc.cache);
+        await_chapter(j, ci, r->L.pc.cache);
         chap_slot *sl = &j->slot[ci];
         diag_merge(d, &sl->d);
         diag_free(&sl->d);
-        L.v = sl->v;
-        L.n = sl->n;
-        for (size_t p = 0; p < sl->npb; p++) {
-            const pbreak *pbk = &sl->pb[p];
-            int opening = 0;
-            for (size_t i = pbk->start; i < pbk->end && !opening; i++)
-                opening = L.v[i].k == V_NEWPAGE;
-            if (p > 0 && pbk->start > 0 && L.v[pbk->start - 1].k == V_NEWPAGE)
-                opening = 1;
-            const char *label = arena_printf(&out->a, "%zu", nbody + 1);
-            GROW(body, capbody, nbody + 1);
-            body[nbody++] = label;
-            for (size_t i = pbk->start; i < pbk->end; i++)
-                if (L.v[i].dest)
-                    strmap_put(&dests, L.v[i].dest, (void *)(uintptr_t)nbody);
-            memset(&pg, 0, sizeof pg);
-            pg.kind = opening ? PAGE_OPENING : PAGE_BODY;
-            pg.chapter = L.v[pbk->start].chapter;
-            pg.label = label;
-            pg.number = (int)nbody;
-            for (size_t i = pbk->end; i-- > pbk->start;)
-                if (L.v[i].k == V_LINE) {
-                    pg.hyphen_at_foot = L.v[i].ln && L.v[i].ln->hyphenated;
-                    break;
-                }
-            if (sink)
-                emit_vitems(&L, &pg, pbk->start, pbk->end);
-            if (j->trace)
-                trace_body_page(&L, &tbody, &pg, pbk);
-            sink_page(&L, &pg, sink, sink_ctx);
-            arena_free(&page_arena);
-        }
-        L.v = NULL;
-        L.n = 0;
+        r->L.v = sl->v;
+        r->L.n = sl->n;
+        for (size_t p = 0; p < sl->npb; p++)
+            body_page(r, p, &sl->pb[p]);
+        r->L.v = NULL;
+        r->L.n = 0;
         release_chapter(j, ci);
     }
+}
 
-    /* the table of contents, now that every page number is known */
-    L.a = &out->a;
-    L.pc.a = &out->a;
+/* The table of contents, now that every page number is known, and the
+ * reading order: front matter, contents (drawn last), body. */
+static void contents_pages(run *r)
+{
+    lay *L = &r->L;
+    doc_layout *out = r->out;
+    L->a = &out->a;
+    L->pc.a = &out->a;
     size_t toc_first = out->npages;
-    toc_pages(&L, &dests, body);
-    out->toc_at = nlabels; /* after the cover and the title page */
+    toc_pages(L, &r->dests, r->body);
+    out->toc_at = r->nfront; /* after the cover and the title page */
     out->ntoc = out->npages - toc_first;
-    const char **all = xmalloc((nlabels + out->ntoc + nbody + 1) * sizeof *all);
-    size_t *order = xmalloc((nlabels + out->ntoc + nbody + 1) * sizeof *order);
+    size_t total = r->nfront + out->ntoc + r->nbody;
+    const char **all = xmalloc((total + 1) * sizeof *all);
+    size_t *order = xmalloc((total + 1) * sizeof *order);
     size_t n = 0;
-    for (size_t i = 0; i < nlabels; i++) {
+    for (size_t i = 0; i < r->nfront; i++) {
         order[n] = i;
-        all[n++] = labels[i];
+        all[n++] = r->front[i];
     }
     for (size_t p = 0; p < out->ntoc; p++) {
         page *tp = &out->pages[toc_first + p];
         tp->label = roman(&out->a, (int)(p + 2));
-        order[n] = nlabels + nbody + p; /* drawn after the body */
+        order[n] = r->nfront + r->nbody + p; /* drawn after the body */
         all[n++] = tp->label;
-        if (j->trace) /* toc_pages starts a page when the next entry does not fit */
-            trace_item_page(j->trace, tp, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END);
-        sink_page(&L, tp, sink, sink_ctx);
+        if (r->j->trace) /* toc_pages starts a page when the next entry does not fit */
+            trace_item_page(r->j->trace, tp, p + 1 < out->ntoc ? BREAK_FULL : BREAK_END);
+        sink_page(L, tp, r->sink, r->sink_ctx);
     }
-    if (j->trace)
-        buf_add(j->trace, tbody.data, tbody.len);
-    buf_free(&tbody);
-    for (size_t i = 0; i < nbody; i++) {
-        order[n] = nlabels + i;
-        all[n++] = body[i];
+    if (r->j->trace)
+        buf_add(r->j->trace, r->tbody.data, r->tbody.len);
+    for (size_t i = 0; i < r->nbody; i++) {
+        order[n] = r->nfront + i;
+        all[n++] = r->body[i];
     }
     out->labels = all;
     out->order = order;
     out->nlabels = n;
-    L.a = &out->a;
-    build_outline(&L);
-    free(labels);
-    free(body);
-    strmap_free(&dests);
+}
+
+void layout_run(layout_job *j, page_sink sink, void *sink_ctx, doc_layout *out, diag *d)
+{
+    memset(out, 0, sizeof *out);
+    out->width = j->base.s->page_w;
+    out->height = j->base.s->page_h;
+    run rs = {0}, *r = &rs;
+    r->j = j;
+    r->sink = sink;
+    r->sink_ctx = sink_ctx;
+    r->out = out;
+    lay *L = &r->L;
+    *L = j->base;
+    L->out = out;
+    L->d = d;
+    L->pc.d = d;
+    L->a = &r->page_arena;
+    L->pc.a = &r->page_arena;
+    strset warned = {0};
+    L->pc.warned = &warned;
+    L->pc.cache = shape_cache_new();
+    front_pages(r);
+    body_pages(r, d);
+    contents_pages(r);
+    L->a = &out->a;
+    build_outline(L);
+    free(r->front);
+    free(r->body);
+    strmap_free(&r->dests);
+    buf_free(&r->tbody);
     strset_free(&warned);
-    shape_cache_free(L.pc.cache);
-#undef LABEL
+    shape_cache_free(L->pc.cache);
 }
 
 void layout_pagemap(layout_job *j, pagemap *pm)
