@@ -335,26 +335,59 @@ static int write_trace(const char *path, const buf *t)
 /* One build: load the book and the style, build, publish, report.
  * Returns the exit status (0 or 1). env: what builds share (watch mode),
  * or NULL. In watch mode a line per build says what happened. */
+/* Loads the style and fonts the command line or the book names into st
+ * (its strings in sa). Returns 0, or -1 after reporting to d. */
+static int load_style(const cli *c, style *st, arena *sa, diag *d)
+{
+    char *sdir = c->style_dir ? xstrdup(c->style_dir) : data_dir(c->bookdir, "styles");
+    char *fdir = c->fonts_dir ? xstrdup(c->fonts_dir) : data_dir(c->bookdir, "fonts");
+    int srd = -1;
+    memset(st, 0, sizeof *st);
+    if ((c->style_dir || check_book_folder(c->bookdir, sdir, d) == 0) &&
+        (c->fonts_dir || check_book_folder(c->bookdir, fdir, d) == 0))
+        srd = style_load(st, sdir, fdir, sa, d);
+    if (srd == 0 && c->paper)
+        style_set_paper(st, c->paper);
+    if (srd == 0)
+        srd = style_check(st, d);
+    free(sdir);
+    free(fdir);
+    return srd;
+}
+
+/* Publishes the outputs of a build together (see publish) and then the
+ * trace. Returns 0 or 1 (after a message). */
+static int write_outputs(const cli *c, const book *b, const build_out *out, const buf *trace)
+{
+    if (make_dir(c->outdir) != 0) {
+        fprintf(stderr, "%s: error: cannot create the output folder: %s\n", c->outdir, strerror(errno));
+        return 1;
+    }
+    char *name[OUT_MAX], *data[OUT_MAX];
+    size_t len[OUT_MAX];
+    int n = 0, status = 0;
+    if (out->epub)
+        name[n] = xasprintf("%s.epub", b->meta.name), data[n] = out->epub, len[n++] = out->epub_len;
+    if (out->pdf)
+        name[n] = xasprintf("%s.pdf", b->meta.name), data[n] = out->pdf, len[n++] = out->pdf_len;
+    if (n && publish(c->outdir, n, name, data, len) != 0)
+        status = 1;
+    for (int i = 0; i < n; i++)
+        free(name[i]);
+    if (status == 0 && c->trace_path && write_trace(c->trace_path, trace) != 0)
+        status = 1;
+    return status;
+}
+
 static int build_once(const cli *c, build_env *env)
 {
     double t0 = now_seconds();
     diag d = {0};
     book *b = book_load(c->bookdir, &d);
     double t_parse = now_seconds() - t0;
-
     arena sa = {0};
     style st;
-    char *sdir = c->style_dir ? xstrdup(c->style_dir) : data_dir(c->bookdir, "styles");
-    char *fdir = c->fonts_dir ? xstrdup(c->fonts_dir) : data_dir(c->bookdir, "fonts");
-    int srd = -1;
-    memset(&st, 0, sizeof st);
-    if ((c->style_dir || check_book_folder(c->bookdir, sdir, &d) == 0) &&
-        (c->fonts_dir || check_book_folder(c->bookdir, fdir, &d) == 0))
-        srd = style_load(&st, sdir, fdir, &sa, &d);
-    if (srd == 0 && c->paper)
-        style_set_paper(&st, c->paper);
-    if (srd == 0)
-        srd = style_check(&st, &d);
+    load_style(c, &st, &sa, &d);
 
     int status = 0;
     build_out out = {0};
@@ -368,28 +401,9 @@ static int build_once(const cli *c, build_env *env)
             status = 1;
     }
     diag_print(&d, stderr);
-    if (status == 0) {
-        if (make_dir(c->outdir) != 0) {
-            fprintf(stderr, "%s: error: cannot create the output folder: %s\n", c->outdir, strerror(errno));
-            status = 1;
-        }
-    }
     double t_write = now_seconds();
-    if (status == 0) {
-        char *name[OUT_MAX], *data[OUT_MAX];
-        size_t len[OUT_MAX];
-        int n = 0;
-        if (out.epub)
-            name[n] = xasprintf("%s.epub", b->meta.name), data[n] = out.epub, len[n++] = out.epub_len;
-        if (out.pdf)
-            name[n] = xasprintf("%s.pdf", b->meta.name), data[n] = out.pdf, len[n++] = out.pdf_len;
-        if (n && publish(c->outdir, n, name, data, len) != 0)
-            status = 1;
-        for (int i = 0; i < n; i++)
-            free(name[i]);
-    }
-    if (status == 0 && c->trace_path && write_trace(c->trace_path, &trace) != 0)
-        status = 1;
+    if (status == 0)
+        status = write_outputs(c, b, &out, &trace);
     buf_free(&trace);
     t_write = now_seconds() - t_write;
     if (c->timings)
@@ -405,8 +419,6 @@ static int build_once(const cli *c, build_env *env)
         fprintf(stderr, "goodiebag: built %s/%s in %.0f ms\n", c->outdir, b->meta.name,
                 (now_seconds() - t0) * 1e3);
     build_out_free(&out);
-    free(sdir);
-    free(fdir);
     style_free(&st);
     arena_free(&sa);
     book_free(b);
@@ -541,19 +553,13 @@ static int watch(const cli *c)
     return 1;
 }
 
-int main(int argc, char **argv)
-{
-    /* Reproducible and locale-independent: UTC timestamps in the zip,
-     * C number formatting everywhere (cairo 1.16 parses link attributes
-     * with the locale's sscanf). */
-    setenv("TZ", "UTC", 1);
-    tzset();
-    signal(SIGXFSZ, SIG_IGN); /* a file size limit: let write() fail instead */
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+/* What parse_args decided: run the command, or stop with an exit status. */
+enum { ARGS_RUN = -1 };
 
-    cli c = {.outdir = "build"};
+/* Fills c from the command line. Returns ARGS_RUN, or the exit status after
+ * printing help, the version or what is wrong with the arguments. */
+static int parse_args(int argc, char **argv, cli *c)
+{
     int have_cmd = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -571,21 +577,21 @@ int main(int argc, char **argv)
             }
             const char *v = argv[++i];
             if (!strcmp(a, "-o"))
-                c.outdir = v;
+                c->outdir = v;
             else if (!strcmp(a, "--paper"))
-                c.paper = v;
+                c->paper = v;
             else if (!strcmp(a, "--style"))
-                c.style_dir = v;
+                c->style_dir = v;
             else if (!strcmp(a, "--trace"))
-                c.trace_path = v;
+                c->trace_path = v;
             else
-                c.fonts_dir = v;
+                c->fonts_dir = v;
         } else if (!strcmp(a, "--epub")) {
-            c.only_epub = 1;
+            c->only_epub = 1;
         } else if (!strcmp(a, "--pdf")) {
-            c.only_pdf = 1;
+            c->only_pdf = 1;
         } else if (!strcmp(a, "--timings")) {
-            c.timings = 1;
+            c->timings = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "goodiebag: error: unknown option '%s'\n%s", a, usage);
             return 2;
@@ -595,10 +601,10 @@ int main(int argc, char **argv)
                         a, usage);
                 return 2;
             }
-            c.watch = !strcmp(a, "watch");
+            c->watch = !strcmp(a, "watch");
             have_cmd = 1;
-        } else if (!c.bookdir) {
-            c.bookdir = a;
+        } else if (!c->bookdir) {
+            c->bookdir = a;
         } else {
             fprintf(stderr, "goodiebag: error: unexpected argument '%s'\n%s", a, usage);
             return 2;
@@ -608,17 +614,43 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (c.only_epub && c.only_pdf) {
+    return ARGS_RUN;
+}
+
+/* Checks the options against each other. Returns ARGS_RUN or 2. */
+static int check_args(cli *c)
+{
+    if (c->only_epub && c->only_pdf) {
         fprintf(stderr, "goodiebag: error: --epub and --pdf exclude each other (give neither for both)\n");
         return 2;
     }
-    if (c.paper && strcmp(c.paper, "a4") && strcmp(c.paper, "a5")) {
-        fprintf(stderr, "goodiebag: error: --paper must be a4 or a5, not '%s'\n", c.paper);
+    if (c->paper && strcmp(c->paper, "a4") && strcmp(c->paper, "a5")) {
+        fprintf(stderr, "goodiebag: error: --paper must be a4 or a5, not '%s'\n", c->paper);
         return 2;
     }
-    if (!c.bookdir)
-        c.bookdir = "chapters";
+    if (!c->bookdir)
+        c->bookdir = "chapters";
+    return ARGS_RUN;
+}
 
+int main(int argc, char **argv)
+{
+    /* Reproducible and locale-independent: UTC timestamps in the zip,
+     * C number formatting everywhere (cairo 1.16 parses link attributes
+     * with the locale's sscanf). */
+    setenv("TZ", "UTC", 1);
+    tzset();
+    signal(SIGXFSZ, SIG_IGN); /* a file size limit: let write() fail instead */
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    cli c = {.outdir = "build"};
+    int rc = parse_args(argc, argv, &c);
+    if (rc == ARGS_RUN)
+        rc = check_args(&c);
+    if (rc != ARGS_RUN)
+        return rc;
     xmlInitParser();
     int status = c.watch ? watch(&c) : build_once(&c, NULL);
     xmlCleanupParser();
