@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t_cairo118.sh — the PDF post-step (src/pdfpost.c) on what cairo 1.18
+# t_cairo118.sh — the PDF post-step (src/post/) on what cairo 1.18
 # (Debian 13, Ubuntu 24.04, Fedora) writes: cross-reference streams and
 # object streams instead of a classic xref table (issue 17).
 #  1. Without cairo 1.18: the real book, tests/books/commonmark and
@@ -216,7 +216,7 @@ for book in chapters tests/books/commonmark tests/books/images; do
   # the text of every structure element: running feet are artifacts, not part of a chapter's Sect.
   # Compared with the pieces of one element's text joined (1.18 puts a code block's wrap arrows in
   # Artifact tags, which cut its text in two) and a Figure's own text " " taken for "" (with 1.18
-  # the invisible space glyph that makes cairo mark the picture, src/pdf.c; its empty /ActualText
+  # the invisible space glyph that makes cairo mark the picture, src/pdf/pdf.c; its empty /ActualText
   # is ignored by poppler's structure text)
   pdfinfo -struct-text "$N" 2>&1 | struct_text >"$tmp/pn"
   pdfinfo -struct-text "$C" 2>&1 | struct_text >"$tmp/pc"

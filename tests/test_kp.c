@@ -1,4 +1,4 @@
-/* test_kp.c — tests of the Knuth–Plass line breaker (src/kp.c).
+/* test_kp.c — tests of the Knuth–Plass line breaker (src/text/kp.c).
  *
  * Text is turned into items with fixed-width glyphs: every character is a
  * 5pt box, a space is glue 3.33 +1.67 -1.11, '|' inside a word marks a

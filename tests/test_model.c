@@ -1,4 +1,4 @@
-/* test_model.c — tests of the document model (src/book.c and the modules it
+/* test_model.c — tests of the document model (src/model/book.c and the modules it
  * uses: meta, path, sanitize, xhtml; and l10n's words).
  *
  * Books are built in memory (book_load_mem) or written to a temporary folder

@@ -1,4 +1,4 @@
-/* test_pdfpost.c — tests of the PDF/UA incremental update (src/pdfpost.c).
+/* test_pdfpost.c — tests of the PDF/UA incremental update (src/post/).
  *
  * 1. The content-stream step on hand-written streams (exact output).
  * 2. A two-page tagged PDF drawn with cairo (H1, P, Figure, Link, an

@@ -9,6 +9,8 @@
  *   emit.c    a page's share of the vertical list to page items; the
  *             running foot
  *   front.c   front matter: title page, table of contents, outline
+ *   cover.c   the cover as a page of positioned items
+ *   trace.c   the layout trace (what the page builder decided)
  *   layout.c  the job: worker threads and the page stage (layout.h)
  * Memory: vitems, lines and spans live in the lay's arena (a chapter's
  * own, or the page stage's) unless a comment says otherwise. */
