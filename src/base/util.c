@@ -371,8 +371,6 @@ double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- strset ---- */
-
 unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -381,49 +379,6 @@ unsigned long long hash_bytes(unsigned long long h, const void *p, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
-}
-
-static size_t slot(const char **keys, size_t cap, const char *key)
-{
-    size_t i = (size_t)hash_bytes(1469598103934665603ULL, key, strlen(key)) & (cap - 1);
-    while (keys[i] && strcmp(keys[i], key) != 0)
-        i = (i + 1) & (cap - 1);
-    return i;
-}
-
-int strset_has(const strset *s, const char *key)
-{
-    if (!s->cap)
-        return 0;
-    return s->keys[slot(s->keys, s->cap, key)] != NULL;
-}
-
-int strset_add(strset *s, const char *key)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        const char **keys = xcalloc(cap, sizeof *keys);
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->keys[i])
-                keys[slot(keys, cap, s->keys[i])] = s->keys[i];
-        free(s->keys);
-        s->keys = keys;
-        s->cap = cap;
-    }
-    size_t i = slot(s->keys, s->cap, key);
-    if (s->keys[i])
-        return 0;
-    s->keys[i] = xstrdup(key);
-    s->n++;
-    return 1;
-}
-
-void strset_free(strset *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        free((char *)s->keys[i]);
-    free(s->keys);
-    memset(s, 0, sizeof *s);
 }
 
 /* ---- strmap ---- */
@@ -478,4 +433,26 @@ void strmap_free(strmap *m)
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
+}
+
+int strmap_has(const strmap *m, const char *key)
+{
+    return m->cap && m->keys[mslot(m->keys, m->cap, key)] != NULL;
+}
+
+/* ---- strset: a strmap without values ---- */
+
+int strset_add(strset *s, const char *key)
+{
+    return strmap_put(&s->m, key, NULL);
+}
+
+int strset_has(const strset *s, const char *key)
+{
+    return strmap_has(&s->m, key);
+}
+
+void strset_free(strset *s)
+{
+    strmap_free(&s->m);
 }

@@ -90,14 +90,15 @@ typedef struct strmap {
 
 int strmap_put(strmap *m, const char *key, void *val);
 void *strmap_get(const strmap *m, const char *key);
+/* 1 if key is in the map (whatever its value). */
+int strmap_has(const strmap *m, const char *key);
 void strmap_free(strmap *m);
 
-/* A set of strings (open addressing). Keys are copied into the set (a
- * borrowed key freed with an arena before the set was a use after free).
- * strset_add returns 1 if the key was new, 0 if already present. */
+/* A set of strings: a strmap without values. Keys are copied into the
+ * set (a borrowed key freed with an arena before the set was a use after
+ * free). strset_add returns 1 if the key was new, 0 if already present. */
 typedef struct strset {
-    const char **keys;
-    size_t n, cap;
+    strmap m;
 } strset;
 
 int strset_add(strset *s, const char *key);
