@@ -578,7 +578,7 @@ static size_t word_end(const builder *b, const char *brks, size_t i, size_t *cha
     *allow_after = 0;
     while (i < len) {
         unsigned char c2 = (unsigned char)T[i];
-        if (c2 == ' ' || c2 == '\t' || c2 == '\r' || c2 == '\n')
+        if ((c2 == ' ' && !b->o->code) || c2 == '\t' || c2 == '\r' || c2 == '\n')
             break;
         int l;
         utf8_decode(T + i, len - i, &l);
@@ -617,13 +617,33 @@ static void set_start_protrusion(builder *b)
     }
 }
 
+/* Code keeps its white space: a tab is an empty box to the next tab stop
+ * (TAB_STOP columns from the start of the code line). */
+#define TAB_STOP 4
+
+static void emit_tab(builder *b, size_t i, size_t col)
+{
+    const tstyle *st = &b->sp[b->span_at[i]].st;
+    double w = font_advance(&b->c->fs->f[st->font], st->size, ' ');
+    if (w <= 0)
+        w = 0.5 * st->size;
+    push_item(b, para_item(KP_BOX, (double)(TAB_STOP - col % TAB_STOP) * w, 0, 0, 0, 0), nopiece());
+}
+
 void para_items(builder *b, const char *brks)
 {
     const char *T = b->T.data;
     size_t len = b->T.len;
     size_t i = 0, last_word_chars = 0;
+    size_t col = 0; /* code: the column, for tab stops */
     while (i < len) {
-        if (is_space_at(b, i)) {
+        if (b->o->code && T[i] == '\t') {
+            emit_tab(b, i, col);
+            col += TAB_STOP - col % TAB_STOP;
+            i++;
+            continue;
+        }
+        if (is_space_at(b, i) && !(b->o->code && T[i] == ' ')) {
             if (b->n && (b->items[b->n - 1].type == KP_BOX || b->items[b->n - 1].type == KP_PENALTY) &&
                 b->items[b->n - 1].penalty < KP_INF)
                 emit_space(b, i, last_word_chars == 1);
@@ -641,6 +661,7 @@ void para_items(builder *b, const char *brks)
         size_t w0 = i;
         int allow_after;
         i = word_end(b, brks, i, &last_word_chars, &allow_after);
+        col += last_word_chars;
         emit_word(b, w0, i);
         if (allow_after) {
             emit_break_after(b, w0, i);
