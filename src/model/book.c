@@ -8,8 +8,8 @@
  * links, which may point forward into later chapters.
  */
 #include "model/book.h"
+#include "model/gfm.h"
 
-#include <cmark-gfm-core-extensions.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -291,26 +291,6 @@ static const char *out_name_for(book *b, const char *src, strset *used)
 static int node_line(cmark_node *n);
 static int node_col(chapter *ch, cmark_node *n);
 
-/* The GitHub Flavored Markdown extensions goodiebag reads (cmark-gfm's
- * names); each is attached to every chapter's parser. */
-static const char *const gfm_extensions[] = {NULL};
-
-/* Parses a chapter's text with cmark-gfm and the extensions above. */
-static cmark_node *parse_markdown(const char *text, size_t len)
-{
-    cmark_gfm_core_extensions_ensure_registered();
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
-    for (size_t i = 0; gfm_extensions[i]; i++) {
-        cmark_syntax_extension *e = cmark_find_syntax_extension(gfm_extensions[i]);
-        if (e)
-            cmark_parser_attach_syntax_extension(p, e);
-    }
-    cmark_parser_feed(p, text, len);
-    cmark_node *doc = cmark_parser_finish(p);
-    cmark_parser_free(p);
-    return doc;
-}
-
 /* Character references (&#xFFFF;, &#27;) put back into the tree what
  * input_read keeps out of the text: controls and noncharacters become
  * U+FFFD there too, with one warning per chapter. */
@@ -398,7 +378,7 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         return;
     c->text = c->in.data;
     c->len = c->in.len;
-    c->doc = parse_markdown(c->text, c->len);
+    c->doc = gfm_parse(c->text, c->len);
     clean_tree(b, c);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
@@ -1279,6 +1259,7 @@ static void load_all(book *b)
 
 static book *book_new(diag *d)
 {
+    gfm_init(); /* before any thread could parse */
     book *b = xcalloc(1, sizeof *b);
     b->diag = d;
     return b;
