@@ -3,18 +3,18 @@
 # every test and ends with "N passed, N failed".
 
 CC ?= cc
-PKGS := libcmark libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 libutf8proc
+PKGS := libcmark-gfm libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 libutf8proc
 # librsvg: its header at build time, the library loaded when a book has SVG (src/draw/svg.h)
 SVG_PKG := librsvg-2.0
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion $(if $(CI),-Werror)
 OPT ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Isrc $(OPT) $(WARN) $(EXTRA_CFLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null)
-# libraries without a pkg-config file (libhyphen, libjpeg) and the system's
-OTHER_LIBS := -lhyphen -ljpeg -lz -lm -pthread -ldl
+# libraries without a pkg-config file (cmark-gfm-extensions, libhyphen, libjpeg) and the system's
+OTHER_LIBS := -lcmark-gfm-extensions -lhyphen -ljpeg -lz -lm -pthread -ldl
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(OTHER_LIBS)
 
 # Debian packages: to build, and (TEST_DEBS) to run the tests.
-BUILD_DEBS := gcc make pkg-config libcmark-dev libxml2-dev libzip-dev libcairo2-dev \
+BUILD_DEBS := gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libzip-dev libcairo2-dev \
   libharfbuzz-dev libfreetype-dev libhyphen-dev hyphen-nl hyphen-en-us libunibreak-dev libyaml-dev libutf8proc-dev librsvg2-dev zlib1g-dev libjpeg62-turbo-dev
 TEST_DEBS := epubcheck qpdf poppler-utils chromium valgrind clang libclang-rt-14-dev nodejs time
 

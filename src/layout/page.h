@@ -8,7 +8,7 @@
 #ifndef GB_PAGE_H
 #define GB_PAGE_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <stdint.h>
 
 #include "model/style.h"

@@ -5,7 +5,7 @@
 #ifndef GB_PAGEMAP_H
 #define GB_PAGEMAP_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <stddef.h>
 
 typedef struct page_mark {

@@ -8,6 +8,8 @@
  * links, which may point forward into later chapters.
  */
 #include "model/book.h"
+#include "model/gfm.h"
+
 
 #include <dirent.h>
 #include <errno.h>
@@ -376,7 +378,7 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         return;
     c->text = c->in.data;
     c->len = c->in.len;
-    c->doc = cmark_parse_document(c->text, c->len, CMARK_OPT_DEFAULT);
+    c->doc = gfm_parse(c->text, c->len);
     clean_tree(b, c);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
@@ -1257,6 +1259,7 @@ static void load_all(book *b)
 
 static book *book_new(diag *d)
 {
+    gfm_init(); /* before any thread could parse */
     book *b = xcalloc(1, sizeof *b);
     b->diag = d;
     return b;

@@ -11,7 +11,7 @@
 #ifndef GB_BOOK_H
 #define GB_BOOK_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <stddef.h>
 
 #include "base/diag.h"

@@ -10,7 +10,7 @@
 #ifndef GB_PARA_H
 #define GB_PARA_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "model/book.h"
 #include "text/font.h"
