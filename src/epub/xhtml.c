@@ -659,6 +659,8 @@ static void walk_tree(walk *w, cmark_node *root)
         if (n == root)
             continue;
         if (ev == CMARK_EVENT_EXIT) {
+            if (t == CMARK_NODE_FOOTNOTE_REFERENCE) /* a leaf the iterator also exits */
+                continue;
             pop_to(w, n);
             /* an inline <script> never closed hides the rest of its
              * paragraph only, not the rest of the chapter */
