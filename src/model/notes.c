@@ -232,6 +232,7 @@ void notes_annotate(book *b, chapter *c)
     int *num = calloc(w.ndefs + 1, sizeof *num);
     int *count = calloc(w.ndefs + 1, sizeof *count);
     const char **label = calloc(w.ndefs + 1, sizeof *label);
+    char *limited = calloc(w.ndefs + 1, 1);
     int next = 0;
     for (size_t i = 0; i < w.nrefs; i++) {
         ref *r = &w.refs[i];
@@ -242,6 +243,7 @@ void notes_annotate(book *b, chapter *c)
         if (!num[r->def]) {
             if (next >= NOTES_MAX) {
                 r->literal = 1;
+                limited[r->def] = 1;
                 if (!w.limit_told++)
                     diag_warning(b->diag, c->diag_name, ref_line(r->n), ref_col(&w, r->n),
                                  "more than %d notes in this chapter: this mark and the later ones are shown as "
@@ -274,10 +276,11 @@ void notes_annotate(book *b, chapter *c)
         ref *r = &w.refs[i];
         const char *lab = r->def >= 0 && label[r->def] ? label[r->def] : cmark_node_get_literal(r->n);
         if (r->literal) {
-            if (r->def >= 0 && (i >= main_refs || inside(r->n, CMARK_NODE_LINK) || inside(r->n, CMARK_NODE_IMAGE)))
+            if (r->def >= 0 && !limited[r->def] && (i >= main_refs || inside(r->n, CMARK_NODE_LINK) || inside(r->n, CMARK_NODE_IMAGE)))
                 diag_warning(b->diag, c->diag_name, ref_line(r->n), ref_col(&w, r->n),
                              "a note mark %s is not read: readers see [^%s] as typed",
-                             i >= main_refs ? "inside a note" : "inside a link's text", lab ? lab : "?");
+                             i >= main_refs ? "inside a note" : "inside a link's or an image's text",
+                             lab ? lab : "?");
             to_literal(&w, r->n, lab ? lab : "?");
             continue;
         }
@@ -306,11 +309,13 @@ void notes_annotate(book *b, chapter *c)
     for (size_t d = 0; d < w.ndefs; d++) {
         if (num[d])
             continue;
-        diag_warning(b->diag, c->diag_name, ref_line(w.defs[d]), 1,
+        if (!limited[d])
+            diag_warning(b->diag, c->diag_name, ref_line(w.defs[d]), 1,
                      "the note [^%s] is referenced only from inside a note or a link: it is not shown",
                      label[d] ? label[d] : "?");
         cmark_node_free(w.defs[d]);
     }
+    free(limited);
     free(num);
     free(count);
     free(label);
