@@ -17,7 +17,7 @@ static double note_size(const lay *L)
 }
 
 /* Adds the lines of one paragraph of note nt to L->fv. */
-static void note_lines(lay *L, const note *nt, const span *sp, int nsp, int line, int first)
+static void note_lines(lay *L, const note *nt, const span *sp, int nsp, int line, int first, const char *dest)
 {
     double size = note_size(L), lh = size * L->s->leading;
     para_opts o = popts(L, L->measure, ALIGN_JUSTIFY, 1);
@@ -37,8 +37,8 @@ static void note_lines(lay *L, const note *nt, const span *sp, int nsp, int line
         v->base = (lh - (f->ascender - f->descender) * ls) / 2 + f->ascender * ls;
         v->chapter = L->chapter;
         v->note = nt->number;
-        if (first && i == 0)
-            v->dest = nt->dest;
+        if (i == 0)
+            v->dest = first ? nt->dest : dest;
     }
 }
 
@@ -79,8 +79,10 @@ static void one_note(lay *L, const note *nt, anno *back)
         } else {
             inline_spans(L, n, base, &sl);
         }
+        /* a heading in a note: links to it land on its line */
+        const anno *ha = t == CMARK_NODE_HEADING ? node_anno(n) : NULL;
         if (sl.n)
-            note_lines(L, nt, sl.v, sl.n, cmark_node_get_start_line(n), first);
+            note_lines(L, nt, sl.v, sl.n, cmark_node_get_start_line(n), first, ha ? ha->id : NULL);
         first = 0;
         free(sl.v);
         cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
@@ -90,7 +92,7 @@ static void one_note(lay *L, const note *nt, anno *back)
         const char *num = arena_printf(L->a, "%d", nt->number);
         span sp = text_span(num, strlen(num), FONT_BODY_BOLD, size, L->s->link);
         sp.st.link = back;
-        note_lines(L, nt, &sp, 1, nt->line, 1);
+        note_lines(L, nt, &sp, 1, nt->line, 1, NULL);
     }
 }
 
