@@ -149,6 +149,25 @@ else
   nok "trace: the notes placed on each page are listed"
 fi
 
+# ---- a note longer than several pages; marks in a link and in a note -------------
+mkdir -p "$tmp/long"
+printf 'name: long\ntitle: T\nlang: en\nauthor: a\npublisher: p\ndate: 2026-01-01\n' >"$tmp/long/book.yaml"
+{ printf '# Long\n\nText[^h] and [a link[^i]](https://example.org/).\n\n[^i]: I.\n[^h]:'
+  for ((k = 0; k < 3000; k++)); do printf ' word%d' $k; done; printf ' LASTWORD\n'; } >"$tmp/long/a.md"
+if "$GB" build "$tmp/long" -o "$tmp/lo" --pdf >"$tmp/lo.out" 2>"$tmp/lo.err" && qpdf --check "$tmp/lo/long.pdf" >/dev/null 2>&1; then
+  ln=$(pdfinfo "$tmp/lo/long.pdf" | awk '/^Pages:/{print $2}')
+  last=$(pdftotext -f "$ln" -l "$ln" "$tmp/lo/long.pdf" - 2>/dev/null)
+  if [ "${ln:-0}" -ge 6 ] && grep -q LASTWORD <<<"$last"; then ok "pdf: a note of several pages continues page after page to its end ($ln pages)"
+  else nok "pdf: a note of several pages continues to its end ($ln pages)"; fi
+else
+  nok "pdf: a book with a note of several pages builds and passes qpdf --check"; indent <"$tmp/lo.err"
+fi
+if grep -q "a.md:3:[0-9]*: warning: a note mark inside a link's or an image's text is not read" "$tmp/lo.err"; then
+  ok "warning: a mark inside a link's text, located"
+else
+  nok "warning: a mark inside a link's text, located"; indent <"$tmp/lo.err"
+fi
+
 # ---- EPUBCheck -------------------------------------------------------------------
 if [ -n "$ec" ]; then
   wait "$ec"
