@@ -20,6 +20,8 @@ typedef enum {
     L_A11Y_ALT_ALL, L_A11Y_ALT_SOME, /* ... images with / without text alternatives */
     L_A11Y_HAZARD, /* ... no hazards */
     L_PDF_EDITION, /* the print edition, in the EPUB's dc:source: "PDF edition" */
+    L_NOTE,        /* a footnote, before its number: "Note" ("Note 3") */
+    L_NOTE_BACK,   /* a footnote's link back to its mark */
     L_COUNT
 } l10n_key;
 

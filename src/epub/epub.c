@@ -18,6 +18,7 @@
 #include "base/l10n.h"
 #include "text/subset.h"
 #include "epub/xhtml.h"
+#include "epub/xnotes.h"
 
 #define OPF_NS "http://www.idpf.org/2007/opf"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
@@ -805,7 +806,7 @@ static int fill_cover(pkg *p, size_t e, const epub_extra *x, diag *d)
 
 /* The style sheet: the embedded fonts, declared for the style's
  * families, then the style's CSS. Returns a new buffer of *len bytes. */
-static char *style_sheet(const style *s, size_t *len)
+static char *style_sheet(const style *s, int notes, size_t *len)
 {
     static const struct {
         int weight;
@@ -833,6 +834,8 @@ static char *style_sheet(const style *s, size_t *len)
                    s->font_family[r], s->font_file[r], face[r].weight, face[r].style);
     }
     buf_add(&css, s->css, s->css_len);
+    if (notes)
+        buf_puts(&css, xnote_css());
     return buf_detach(&css, len);
 }
 
@@ -954,7 +957,10 @@ int epub_build(const book *b, const style *s, const epub_extra *x, epub_fonts *f
     add_item(&mf, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL);
     add_item(&mf, "css", "styles/book.css", "text/css", NULL);
     size_t clen;
-    char *css = style_sheet(s, &clen);
+    int notes = 0;
+    for (int i = 0; i < b->nch; i++)
+        notes |= b->ch[i].nnotes > 0;
+    char *css = style_sheet(s, notes, &clen);
     add_entry(&p, "EPUB/styles/book.css", css, clen, PACK_DEFLATE);
     add_chapters(&p, &mf, &a, b, x);
     add_images(&p, &mf, &a, b);

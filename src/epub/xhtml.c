@@ -8,6 +8,7 @@
  * always well formed.
  */
 #include "epub/xhtml.h"
+#include "epub/xnotes.h"
 
 #include <libxml/xmlsave.h>
 #include <stdlib.h>
@@ -412,14 +413,20 @@ static void html_inline(walk *w, cmark_node *n)
     }
 }
 
+/* Whether the current element is inside an <a> (links do not nest). */
+static int inside_link(walk *w)
+{
+    for (xmlNodePtr p = top(w); p; p = p->parent)
+        if (p->type == XML_ELEMENT_NODE && !strcmp((const char *)p->name, "a"))
+            return 1;
+    return 0;
+}
+
 static void link_element(walk *w, cmark_node *n)
 {
     anno *a = node_anno(n);
     xmlNodePtr el;
-    int inside_a = 0;
-    for (xmlNodePtr p = top(w); p; p = p->parent)
-        if (p->type == XML_ELEMENT_NODE && !strcmp((const char *)p->name, "a"))
-            inside_a = 1;
+    int inside_a = inside_link(w);
     if (too_deep(w)) {
         push(w, top(w), n, NULL);
         return;
@@ -630,10 +637,41 @@ static int enter(walk *w, cmark_node *n)
     case CMARK_NODE_IMAGE:
         img_element(w, top(w), n);
         return 1;
+    case CMARK_NODE_FOOTNOTE_REFERENCE:
+        if (node_anno(n) && node_anno(n)->kind == ANNO_NOTEREF)
+            xnote_mark(top(w), w->ns, w->epub, node_anno(n), inside_link(w));
+        break;
     default: /* the document, and custom nodes (the parser makes none) */
         break;
     }
     return 0;
+}
+
+/* Walks root's tree (the chapter's document, or a note's definition) into
+ * the element on top of the stack. */
+static void walk_tree(walk *w, cmark_node *root)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (n == root)
+            continue;
+        if (ev == CMARK_EVENT_EXIT) {
+            if (t == CMARK_NODE_FOOTNOTE_REFERENCE) /* a leaf the iterator also exits */
+                continue;
+            pop_to(w, n);
+            /* an inline <script> never closed hides the rest of its
+             * paragraph only, not the rest of the chapter */
+            if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+                w->skip_raw = 0;
+            continue;
+        }
+        if (enter(w, n))
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+    }
+    cmark_iter_free(it);
 }
 
 /* The page markers of chapter ci: contiguous in reading order. */
@@ -678,25 +716,15 @@ xmlDocPtr xhtml_chapter(const book *b, int ci, const pagemap *pm)
         chapter_marks(&w, pm, ci);
     xmlNodePtr sec = chapter_section(&w, body);
     push(&w, sec, c->doc, NULL);
-
-    cmark_iter *it = cmark_iter_new(c->doc);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        cmark_node_type t = cmark_node_get_type(n);
-        if (ev == CMARK_EVENT_EXIT) {
-            if (t != CMARK_NODE_DOCUMENT)
-                pop_to(&w, n);
-            /* an inline <script> never closed hides the rest of its
-             * paragraph only, not the rest of the chapter */
-            if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
-                w.skip_raw = 0;
-            continue;
-        }
-        if (enter(&w, n))
-            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+    walk_tree(&w, c->doc);
+    /* the chapter's footnotes (xnotes.c), each walked into its aside */
+    for (int k = 0; k < c->nnotes; k++) {
+        xmlNodePtr as = xnote_open(sec, w.ns, w.epub, &c->notes[k]);
+        push(&w, as, c->notes[k].def, NULL);
+        walk_tree(&w, c->notes[k].def);
+        w.n = 1;
+        xnote_close(as, w.ns, &c->notes[k], b->meta.lang);
     }
-    cmark_iter_free(it);
     /* marks the walk did not meet (should not happen) still get a target */
     while (w.next_mark < w.nmarks) {
         xmlNodePtr p = xmlNewChild(sec, w.ns, BAD_CAST "p", NULL);

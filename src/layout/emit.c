@@ -69,6 +69,8 @@ void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
             e++;
         pitem open;
         memset(&open, 0, sizeof open);
+        if (lk && lk->kind == ANNO_NOTEREF && lk->dest) /* a note's link back lands here */
+            page_add(pg, &(pitem){.kind = PI_DEST, .x = ox + run->x, .y = baseline - L->size, .dest = lk->dest});
         if (lk) {
             open.kind = PI_LINK;
             open.link_mode = LINK_OPEN;
@@ -86,7 +88,7 @@ void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
         }
         for (int k = r; k < e; k++) {
             const lrun *rn = &ln->runs[k];
-            page_add(pg, &(pitem){.kind = PI_GLYPHS, .x = ox + rn->x, .y = baseline, .w = rn->w,
+            page_add(pg, &(pitem){.kind = PI_GLYPHS, .x = ox + rn->x, .y = baseline - rn->st.rise, .w = rn->w,
                                   .font = rn->st.font, .size = rn->st.size, .color = rn->st.color,
                                   .text = rn->text, .text_len = rn->text_len, .g = rn->g, .ng = rn->ng,
                                   .cl = rn->cl, .ncl = rn->ncl});

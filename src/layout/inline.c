@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layout/lay.h"
+#include "model/notes.h"
 #include "model/sanitize.h"
 
 /* Emphasis, strong and links nested deeper than this take the style of
@@ -164,6 +165,23 @@ static void literal_span(lay *L, spanlist *sl, cmark_node *n, const istate *is)
         add_span(sl, lit, strlen(lit), mkstyle(L, is), n, 0);
 }
 
+/* A footnote's mark (footnotes.c lays out the note): its number, raised
+ * and smaller, a link to the note. */
+static void note_mark_span(lay *L, spanlist *sl, cmark_node *n, const istate *is)
+{
+    const anno *a = node_anno(n);
+    if (!a || a->kind != ANNO_NOTEREF)
+        return;
+    istate m = *is;
+    m.bold = m.italic = m.mono = 0;
+    m.size = is->size * NOTE_MARK_SIZE;
+    m.link = a;
+    tstyle st = mkstyle(L, &m);
+    st.rise = is->size * NOTE_MARK_RISE;
+    const char *num = arena_printf(L->a, "%d", a->note->number);
+    add_span(sl, num, strlen(num), st, NULL, 0);
+}
+
 /* Collects the inline content of a block into spans. */
 void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
 {
@@ -207,6 +225,8 @@ void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
         } else if (t == CMARK_NODE_HTML_INLINE) {
             inline_html(&w, n);
+        } else if (t == CMARK_NODE_FOOTNOTE_REFERENCE) {
+            note_mark_span(L, sl, n, cur);
         }
     }
     cmark_iter_free(it);

@@ -71,6 +71,7 @@ typedef struct vitem {
     vheading heading;
     const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
     const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
+    int note;             /* a line of footnote number `note` (L->fv), else 0 */
 } vitem;
 
 /* The layout's state: the settings every chapter shares, the arena and
@@ -94,6 +95,13 @@ typedef struct lay {
     const char *file;
     int line; /* where the text of text_line and one_line is given, if not in a chapter */
     rgb accent;
+    /* the chapter's footnotes, laid out (footnotes.c): their lines in
+     * number order, note k's lines [note_first[k - 1], note_first[k]);
+     * fv is malloc'd, owned with v */
+    vitem *fv;
+    size_t fn, fcap;
+    size_t *note_first;   /* nnotes + 1 entries, in L's arena; NULL: no notes */
+    int nnotes;
 } lay;
 
 /* A tag or list label: of no height, looked through by page breaking. */
@@ -120,6 +128,7 @@ typedef struct istate {
 /* One page: a range of a chapter's vertical list. */
 typedef struct pbreak {
     size_t start, end;   /* items [start, end) on the page */
+    size_t ns, ne;       /* footnote lines [ns, ne) of L->fv at its foot */
     break_reason reason; /* why it ends at end (trace.h) */
 } pbreak;
 
@@ -168,6 +177,34 @@ int break_span(lay *L, const span *sp, double measure, align_mode al, int line, 
 /* Cuts L's vertical list into pages; returns them (the caller frees) and
  * their count in *npages. */
 pbreak *build_pages(lay *L, size_t *npages);
+
+/* ---- footnotes.c ---- */
+
+/* Marks are set this much smaller than their text and raised by this
+ * part of its size. */
+#define NOTE_MARK_SIZE 0.62
+#define NOTE_MARK_RISE 0.36
+/* The notes of a page take at most this part of the text height; a longer
+ * note continues at the next page's foot. */
+#define NOTE_FOOT_MAX 0.6
+
+/* Lays out chapter ci's footnotes into L->fv (each in the note size at
+ * the measure, its number first, linked back to its first mark). */
+void notes_lay_out(lay *L, int ci);
+
+/* The notes whose first mark is on item v, the one place the page builder
+ * learns of them: numbers *lo..*hi (consecutive, as notes are numbered by
+ * first mark). Returns 0 when there are none. Reads v's line; an item
+ * made of several lines (a table row) must be added here. */
+int vitem_notes(const vitem *v, int *lo, int *hi);
+
+/* The room footnote lines [s, e) take at a page's foot: their heights
+ * and the space with the rule above them (0 for none). */
+double notes_height(const lay *L, size_t s, size_t e);
+
+/* Adds footnote lines [s, e) to pg at the foot of the text area, under a
+ * short rule, each note tagged as a Note. */
+void emit_notes(lay *L, page *pg, size_t s, size_t e);
 
 /* ---- emit.c ---- */
 

@@ -62,6 +62,10 @@ typedef struct chap_slot {
     strset warned;
     pbreak *pb;
     size_t npb;
+    vitem *fv;            /* the footnotes' lines (lay.h) */
+    size_t fn;
+    size_t *note_first;
+    int nnotes;
     cmark_pos *marks;     /* where each page's body text begins (kept to the end) */
     size_t nmarks;
 } chap_slot;
@@ -95,10 +99,20 @@ static void do_chapter(layout_job *j, int ci, shape_cache *cache)
     L.pc.d = &sl->d;
     L.pc.warned = &sl->warned;
     L.pc.cache = cache;
-    if (j->base.b->ch[ci].doc)
+    L.fv = NULL;
+    L.fn = L.fcap = 0;
+    L.note_first = NULL;
+    L.nnotes = 0;
+    if (j->base.b->ch[ci].doc) {
         chapter_blocks(&L, ci);
+        notes_lay_out(&L, ci);
+    }
     sl->v = L.v;
     sl->n = L.n;
+    sl->fv = L.fv;
+    sl->fn = L.fn;
+    sl->note_first = L.note_first;
+    sl->nnotes = L.nnotes;
     sl->pb = build_pages(&L, &sl->npb);
     /* the page map: the first body line of every page */
     sl->marks = xcalloc(sl->npb + 1, sizeof *sl->marks);
@@ -217,10 +231,12 @@ static void release_chapter(layout_job *j, int ci)
 {
     chap_slot *sl = &j->slot[ci];
     free(sl->v);
+    free(sl->fv);
     free(sl->pb);
     arena_free(&sl->a);
     strset_free(&sl->warned);
     sl->v = NULL;
+    sl->fv = NULL;
     sl->pb = NULL;
     sl->n = 0;
     pthread_mutex_lock(&j->mu);
@@ -256,6 +272,11 @@ static void trace_body_page(const lay *L, buf *t, const page *pg, const pbreak *
         else if (v->k == V_RULE)
             trace_box(t, "rule", v->rule_w, v->h);
     }
+    /* the footnotes at its foot */
+    for (size_t i = pb->ns; i < pb->ne; i++)
+        trace_line(t, "note", L->fv[i].ln, L->measure);
+    if (pb->ne > pb->ns)
+        used = L->area_h - notes_height(L, pb->ns, pb->ne) > used ? used + notes_height(L, pb->ns, pb->ne) : L->area_h;
     trace_break(t, pb->reason, used, L->area_h);
 }
 
@@ -341,7 +362,7 @@ static void body_page(run *r, size_t p, const pbreak *pbk)
     page pg;
     memset(&pg, 0, sizeof pg);
     pg.kind = opening ? PAGE_OPENING : PAGE_BODY;
-    pg.chapter = L->v[pbk->start].chapter;
+    pg.chapter = L->v[pbk->start < L->n ? pbk->start : L->n - 1].chapter;
     pg.label = label;
     pg.number = (int)r->nbody;
     for (size_t i = pbk->end; i-- > pbk->start;)
@@ -349,8 +370,13 @@ static void body_page(run *r, size_t p, const pbreak *pbk)
             pg.hyphen_at_foot = L->v[i].ln && L->v[i].ln->hyphenated;
             break;
         }
-    if (r->sink)
+    for (size_t i = pbk->ns; i < pbk->ne; i++)
+        if (L->fv[i].dest)
+            strmap_put(&r->dests, L->fv[i].dest, (void *)(uintptr_t)r->nbody);
+    if (r->sink) {
         emit_vitems(L, &pg, pbk->start, pbk->end);
+        emit_notes(L, &pg, pbk->ns, pbk->ne);
+    }
     if (r->j->trace)
         trace_body_page(L, &r->tbody, &pg, pbk);
     sink_page(L, &pg, r->sink, r->sink_ctx);
@@ -368,10 +394,18 @@ static void body_pages(run *r, diag *d)
         diag_free(&sl->d);
         r->L.v = sl->v;
         r->L.n = sl->n;
+        r->L.fv = sl->fv;
+        r->L.fn = sl->fn;
+        r->L.note_first = sl->note_first;
+        r->L.nnotes = sl->nnotes;
         for (size_t p = 0; p < sl->npb; p++)
             body_page(r, p, &sl->pb[p]);
         r->L.v = NULL;
         r->L.n = 0;
+        r->L.fv = NULL;
+        r->L.fn = 0;
+        r->L.note_first = NULL;
+        r->L.nnotes = 0;
         release_chapter(j, ci);
     }
 }
@@ -480,6 +514,7 @@ void layout_end(layout_job *j)
     for (int ci = 0; ci < j->nch; ci++) {
         chap_slot *sl = &j->slot[ci];
         free(sl->v);
+        free(sl->fv);
         free(sl->pb);
         free(sl->marks);
         arena_free(&sl->a);

@@ -62,6 +62,55 @@ static break_reason refused_break(const lay *L, const double *brk, size_t best, 
     return BREAK_FULL;
 }
 
+/* Footnotes at the page foot, TeX's insertions: `placed` lines of L->fv
+ * are on earlier pages or this one, `owed` lines belong to marks already
+ * placed (lines past placed and before owed continue on the next page). */
+typedef struct foot {
+    size_t placed, owed;
+    double h;      /* the room they take on this page (notes_height) */
+    size_t top;    /* the first line on this page */
+} foot;
+
+/* Puts owed lines that fit into room (at most NOTE_FOOT_MAX of the page)
+ * at this page's foot. */
+static void foot_fill(const lay *L, foot *f, double room)
+{
+    double cap = L->area_h * NOTE_FOOT_MAX;
+    if (room > cap)
+        room = cap;
+    while (f->placed < f->owed) {
+        double h = notes_height(L, f->top, f->placed + 1);
+        if (h > room + 0.01 && f->placed > f->top)
+            break;
+        if (h > room + 0.01 && f->placed == f->top && room < cap)
+            break; /* the first line of a page's notes fits an empty page's cap */
+        f->placed++;
+        f->h = h;
+    }
+}
+
+/* The notes whose first mark is on item v: their lines are owed, and as
+ * many as fit below the page's y (with v) go on this page. Returns 0 when
+ * a note would not start on this page: the item must move on. */
+static int foot_take(const lay *L, foot *f, const vitem *v, double y)
+{
+    int lo, hi;
+    if (!L->note_first || !vitem_notes(v, &lo, &hi) || hi > L->nnotes)
+        return 1;
+    size_t end = L->note_first[hi];
+    if (end <= f->owed)
+        return 1;
+    if (f->placed < f->owed)
+        return 0; /* a note continues from here to the next page: no new one starts here */
+    foot t = *f;
+    t.owed = end;
+    foot_fill(L, &t, L->area_h - y - v->h);
+    if (t.placed <= L->note_first[hi - 1])
+        return 0; /* the last note's first line does not fit */
+    *f = t;
+    return 1;
+}
+
 pbreak *build_pages(lay *L, size_t *npages)
 {
     double *brk = xmalloc((L->n + 1) * sizeof *brk);
@@ -69,12 +118,20 @@ pbreak *build_pages(lay *L, size_t *npages)
     pbreak *pages = NULL;
     size_t np = 0, cap = 0;
     size_t s = 0;
-    while (s < L->n) {
+    foot ft = {0};
+    while (s < L->n || ft.placed < L->fn) {
         /* skip discardables at the top of the page */
         while (s < L->n && discardable(&L->v[s]))
             s++;
-        if (s >= L->n)
+        if (s >= L->n) /* notes never marked in a drawn line still go somewhere */
+            ft.owed = L->fn;
+        if (s >= L->n && ft.placed >= ft.owed)
             break;
+        /* a note continued from the last page comes first at this foot */
+        ft.top = ft.placed;
+        ft.h = 0;
+        foot_fill(L, &ft, L->area_h);
+        foot best_ft = ft, any_ft = ft;
         double y = 0;
         size_t best = 0;
         double best_cost = 1e30;
@@ -92,34 +149,55 @@ pbreak *build_pages(lay *L, size_t *npages)
                 goto done;
             }
             if (i > s && brk[i] >= 0 && placed) {
-                double u = (L->area_h - y) / L->area_h;
+                double u = (L->area_h - y - ft.h) / L->area_h;
                 double cost = (brk[i] >= INF_PEN ? 1e6 : brk[i]) + 5000 * u * u;
                 if (brk[i] < INF_PEN && cost <= best_cost) {
                     best_cost = cost;
                     best = i;
+                    best_ft = ft;
                 }
                 if (brk[i] <= last_any_pen || brk[i] < INF_PEN) {
                     last_any = i;
                     last_any_pen = brk[i];
+                    any_ft = ft;
                 }
             }
-            if (y + v->h > L->area_h + 0.01 && placed) {
+            if (y + v->h + ft.h > L->area_h + 0.01 && placed) {
                 end = best ? best : last_any ? last_any : i;
                 why = best ? refused_break(L, brk, best, i) : BREAK_FORCED;
                 goto done;
+            }
+            if (!foot_take(L, &ft, v, y)) {
+                if (placed) {
+                    end = best ? best : last_any ? last_any : i;
+                    why = BREAK_NOTE;
+                    goto done;
+                }
+                /* the page's first line: it stays, its notes start where they fit */
+                int lo, hi;
+                vitem_notes(v, &lo, &hi);
+                ft.owed = L->note_first[hi];
+                foot_fill(L, &ft, L->area_h - y - v->h);
             }
             y += v->h;
             if (!discardable(v) && !transparent(v) && v->k != V_NEWPAGE)
                 placed = 1;
         }
     done:
-        /* opening tags and list markers go with what follows them */
+        /* the notes of the items before the break (items from the break
+         * on are laid again on the next page) */
+        if (end < i && end == best)
+            ft = best_ft;
+        else if (end < i && end == last_any)
+            ft = any_ft;
+        /* opening tags and list markers go with what follows them (they
+         * carry no notes) */
         while (end > s + 1 && end < L->n && (L->v[end - 1].k == V_TAG_OPEN || L->v[end - 1].k == V_LABEL))
             end--;
-        if (end <= s)
+        if (end <= s && s < L->n)
             end = s + 1;
         GROW(pages, cap, np + 1);
-        pages[np++] = (pbreak){s, end, why};
+        pages[np++] = (pbreak){.start = s, .end = end, .reason = why, .ns = ft.top, .ne = ft.placed};
         s = end;
     }
     free(brk);

@@ -30,6 +30,8 @@ const char *break_reason_name(break_reason r)
         return "newpage";
     case BREAK_END:
         return "end";
+    case BREAK_NOTE:
+        return "note";
     }
     return "?";
 }

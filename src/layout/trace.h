@@ -45,6 +45,10 @@ typedef enum break_reason {
                       mark; a chapter's own list starts with its only one) */
     BREAK_END,     /* the last page of a chapter, or of the front matter's
                       part (cover, title page, table of contents) */
+    BREAK_NOTE,    /* the next line's footnote does not start on this page
+                      (its first line does not fit at the foot, or a note
+                      continued from here fills it): the line and its
+                      mark move to the next page */
 } break_reason;
 
 /* The reason's name in the trace: "full", "keep", "widow", ... */

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "model/image.h"
+#include "model/notes.h"
 #include "base/path.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
@@ -1230,8 +1231,10 @@ static void load_chapters(book *b)
         if (b->ch[i].doc)
             annotate_pass1(b, &b->ch[i], &ids, &out_names);
     for (int i = 0; i < b->nch; i++)
-        if (b->ch[i].doc)
+        if (b->ch[i].doc) {
             annotate_pass2(b, &b->ch[i]);
+            notes_annotate(b, &b->ch[i]);
+        }
     strset_free(&used);
     strset_free(&ids);
     strset_free(&out_names);
@@ -1303,6 +1306,8 @@ void book_free(book *b)
     for (int i = 0; i < b->nch; i++) {
         if (b->ch[i].doc)
             cmark_node_free(b->ch[i].doc);
+        if (b->ch[i].notes_doc)
+            cmark_node_free(b->ch[i].notes_doc);
         input_free(&b->ch[i].in);
     }
     for (resource *r = b->resources; r; r = r->next) {

@@ -27,7 +27,9 @@
 #define BOOK_MAX_PARAGRAPH (1 << 20)
 #define BOOK_MAX_CHAPTERS 10000
 
-typedef enum { ANNO_HEADING = 1, ANNO_LINK, ANNO_IMAGE, ANNO_HTML } anno_kind;
+typedef enum { ANNO_HEADING = 1, ANNO_LINK, ANNO_IMAGE, ANNO_HTML, ANNO_NOTEREF } anno_kind;
+
+struct note;
 
 typedef struct resource resource;
 
@@ -52,6 +54,12 @@ typedef struct anno {
      * remains), or an inline tag's classification */
     struct _xmlNode *html;
     struct html_tag *tag;
+    /* note mark (a footnote reference, model/notes.h): the note it shows,
+     * which of its marks this is (1, 2 ...), its XHTML id in `id` and its
+     * PDF destination in `dest` (the note's is target_id) */
+    const struct note *note;
+    int mark;
+    const char *dest;
 } anno;
 
 /* A file the book uses besides its chapters (images, a cover). */
@@ -84,6 +92,9 @@ typedef struct chapter {
     const char *title;     /* plain text of the title (with the label) */
     const char *title_id;  /* id of the title heading, or NULL */
     int lines;             /* number of source lines */
+    struct note *notes;    /* its footnotes, by number (model/notes.h) */
+    int nnotes;
+    cmark_node *notes_doc; /* a document holding the notes' definitions (owned) */
 } chapter;
 
 typedef struct book {

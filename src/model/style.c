@@ -66,6 +66,8 @@ static const prop props[] = {
     {"headings-h4-size", T_LENGTH, F(h_size[3]), 0},
     {"headings-space-before", T_LENGTH, F(h_before), 0},
     {"headings-space-after", T_LENGTH, F(h_after), 0},
+    {"footnote-size", T_LENGTH, F(note_size), 0},
+    {"footnote-rule", T_LENGTH, F(note_rule), 0},
     {"page-paper", T_PAPER, F(paper), 0},
     {"page-margin-top", T_LENGTH, F(margin_top), 0},
     {"page-margin-bottom", T_LENGTH, F(margin_bottom), 0},
@@ -280,7 +282,7 @@ typedef struct walkctx {
 } walkctx;
 
 /* The sections of style.yaml: the part of each key before its first '-'. */
-static const char *const sections[] = {"fonts", "colors", "text", "headings", "page"};
+static const char *const sections[] = {"fonts", "colors", "text", "headings", "footnote", "page"};
 #define NSECTIONS (sizeof sections / sizeof *sections)
 
 /* Reports an unknown name with the closest known one as a suggestion. */
@@ -470,6 +472,8 @@ static void defaults(style *s)
     s->h_size[3] = (length){1, 1};
     s->h_before = (length){1.4, 1};
     s->h_after = (length){0.5, 1};
+    s->note_size = (length){0.82, 1};
+    s->note_rule = (length){6, 1};
     s->margin_top = s->margin_bottom = s->margin_inner = s->margin_outer = (length){25 * 72 / 25.4, 0};
     style_set_paper(s, "a4");
 }

@@ -56,6 +56,7 @@ typedef struct style {
     length par_indent, par_space, list_indent, quote_indent, code_size;
     length h_size[4];                     /* h1..h4 (h5, h6 as h4) */
     length h_before, h_after;
+    length note_size, note_rule;          /* footnotes: text size, length of the rule above them */
     const char *paper;                    /* "a4" or "a5" */
     double page_w, page_h;                /* pt */
     length margin_top, margin_bottom, margin_inner, margin_outer;

@@ -19,6 +19,7 @@ void post_ctx_free(post_ctx *c)
     buf_free(&c->all);
     free(c->upd);
     free(c->ops);
+    free(c->note_obj);
     free(c->stack);
     free(c->ents);
     buf_free(&c->raw);

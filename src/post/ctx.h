@@ -72,6 +72,10 @@ typedef struct post_ctx {
     /* What to add (pages.c, struct.c), and how many links and figures were met. */
     const pdfpost_info *info_in;
     size_t nlink, nfig;
+    /* Note elements met (struct.c), by object number: each gets an /ID
+     * and the root an /IDTree naming them (pdfpost.c). */
+    size_t *note_obj;
+    size_t nnote, capnote;
     /* The error exit. */
     const char *why;
     jmp_buf jb;

@@ -61,6 +61,16 @@ static void do_struct_tree(post_ctx *c, span catalog)
         if (in->struct_move_last)
             struct_move_last(c, k);
     }
+    if (c->nnote) { /* the Notes' IDs (struct.c), in their (sorted) order */
+        static const char *const drop[] = {"/IDTree", NULL};
+        write_obj_begin(c, num, root.gen);
+        write_dict_copy(c, root.v, drop);
+        buf_puts(&c->out, "/IDTree << /Names [");
+        for (size_t i = 0; i < c->nnote; i++)
+            buf_printf(&c->out, "%s(note-%06zu) %zu 0 R", i ? " " : "", i + 1, c->note_obj[i]);
+        buf_puts(&c->out, "] >>\n>>");
+        write_obj_end(c);
+    }
 }
 
 /* The metadata stream: a new version of the catalog's, else a new object;

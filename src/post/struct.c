@@ -40,6 +40,17 @@ static void visit_struct(post_ctx *c, size_t num, int depth)
             }
         }
     }
+    if (val_name(s, "/Note")) {
+        /* PDF/UA: a Note has an ID (unique: a note continued on the next
+         * page is two elements); the root's /IDTree names it */
+        static const char *const dropid[] = {"/ID", NULL};
+        GROW(c->note_obj, c->capnote, c->nnote + 1);
+        c->note_obj[c->nnote++] = num;
+        write_obj_begin(c, num, o.gen);
+        write_dict_copy(c, o.v, dropid);
+        buf_printf(&c->out, "/ID (note-%06zu)\n>>", c->nnote);
+        write_obj_end(c);
+    }
     if (dict_get(c, o.v, "/K", &kids))
         struct_walk(c, kids, depth + 1);
 }

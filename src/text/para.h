@@ -24,6 +24,7 @@ typedef struct tstyle {
     const anno *link;    /* the link this text belongs to, or NULL */
     int code;            /* inline code or code block: URL-like breaks, no hyphens */
     int tabular;         /* tabular lining figures (tables of contents) */
+    double rise;         /* raised above the baseline by this much, pt (note marks) */
 } tstyle;
 
 /* A piece of paragraph text in one style. text == NULL with len == 0 and
