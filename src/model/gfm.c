@@ -7,14 +7,14 @@
 #include <string.h>
 
 /* The extensions attached to every parser (cmark-gfm's names). */
-static const char *const extensions[] = {NULL};
+static const char *const extensions[] = {"table", "strikethrough", "autolink", "tasklist", NULL};
 
 static int ready;
 static cmark_node_type t_table, t_row, t_cell, t_strike;
 
 static cmark_parser *new_parser(void)
 {
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES);
     for (size_t i = 0; extensions[i]; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(extensions[i]);
         if (e)
