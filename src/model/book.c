@@ -8,6 +8,7 @@
  * links, which may point forward into later chapters.
  */
 #include "model/book.h"
+#include "model/dialect.h"
 #include "model/gfm.h"
 
 
@@ -380,6 +381,7 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     c->len = c->in.len;
     c->doc = gfm_parse(c->text, c->len);
     clean_tree(b, c);
+    dialect_check(c, b->diag);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
