@@ -22,7 +22,7 @@ static const char *const message[K_COUNT] = {
     [K_DIV] = "a pandoc fenced div (:::) is not read: the reader sees the ':::' lines as text; leave them out, or "
               "write the block as raw HTML (<div class=\"...\">)",
     [K_ATTR] = "pandoc attributes ({.class}, {#id}, {key=value}) after a link, image or [bracketed text] are not "
-               "read: the reader sees them as text, with the brackets; leave them out",
+               "read: the reader sees them as text, with the brackets (links to an {#id} do land there); leave them out",
     [K_NOTE] = "a pandoc inline note (^[...]) is not read: the reader sees it as text in brackets; write a footnote "
                "([^1] in the text, and '[^1]: the note' on a line of its own)",
     [K_RAW] = "a pandoc raw block (``` {=format}) is not read: the reader sees its source as code; write HTML "
@@ -161,7 +161,9 @@ static void text(found *f, cmark_node *n)
         return;
     cmark_node *prev = cmark_node_previous(n);
     cmark_node_type pt = prev ? cmark_node_get_type(prev) : CMARK_NODE_NONE;
-    if ((pt == CMARK_NODE_LINK || pt == CMARK_NODE_IMAGE) && attr_block(s))
+    /* ![](x.png){.decorative} is goodiebag's own mark (book.c) */
+    if ((pt == CMARK_NODE_LINK || pt == CMARK_NODE_IMAGE) && attr_block(s) &&
+        !(pt == CMARK_NODE_IMAGE && !strncmp(s, "{.decorative}", 13)))
         note(f, K_ATTR, n, 0);
     for (const char *q = strstr(s, "]{"); q; q = strstr(q + 1, "]{"))
         if (attr_block(q + 1))
