@@ -7,7 +7,7 @@
 #     sizes), model/mdlimits.c stops before parsing with a located error:
 #     a row of 40 000 '|', a 2 000-column header, 200 columns x 100 000
 #     short rows (autocompleted cells), 60 000 unclosed '<![CDATA[', '<!A',
-#     '<?';
+#     '<?'; 20 000 '*t ' then 20 000 '_t*_ ' (emphasis, cmark #389);
 #   - the other published patterns (nested emphasis, brackets, '<!--',
 #     '![', autolinks, footnotes...) are linear in 0.29.0.gfm.6: they build.
 # Each build: `timeout 20`, exit 0 or 1 (never a crash). Prints "ok - ..." /
@@ -50,6 +50,7 @@ case_ autocomplete "more than 500000 cells" '"x|"*200 + "\n" + "-|"*200 + "\n" +
 case_ html_cdata "'<!\\[CDATA\\['" '"a" + "<![CDATA["*60000'
 case_ html_decl "'<!'" '"a" + "<!A "*60000'
 case_ html_pi "'<\\?'" '"a" + "<?"*60000'
+case_ emphasis "so many '\\*' and '_'" '"*t "*20000 + "_t*_ "*20000 + "\n"'
 # linear in 0.29.0.gfm.6: read as usual
 case_ nested_strong ok '"*a **a "*5000 + "b" + " a** a*"*5000'
 case_ emph_openers ok '"_a "*10000'

@@ -62,6 +62,15 @@ static void html_error(input *in, const char *file, diag *d, const opener *o)
                o->open, o->close, MD_MAX_HTML_SCAN >> 20);
 }
 
+static void emph_error(const char *file, diag *d, int line)
+{
+    diag_error(d, file, line, 1,
+               "the paragraphs of this chapter have so many '*' and '_' by this one that Markdown's emphasis "
+               "parser takes time that grows with the square of their number in a paragraph (more than %lld "
+               "in all); split the paragraph, or write \\* for a '*' that is not emphasis",
+               (long long)MD_MAX_EMPH);
+}
+
 int md_limits_check(input *in, const char *file, diag *d)
 {
     const char *t = in->data;
@@ -73,6 +82,8 @@ int md_limits_check(input *in, const char *file, diag *d)
     };
     long long scanned = 0;
     long cells = 0, cols = 0;
+    long long emph = 0, runs = 0; /* sum of squares of the paragraphs' runs; this paragraph's */
+    int fence = 0, para_line = 1;
     int line = 1;
     for (size_t at = 0; at < len;) {
         size_t e = at;
@@ -109,6 +120,26 @@ int md_limits_check(input *in, const char *file, diag *d)
                 break;
             }
         }
+        /* emphasis: delimiter runs of each paragraph, outside code fences */
+        const char *ls = t + at;
+        while (ls < t + e && (*ls == ' ' || *ls == '>'))
+            ls++;
+        if (t + e - ls >= 3 && (!strncmp(ls, "```", 3) || !strncmp(ls, "~~~", 3)))
+            fence = !fence;
+        else if (!fence)
+            for (size_t i = at; i < e; i++)
+                if ((t[i] == '*' || t[i] == '_') && (i == at || t[i - 1] != t[i])) {
+                    if (!runs++)
+                        para_line = line;
+                }
+        if (blank(t + at, t + e)) {
+            emph += (long long)runs * runs;
+            runs = 0;
+            if (emph > MD_MAX_EMPH) {
+                emph_error(file, d, para_line);
+                return -1;
+            }
+        }
         /* tables: a delimiter row starts one, a blank line ends it */
         long c = delimiter_row(t + at, t + e);
         if (c)
@@ -133,6 +164,10 @@ int md_limits_check(input *in, const char *file, diag *d)
         } else if (at < len)
             at++;
         line++;
+    }
+    if (emph + runs * runs > MD_MAX_EMPH) {
+        emph_error(file, d, para_line);
+        return -1;
     }
     for (int k = 0; k < 3; k++)
         if (close_all(&op[k], len, &scanned)) {

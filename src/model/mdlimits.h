@@ -11,6 +11,10 @@
  *   - raw HTML openers without their end ("<?" before "?>", "<!X" before
  *     ">", "<![CDATA[" before "]]>"): the parser scans on from each to its
  *     end; more than MD_MAX_HTML_SCAN bytes scanned in all.
+ *   - emphasis delimiter runs ('*', '_'): the square of their number in a
+ *     paragraph (between blank lines, outside code fences), summed over
+ *     the chapter, more than MD_MAX_EMPH (cmark's openers_bottom fails
+ *     on "*t *t ... _t*_ _t*_", cmark issue #389);
  * Legitimate books stay far below them. */
 #ifndef GB_MDLIMITS_H
 #define GB_MDLIMITS_H
@@ -21,6 +25,7 @@
 #define MD_MAX_PIPES 256
 #define MD_MAX_CELLS 500000L
 #define MD_MAX_HTML_SCAN (256L << 20)
+#define MD_MAX_EMPH 1000000000LL
 
 /* Checks in->data (file `file` for messages). Returns 0, or -1 after a
  * located error: the chapter must then not be parsed. */
