@@ -3,7 +3,7 @@
 # each construct goodiebag does not read gets one located warning a kind a
 # chapter, at its line:col, with the count of the others; a ': ' paragraph
 # right after a pipe table (its caption) gets none; ``` {.python} is read
-# as python; the pandoc manual (../shared/corpus) gets the expected counts.
+# as python; a div's ':::' lines are left out; the pandoc manual (../shared/corpus) gets the expected counts.
 # Prints "ok - ..." / "not ok - ..." lines; always exits 0.
 cd "$(dirname "$0")/.." || exit 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-dialect.XXXXXX")
@@ -20,7 +20,7 @@ expect() { # LINE:COL PATTERN WHAT
 }
 expect 3:1 "grid table (+---+) is not read.*write a pipe table.*(and 1 more in this file)" "grid tables: one warning, with the count"
 expect 11:1 "definition list.*(and 1 more in this file)" "definition lists (also on the line under the term)"
-expect 16:1 "fenced div (:::) is not read" "fenced div"
+expect 16:1 "fenced div (:::) is not read: its ':::' lines are left out.*(and 5 more in this file)" "fenced divs"
 expect 20:17 "attributes ({.class}.*(and 1 more in this file)" "attributes after [text] and after a link"
 expect 21:8 "inline note (^\[...\]) is not read.*\[^1\]" "inline note"
 expect 27:1 "raw block" "raw block"
@@ -29,6 +29,11 @@ n=$(grep -c 'warning: a pandoc\|warning: pandoc' "$tmp/log")
 grep -q "^$f:3[4-9]:" "$tmp/log" && nok "the table caption (: ...) is not warned" || ok "the table caption (: ...) is not warned"
 unzip -p "$tmp/d/dialect.epub" '*a.xhtml' | grep -q '<code class="language-python">' &&
   ok '``` {.python .numberLines} is read as python' || nok '``` {.python .numberLines} is read as python'
+
+x=$(unzip -p "$tmp/d/dialect.epub" '*a.xhtml')
+case $x in *:::*) nok "the ':::' lines are left out" ;; *) ok "the ':::' lines are left out" ;; esac
+case $x in *"<p>A fenced div.</p>"*"<p>Inside a div.</p><p>Text after.</p>"*) ok "what the divs hold is read" ;;
+  *) nok "what the divs hold is read"; echo "$x" | indent ;; esac
 
 m=../shared/corpus/pandoc-manual
 if [ -d $m ]; then

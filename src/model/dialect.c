@@ -19,8 +19,8 @@ static const char *const message[K_COUNT] = {
     [K_DEFLIST] = "a pandoc definition list (a line starting with ': ' or '~ ' under a term) is not read: the reader "
                   "sees the ':' as text and the definition's indented lines as code; write the term in bold "
                   "(**term**) and its definition as a paragraph or list",
-    [K_DIV] = "a pandoc fenced div (:::) is not read: the reader sees the ':::' lines as text; leave them out, or "
-              "write the block as raw HTML (<div class=\"...\">)",
+    [K_DIV] = "a pandoc fenced div (:::) is not read: its ':::' lines are left out and what it holds is read as "
+              "ordinary text, without the div's class or box",
     [K_ATTR] = "pandoc attributes ({.class}, {#id}, {key=value}) after a link, image or [bracketed text] are not "
                "read: the reader sees them as text, with the brackets (links to an {#id} do land there); leave them out",
     [K_NOTE] = "a pandoc inline note (^[...]) is not read: the reader sees it as text in brackets; write a footnote "
@@ -33,6 +33,8 @@ typedef struct {
     chapter *c;
     int line[K_COUNT], col[K_COUNT]; /* the first of each kind (line 0: none) */
     size_t count[K_COUNT];
+    cmark_node **divs; /* paragraphs with div fences */
+    size_t ndivs, capdivs;
 } found;
 
 static void note(found *f, kind k, cmark_node *n, size_t byte_off)
@@ -98,6 +100,54 @@ static int definition(const char *s)
     return (s[0] == ':' || s[0] == '~') && (s[1] == ' ' || s[1] == '\t');
 }
 
+/* A line of its own "::: {.class}", "::::: name", ":::": a div fence. */
+static int div_fence(cmark_node *t)
+{
+    if (!t || cmark_node_get_type(t) != CMARK_NODE_TEXT)
+        return 0;
+    cmark_node *p = cmark_node_previous(t), *x = cmark_node_next(t);
+    if ((p && cmark_node_get_type(p) != CMARK_NODE_SOFTBREAK) || (x && cmark_node_get_type(x) != CMARK_NODE_SOFTBREAK))
+        return 0;
+    const char *s = cmark_node_get_literal(t);
+    return s && !strncmp(s, ":::", 3) && (s[strspn(s, ":")] == '\0' || s[strspn(s, ":")] == ' ');
+}
+
+/* Notes the paragraph's div fence lines, to be left out after the walk
+ * (the walk must not lose its node). Returns 1 if there are any. */
+static int div_fences(found *f, cmark_node *n)
+{
+    int any = 0;
+    for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k))
+        if (div_fence(k)) {
+            note(f, K_DIV, k, 0);
+            any = 1;
+        }
+    if (any) {
+        GROW(f->divs, f->capdivs, f->ndivs + 1);
+        f->divs[f->ndivs++] = n;
+    }
+    return any;
+}
+
+/* Leaves out the fence lines of paragraph n (and n, when nothing else is
+ * left). */
+static void drop_fences(cmark_node *n)
+{
+    for (cmark_node *k = cmark_node_first_child(n), *next; k; k = next) {
+        next = cmark_node_next(k);
+        if (!div_fence(k))
+            continue;
+        cmark_node *br = next ? next : cmark_node_previous(k);
+        if (br == next)
+            next = cmark_node_next(next);
+        if (br)
+            cmark_node_free(br);
+        cmark_node_free(k);
+    }
+    if (!cmark_node_first_child(n))
+        cmark_node_free(n);
+}
+
 static void paragraph(found *f, cmark_node *n)
 {
     const char *s = first_text(n);
@@ -107,10 +157,8 @@ static void paragraph(found *f, cmark_node *n)
         note(f, K_GRID, n, 0);
         return;
     }
-    if (!strncmp(s, ":::", 3)) {
-        note(f, K_DIV, n, 0);
+    if (div_fences(f, n))
         return;
-    }
     if (definition(s)) {
         /* right after a pipe table it is the table's caption */
         cmark_node *prev = cmark_node_previous(n);
@@ -197,6 +245,9 @@ void dialect_check(chapter *c, diag *d)
         }
     }
     cmark_iter_free(it);
+    for (size_t i = 0; i < f.ndivs; i++)
+        drop_fences(f.divs[i]);
+    free(f.divs);
     /* in the order of the text */
     int order[K_COUNT], m = 0;
     for (int k = 0; k < K_COUNT; k++)
