@@ -8,7 +8,9 @@
  * links, which may point forward into later chapters.
  */
 #include "model/book.h"
+#include "model/dialect.h"
 #include "model/gfm.h"
+#include "model/mdlimits.h"
 
 
 #include <dirent.h>
@@ -379,8 +381,11 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         return;
     c->text = c->in.data;
     c->len = c->in.len;
+    if (md_limits_check(&c->in, c->diag_name, b->diag) != 0)
+        return;
     c->doc = gfm_parse(c->text, c->len);
     clean_tree(b, c);
+    dialect_check(c, b->diag);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
