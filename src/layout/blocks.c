@@ -11,6 +11,7 @@
 
 #include "base/utf8.h"
 #include "layout/lay.h"
+#include "model/gfm.h"
 #include "model/sanitize.h"
 
 /* Penalties of page breaks, besides INF_PEN (no break) and 0 (a good one). */
@@ -18,7 +19,7 @@
 #define PEN_CODE_LINE 50.0           /* between two lines of code */
 #define PEN_CODE_WRAP (INF_PEN / 2)  /* inside a wrapped line of code */
 
-static vitem *vadd(lay *L, vkind k)
+vitem *vadd(lay *L, vkind k)
 {
     GROW(L->v, L->cap, L->n + 1);
     vitem *v = &L->v[L->n++];
@@ -28,7 +29,7 @@ static vitem *vadd(lay *L, vkind k)
     return v;
 }
 
-static void vspace(lay *L, double h)
+void vspace(lay *L, double h)
 {
     if (h <= 0)
         return;
@@ -36,7 +37,7 @@ static void vspace(lay *L, double h)
     v->h = h;
 }
 
-static vitem *vpenalty(lay *L, double p)
+vitem *vpenalty(lay *L, double p)
 {
     vitem *v = vadd(L, V_PENALTY);
     v->penalty = p;
@@ -46,7 +47,7 @@ static vitem *vpenalty(lay *L, double p)
 /* Structure tags travel in the vertical list as items of no height that
  * page breaking looks through: an opening tag (and a list marker) sticks
  * to what follows it, a closing tag to what precedes it. */
-static void vtag(lay *L, int open, const char *tag)
+void vtag(lay *L, int open, const char *tag)
 {
     vitem *v = vadd(L, open ? V_TAG_OPEN : V_TAG_CLOSE);
     v->tag = tag;
@@ -623,7 +624,8 @@ static void leaf_block(lay *L, ctx *c, cmark_node *n, const chapter *ch, cmark_i
 {
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
-        paragraph_block(L, c, n);
+        if (!gfm_is_caption(n)) /* a table's caption: set with its table */
+            paragraph_block(L, c, n);
         cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
         break;
     case CMARK_NODE_HEADING:
@@ -643,6 +645,11 @@ static void leaf_block(lay *L, ctx *c, cmark_node *n, const chapter *ch, cmark_i
         thematic_break(L, c);
         break;
     default:
+        if (gfm_kind_of(n) == GFM_TABLE) {
+            table_block(L, c->indent, n);
+            c->prev_para = 0;
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+        }
         break;
     }
 }

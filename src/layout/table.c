@@ -1,0 +1,383 @@
+/* table — a GFM table to the vertical list (see lay.h: table_block).
+ *
+ * Column widths as a browser's automatic table layout: each column's
+ * narrowest width is its longest unbreakable word, its widest the natural
+ * width of its longest cell on one line. If every column fits at its
+ * widest, it gets that; otherwise each gets its narrowest plus a share of
+ * what is left in proportion to (widest - narrowest); if even the
+ * narrowest do not fit, they are scaled down (the breaker then breaks
+ * inside words). Cell text is set ragged right by the paragraph breaker
+ * in its column's width, hyphenated in narrow columns, and placed per
+ * the delimiter row's alignment. Each row is one vitem (V_ROW); its
+ * cells keep their lines as plines. */
+#include <linebreak.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "layout/lay.h"
+#include "model/gfm.h"
+
+/* Columns a table may have in the PDF; past it the table is set as its
+ * cells' text one below the other (with a warning). */
+#define TABLE_MAX_COLS 40
+
+/* A word (a URL, a long compound) counts for at most this many times
+ * the table text size in its column's narrowest width: longer ones are
+ * broken by the breaker (at a URL's slashes, a hyphenation point, or
+ * anywhere), rather than squeezing every other column. */
+#define WORD_MAX_EM 8.0
+
+/* A column narrower than this many times the table text size gets
+ * hyphenation. */
+#define HYPHEN_BELOW_EM 10.0
+
+typedef struct tcol {
+    double mn, mx, w;
+    char align;
+} tcol;
+
+typedef struct rowsrc {
+    cmark_node *row;
+    spanlist *cells; /* one per column */
+    int header;
+} rowsrc;
+
+/* The narrowest and widest natural width of the spans: the longest run
+ * between break opportunities, and the longest line between forced breaks
+ * (advances summed, without kerning). */
+static void measure(lay *L, const span *sp, int n, double *mn, double *mx)
+{
+    double word = 0, line = 0;
+    *mn = *mx = 0;
+    for (int s = 0; s < n; s++) {
+        const span *p = &sp[s];
+        if (p->hard_break) {
+            line = word = 0;
+            continue;
+        }
+        if (p->img) {
+            word += p->img_w;
+            line += p->img_w;
+            *mn = fmax(*mn, word);
+            *mx = fmax(*mx, line);
+            continue;
+        }
+        if (!p->text || !p->len)
+            continue;
+        const gb_font *f = &L->fs->f[p->st.font];
+        char *brk = xmalloc(p->len);
+        para_linebreaks(p->text, p->len, L->b->meta.lang, brk);
+        for (size_t i = 0; i < p->len;) {
+            int l;
+            uint32_t cp = utf8_decode(p->text + i, p->len - i, &l);
+            double a = font_has(f, cp) ? font_advance(f, p->st.size, cp) : 0.5 * p->st.size;
+            line += a;
+            if (cp == ' ' || cp == '\t' || cp == '\n') {
+                word = 0;
+            } else {
+                word += a;
+                *mn = fmax(*mn, word);
+                if (brk[i + (size_t)l - 1] == LINEBREAK_ALLOWBREAK)
+                    word = 0;
+            }
+            i += (size_t)l;
+        }
+        free(brk);
+        *mx = fmax(*mx, line);
+    }
+}
+
+/* The columns' widths in avail (see the top of the file). */
+static void distribute(tcol *c, int n, double avail)
+{
+    double smn = 0, smx = 0;
+    for (int i = 0; i < n; i++) {
+        smn += c[i].mn;
+        smx += c[i].mx;
+    }
+    for (int i = 0; i < n; i++) {
+        if (smx <= avail)
+            c[i].w = c[i].mx;
+        else if (smn >= avail)
+            c[i].w = smn > 0 ? avail * c[i].mn / smn : avail / n;
+        else
+            c[i].w = c[i].mn + (avail - smn) * (smx > smn ? (c[i].mx - c[i].mn) / (smx - smn) : 1.0 / n);
+    }
+}
+
+/* The spans of a cell (or caption) in the table's text style. */
+static void cell_spans(lay *L, cmark_node *n, double size, int bold, spanlist *sl)
+{
+    istate is = {0};
+    is.size = size;
+    is.color = L->s->text;
+    is.bold = bold;
+    inline_spans(L, n, is, sl);
+}
+
+static double line_base(const lay *L, double line_h, double size)
+{
+    const gb_font *f = &L->fs->f[FONT_BODY];
+    return (line_h - (f->ascender - f->descender) * size) / 2 + f->ascender * size;
+}
+
+/* Lines of sp in width w (ragged right), from the source line of n. */
+static int set_text(lay *L, const spanlist *sl, double w, int hyphen, cmark_node *n, pline **out)
+{
+    if (sl->n == 0) {
+        *out = NULL;
+        return 0;
+    }
+    para_opts o = popts(L, w, ALIGN_LEFT, hyphen);
+    o.line = cmark_node_get_start_line(n);
+    return para_break(&L->pc, sl->v, sl->n, &o, out);
+}
+
+/* Lines as items of the vertical list at indent, breakable between them
+ * (keep: not). */
+static void add_text_lines(lay *L, double indent, const pline *lines, int nl, double line_h, double size, int keep)
+{
+    for (int i = 0; i < nl; i++) {
+        if (i > 0)
+            vpenalty(L, keep ? INF_PEN : 0)->rule = keep ? BREAK_KEEP : BREAK_NONE;
+        vitem *v = vadd(L, V_LINE);
+        v->ln = &lines[i];
+        v->h = line_h;
+        v->base = line_base(L, line_h, lines[i].size > 0 ? lines[i].size : size);
+        v->x = indent;
+        v->body = 1;
+    }
+}
+
+/* The caption above the table, kept with it. */
+static void caption(lay *L, double indent, cmark_node *para, double width)
+{
+    spanlist sl = {0};
+    istate is = {0};
+    is.size = L->size * 0.9;
+    is.color = L->s->muted;
+    is.italic = 1;
+    inline_spans(L, para, is, &sl);
+    int k = 0; /* the prefix's spans are not set */
+    for (int i = 0; i < sl.n; i++)
+        if (!(sl.v[i].src && gfm_caption_prefix(sl.v[i].src)))
+            sl.v[k++] = sl.v[i];
+    sl.n = k;
+    pline *lines;
+    int nl = set_text(L, &sl, width, 1, para, &lines);
+    if (nl > 0) {
+        vtag(L, 1, "Caption");
+        add_text_lines(L, indent, lines, nl, L->lh * 0.9, is.size, 1);
+        vtag(L, 0, "Caption");
+        vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
+        vspace(L, L->lh * 0.25);
+        vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
+    }
+    free(sl.v);
+}
+
+/* A row too tall for a page, or of a table with too many columns: its
+ * cells' text one below the other in the text width, breakable between
+ * lines, in TR and TH/TD elements. */
+static void stacked_row(lay *L, double indent, const rowsrc *r, int ncols, double size, double line_h)
+{
+    vtag(L, 1, "TR");
+    for (int c = 0; c < ncols; c++) {
+        pline *lines;
+        int nl = set_text(L, &r->cells[c], L->measure - indent, 1, r->row, &lines);
+        vtag(L, 1, r->header ? "TH" : "TD");
+        add_text_lines(L, indent, lines, nl, line_h, size, 0);
+        vtag(L, 0, r->header ? "TH" : "TD");
+        vspace(L, line_h * 0.3);
+    }
+    vtag(L, 0, "TR");
+}
+
+/* The laid-out row of r's cells in the columns. */
+static trow *set_row(lay *L, const rowsrc *r, const tcol *col, int ncols, double size, double line_h, double pad,
+                     double rule)
+{
+    trow *t = arena_alloc(L->a, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->cells = arena_alloc(L->a, (size_t)ncols * sizeof *t->cells);
+    t->ncells = ncols;
+    t->header = r->header;
+    t->line_h = line_h;
+    t->base = line_base(L, line_h, size);
+    t->pad = pad;
+    t->rule = r->header ? rule * 2 : rule;
+    int most = 1;
+    double x = 0;
+    for (int c = 0; c < ncols; c++) {
+        tcell *cl = &t->cells[c];
+        pline *lines;
+        cl->nl = set_text(L, &r->cells[c], col[c].w, col[c].w < HYPHEN_BELOW_EM * size, r->row, &lines);
+        cl->lines = lines;
+        cl->x = x + pad;
+        cl->w = col[c].w;
+        cl->align = col[c].align;
+        x += col[c].w + 2 * pad;
+        if (cl->nl > most)
+            most = cl->nl;
+    }
+    t->width = x;
+    t->h = 2 * pad + most * line_h + t->rule;
+    return t;
+}
+
+void table_block(lay *L, double indent, cmark_node *n)
+{
+    int ncols = gfm_table_columns(n);
+    if (ncols < 1)
+        return;
+    double size = style_pt(L->s->table_size, L->size);
+    if (!(size > 1))
+        size = L->size;
+    double pad = fmax(0, style_pt(L->s->table_pad, size));
+    double rule = fmax(0, style_pt(L->s->table_rule, size));
+    double line_h = size * (L->s->leading > 0 ? L->s->leading : 1.4);
+    double width = L->measure - indent;
+    int stacked = ncols > TABLE_MAX_COLS;
+    if (stacked)
+        diag_warning(L->d, L->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+                     "a table of %d columns (more than %d): in the PDF its cells are set one below the other",
+                     ncols, TABLE_MAX_COLS);
+    /* the cells' spans and the columns' natural widths */
+    rowsrc *rows = NULL;
+    size_t nrows = 0, cap = 0;
+    tcol *col = xmalloc((size_t)ncols * sizeof *col);
+    for (int c = 0; c < ncols; c++) {
+        col[c].mn = col[c].mx = 0;
+        col[c].align = gfm_table_align(n, c);
+        if (!col[c].align)
+            col[c].align = 'l';
+    }
+    for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r)) {
+        if (gfm_kind_of(r) != GFM_TABLE_ROW)
+            continue;
+        GROW(rows, cap, nrows + 1);
+        rowsrc *rs = &rows[nrows++];
+        rs->row = r;
+        rs->header = gfm_row_is_header(r);
+        rs->cells = xmalloc((size_t)ncols * sizeof *rs->cells);
+        memset(rs->cells, 0, (size_t)ncols * sizeof *rs->cells);
+        int c = 0;
+        for (cmark_node *cell = cmark_node_first_child(r); cell && c < ncols; cell = cmark_node_next(cell), c++) {
+            cell_spans(L, cell, size, rs->header, &rs->cells[c]);
+            double mn, mx;
+            measure(L, rs->cells[c].v, rs->cells[c].n, &mn, &mx);
+            col[c].mn = fmax(col[c].mn, fmin(mn, WORD_MAX_EM * size) * 1.02 + 0.5);
+            col[c].mx = fmax(col[c].mx, fmax(mx, mn) * 1.02 + 0.5);
+        }
+    }
+    distribute(col, ncols, fmax(width - ncols * 2 * pad, ncols * 1.0));
+
+    vspace(L, L->lh * 0.5);
+    vtag(L, 1, "Table");
+    cmark_node *cap_para = gfm_table_caption(n);
+    if (cap_para)
+        caption(L, indent, cap_para, width);
+    size_t nhead = 0;
+    while (nhead < nrows && rows[nhead].header)
+        nhead++;
+    const trow **head = arena_alloc(L->a, (nhead ? nhead : 1) * sizeof *head);
+    double head_h = 0;
+    size_t nrep = 0; /* header rows that are V_ROWs */
+    size_t nbody = nrows - nhead;
+    for (size_t i = 0; i < nrows; i++) {
+        int in_head = i < nhead;
+        if (i == 0 && in_head)
+            vtag(L, 1, "THead");
+        if (i == nhead) {
+            if (nhead) {
+                vtag(L, 0, "THead");
+                vpenalty(L, INF_PEN)->rule = BREAK_KEEP; /* the header with the first row */
+            }
+            vtag(L, 1, "TBody");
+        }
+        if (!in_head && i > nhead) { /* two rows kept together at both ends */
+            size_t k = i - nhead;
+            int orphan = k == 1, widow = k == nbody - 1;
+            vpenalty(L, orphan || widow ? INF_PEN : 0)->rule = orphan ? BREAK_ORPHAN : widow ? BREAK_WIDOW : BREAK_NONE;
+        } else if (in_head && i > 0) {
+            vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
+        }
+        trow *t = stacked ? NULL : set_row(L, &rows[i], col, ncols, size, line_h, pad, rule);
+        if (!t || t->h > L->area_h) {
+            stacked_row(L, indent, &rows[i], ncols, size, line_h);
+            continue;
+        }
+        if (in_head) {
+            head[nrep++] = t;
+            head_h += t->h;
+        } else {
+            t->head = head;
+            t->nhead = (int)nrep;
+            t->head_h = head_h;
+        }
+        vitem *v = vadd(L, V_ROW);
+        v->row = t;
+        v->h = t->h;
+        v->x = indent;
+        v->body = 1;
+    }
+    if (nhead == nrows && nhead)
+        vtag(L, 0, "THead");
+    else if (nrows)
+        vtag(L, 0, "TBody");
+    vtag(L, 0, "Table");
+    vspace(L, L->lh * 0.5);
+    for (size_t i = 0; i < nrows; i++) {
+        for (int c = 0; c < ncols; c++)
+            free(rows[i].cells[c].v);
+        free(rows[i].cells);
+    }
+    free(rows);
+    free(col);
+}
+
+double table_repeat_h(const lay *L, size_t i)
+{
+    if (i >= L->n || L->v[i].k != V_ROW || !L->v[i].row)
+        return 0;
+    const trow *r = L->v[i].row;
+    return r->header || !r->nhead ? 0 : r->head_h;
+}
+
+void table_emit_row(lay *L, page *pg, const trow *r, double x, double y, int artifact)
+{
+    size_t first = pg->n;
+    const char *cell_tag = r->header ? "TH" : "TD";
+    if (!artifact)
+        ptag(pg, 1, "TR", NULL);
+    for (int c = 0; c < r->ncells; c++) {
+        const tcell *cl = &r->cells[c];
+        if (!artifact)
+            ptag(pg, 1, cell_tag, NULL);
+        for (int i = 0; i < cl->nl; i++) {
+            const pline *ln = &cl->lines[i];
+            double room = cl->w - ln->width;
+            double off = room <= 0 ? 0 : cl->align == 'r' ? room : cl->align == 'c' ? room / 2 : 0;
+            emit_line(L, pg, ln, x + cl->x + off, y + r->pad + i * r->line_h + r->base);
+        }
+        if (!artifact)
+            ptag(pg, 0, cell_tag, NULL);
+    }
+    if (!artifact)
+        ptag(pg, 0, "TR", NULL);
+    if (r->rule > 0)
+        page_add(pg, &(pitem){.kind = PI_RULE, .x = x, .y = y + r->h - r->rule, .w = r->width, .h = r->rule,
+                              .color = L->s->rule, .artifact = 1});
+    if (artifact) { /* decoration: no links either */
+        size_t keep = first;
+        for (size_t k = first; k < pg->n; k++)
+            if (pg->items[k].kind != PI_LINK) {
+                pg->items[keep] = pg->items[k];
+                pg->items[keep++].artifact = 1;
+            }
+        pg->n = keep;
+    }
+    pg->has_body_text = 1;
+}
