@@ -354,17 +354,9 @@ static void html_text(xmlNodePtr root, buf *text)
     }
 }
 
-/* Text of a sanitised HTML block: each block element a paragraph. */
-static void html_block(lay *L, ctx *c, cmark_node *n)
+/* Each line of t that is not blank: a paragraph (an HTML block's text). */
+static void html_paragraphs(lay *L, ctx *c, cmark_node *n, const char *t)
 {
-    const anno *a = node_anno(n);
-    if (!a || !a->html)
-        return;
-    buf text = {0};
-    html_text(a->html, &text);
-    const char *t = arena_strdup(L->a, text.data ? text.data : "");
-    buf_free(&text);
-    /* each line that is not blank: a paragraph */
     size_t i = 0, len = strlen(t);
     while (i < len) {
         size_t j = i;
@@ -386,6 +378,45 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
         }
         i = j + 1;
     }
+}
+
+/* The text of buffered HTML as paragraphs; the buffer emptied. */
+static void html_flush(lay *L, ctx *c, cmark_node *n, buf *text)
+{
+    html_paragraphs(L, c, n, arena_strdup(L->a, text->data ? text->data : ""));
+    buf_free(text);
+}
+
+/* Text of a sanitised HTML block: each block element a paragraph; a
+ * table at its top laid out as a table (table.c). */
+static void html_block(lay *L, ctx *c, cmark_node *n)
+{
+    const anno *a = node_anno(n);
+    if (!a || !a->html)
+        return;
+    buf text = {0};
+    int tables = 0;
+    for (xmlNodePtr e = a->html->children; e && !tables; e = e->next)
+        tables = e->type == XML_ELEMENT_NODE && !strcmp((const char *)e->name, "table");
+    if (!tables) {
+        html_text(a->html, &text);
+        html_flush(L, c, n, &text);
+        return;
+    }
+    for (xmlNodePtr e = a->html->children; e; e = e->next) {
+        if (e->type == XML_ELEMENT_NODE && !strcmp((const char *)e->name, "table")) {
+            html_flush(L, c, n, &text);
+            if (table_html(L, c->indent, e, n))
+                continue;
+        }
+        if (e->type == XML_TEXT_NODE && e->content) {
+            buf_puts(&text, (const char *)e->content);
+        } else if (e->type == XML_ELEMENT_NODE) {
+            html_text(e, &text);
+            buf_putc(&text, '\n');
+        }
+    }
+    html_flush(L, c, n, &text);
 }
 
 static void figure(lay *L, ctx *c, cmark_node *img)

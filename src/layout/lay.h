@@ -206,6 +206,13 @@ int break_span(lay *L, const span *sp, double measure, align_mode al, int line, 
  * cells' lines one below the other instead, which breaks between lines. */
 void table_block(lay *L, double indent, cmark_node *n);
 
+/* Appends the sanitised raw HTML table el (from HTML block src) as
+ * table_block does, its cells' text without inline formatting (the rows
+ * of thead, tbody, tfoot and the table itself; a row of th cells first in
+ * the table, or in thead, is a header row; columns aligned left: the
+ * sanitiser keeps no align). Returns 0, adding nothing, when el is not a table of cells. */
+int table_html(lay *L, double indent, struct _xmlNode *el, cmark_node *src);
+
 /* For an item that starts a page: the height of the header rows repeated
  * above it (a body row of a table whose header is on an earlier page),
  * else 0. */

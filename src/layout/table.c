@@ -10,6 +10,7 @@
  * in its column's width, hyphenated in narrow columns, and placed per
  * the delimiter row's alignment. Each row is one vitem (V_ROW); its
  * cells keep their lines as plines. */
+#include <libxml/tree.h>
 #include <linebreak.h>
 #include <math.h>
 #include <stdlib.h>
@@ -152,30 +153,18 @@ static void add_text_lines(lay *L, double indent, const pline *lines, int nl, do
 }
 
 /* The caption above the table, kept with it. */
-static void caption(lay *L, double indent, cmark_node *para, double width)
+static void caption(lay *L, double indent, const spanlist *sl, cmark_node *src, double width)
 {
-    spanlist sl = {0};
-    istate is = {0};
-    is.size = L->size * 0.9;
-    is.color = L->s->muted;
-    is.italic = 1;
-    inline_spans(L, para, is, &sl);
-    int k = 0; /* the prefix's spans are not set */
-    for (int i = 0; i < sl.n; i++)
-        if (!(sl.v[i].src && gfm_caption_prefix(sl.v[i].src)))
-            sl.v[k++] = sl.v[i];
-    sl.n = k;
     pline *lines;
-    int nl = set_text(L, &sl, width, 1, para, &lines);
+    int nl = set_text(L, sl, width, 1, src, &lines);
     if (nl > 0) {
         vtag(L, 1, "Caption");
-        add_text_lines(L, indent, lines, nl, L->lh * 0.9, is.size, 1);
+        add_text_lines(L, indent, lines, nl, L->lh * 0.9, L->size * 0.9, 1);
         vtag(L, 0, "Caption");
         vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         vspace(L, L->lh * 0.25);
         vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
     }
-    free(sl.v);
 }
 
 /* A row too tall for a page, or of a table with too many columns: its
@@ -227,58 +216,89 @@ static trow *set_row(lay *L, const rowsrc *r, const tcol *col, int ncols, double
     return t;
 }
 
-void table_block(lay *L, double indent, cmark_node *n)
+/* A table's source, whatever its syntax: the cells' spans by row and the
+ * columns' alignment and natural widths. */
+typedef struct tsrc {
+    rowsrc *rows;
+    size_t nrows, cap;
+    int ncols;
+    tcol *col;
+} tsrc;
+
+static void src_init(tsrc *t, int ncols)
 {
-    int ncols = gfm_table_columns(n);
-    if (ncols < 1)
-        return;
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+    t->col = xmalloc((size_t)ncols * sizeof *t->col);
+    for (int c = 0; c < ncols; c++) {
+        t->col[c].mn = t->col[c].mx = 0;
+        t->col[c].align = 'l';
+    }
+}
+
+/* A new row of t (its cells empty), from source node src. */
+static rowsrc *src_row(tsrc *t, cmark_node *src, int header)
+{
+    GROW(t->rows, t->cap, t->nrows + 1);
+    rowsrc *rs = &t->rows[t->nrows++];
+    rs->row = src;
+    rs->header = header;
+    rs->cells = xmalloc((size_t)t->ncols * sizeof *rs->cells);
+    memset(rs->cells, 0, (size_t)t->ncols * sizeof *rs->cells);
+    return rs;
+}
+
+/* Column c's natural widths grow to those of cell sl. */
+static void src_measure(lay *L, tsrc *t, int c, const spanlist *sl, double size)
+{
+    double mn, mx;
+    measure(L, sl->v, sl->n, &mn, &mx);
+    t->col[c].mn = fmax(t->col[c].mn, fmin(mn, WORD_MAX_EM * size) * 1.02 + 0.5);
+    t->col[c].mx = fmax(t->col[c].mx, fmax(mx, mn) * 1.02 + 0.5);
+}
+
+static void src_free(tsrc *t)
+{
+    for (size_t i = 0; i < t->nrows; i++) {
+        for (int c = 0; c < t->ncols; c++)
+            free(t->rows[i].cells[c].v);
+        free(t->rows[i].cells);
+    }
+    free(t->rows);
+    free(t->col);
+}
+
+static double table_size(const lay *L)
+{
     double size = style_pt(L->s->table_size, L->size);
-    if (!(size > 1))
-        size = L->size;
+    return size > 1 ? size : L->size;
+}
+
+/* The table of t at indent, in a Table element; its caption (spans cap,
+ * from source node cap_src) above it. */
+static void lay_table(lay *L, double indent, tsrc *t, const spanlist *cap, cmark_node *cap_src, cmark_node *src)
+{
+    int ncols = t->ncols;
+    rowsrc *rows = t->rows;
+    size_t nrows = t->nrows;
+    tcol *col = t->col;
+    double size = table_size(L);
     double pad = fmax(0, style_pt(L->s->table_pad, size));
     double rule = fmax(0, style_pt(L->s->table_rule, size));
     double line_h = size * (L->s->leading > 0 ? L->s->leading : 1.4);
     double width = L->measure - indent;
     int stacked = ncols > TABLE_MAX_COLS;
     if (stacked)
-        diag_warning(L->d, L->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+        diag_warning(L->d, L->file, cmark_node_get_start_line(src), cmark_node_get_start_column(src),
                      "a table of %d columns (more than %d): in the PDF its cells are set one below the other",
                      ncols, TABLE_MAX_COLS);
-    /* the cells' spans and the columns' natural widths */
-    rowsrc *rows = NULL;
-    size_t nrows = 0, cap = 0;
-    tcol *col = xmalloc((size_t)ncols * sizeof *col);
-    for (int c = 0; c < ncols; c++) {
-        col[c].mn = col[c].mx = 0;
-        col[c].align = gfm_table_align(n, c);
-        if (!col[c].align)
-            col[c].align = 'l';
-    }
-    for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r)) {
-        if (gfm_kind_of(r) != GFM_TABLE_ROW)
-            continue;
-        GROW(rows, cap, nrows + 1);
-        rowsrc *rs = &rows[nrows++];
-        rs->row = r;
-        rs->header = gfm_row_is_header(r);
-        rs->cells = xmalloc((size_t)ncols * sizeof *rs->cells);
-        memset(rs->cells, 0, (size_t)ncols * sizeof *rs->cells);
-        int c = 0;
-        for (cmark_node *cell = cmark_node_first_child(r); cell && c < ncols; cell = cmark_node_next(cell), c++) {
-            cell_spans(L, cell, size, rs->header, &rs->cells[c]);
-            double mn, mx;
-            measure(L, rs->cells[c].v, rs->cells[c].n, &mn, &mx);
-            col[c].mn = fmax(col[c].mn, fmin(mn, WORD_MAX_EM * size) * 1.02 + 0.5);
-            col[c].mx = fmax(col[c].mx, fmax(mx, mn) * 1.02 + 0.5);
-        }
-    }
-    distribute(col, ncols, fmax(width - ncols * 2 * pad, ncols * 1.0));
+    else
+        distribute(col, ncols, fmax(width - ncols * 2 * pad, ncols * 1.0));
 
     vspace(L, L->lh * 0.5);
     vtag(L, 1, "Table");
-    cmark_node *cap_para = gfm_table_caption(n);
-    if (cap_para)
-        caption(L, indent, cap_para, width);
+    if (cap && cap->n)
+        caption(L, indent, cap, cap_src, width);
     size_t nhead = 0;
     while (nhead < nrows && rows[nhead].header)
         nhead++;
@@ -304,22 +324,22 @@ void table_block(lay *L, double indent, cmark_node *n)
         } else if (in_head && i > 0) {
             vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         }
-        trow *t = stacked ? NULL : set_row(L, &rows[i], col, ncols, size, line_h, pad, rule);
-        if (!t || t->h > L->area_h) {
+        trow *tr = stacked ? NULL : set_row(L, &rows[i], col, ncols, size, line_h, pad, rule);
+        if (!tr || tr->h > L->area_h) {
             stacked_row(L, indent, &rows[i], ncols, size, line_h);
             continue;
         }
         if (in_head) {
-            head[nrep++] = t;
-            head_h += t->h;
+            head[nrep++] = tr;
+            head_h += tr->h;
         } else {
-            t->head = head;
-            t->nhead = (int)nrep;
-            t->head_h = head_h;
+            tr->head = head;
+            tr->nhead = (int)nrep;
+            tr->head_h = head_h;
         }
         vitem *v = vadd(L, V_ROW);
-        v->row = t;
-        v->h = t->h;
+        v->row = tr;
+        v->h = tr->h;
         v->x = indent;
         v->body = 1;
     }
@@ -329,13 +349,196 @@ void table_block(lay *L, double indent, cmark_node *n)
         vtag(L, 0, "TBody");
     vtag(L, 0, "Table");
     vspace(L, L->lh * 0.5);
-    for (size_t i = 0; i < nrows; i++) {
-        for (int c = 0; c < ncols; c++)
-            free(rows[i].cells[c].v);
-        free(rows[i].cells);
+}
+
+/* The caption's spans: the paragraph's, without the prefix. */
+static void caption_spans(lay *L, cmark_node *para, spanlist *sl)
+{
+    istate is = {0};
+    is.size = L->size * 0.9;
+    is.color = L->s->muted;
+    is.italic = 1;
+    inline_spans(L, para, is, sl);
+    int k = 0;
+    for (int i = 0; i < sl->n; i++)
+        if (!(sl->v[i].src && gfm_caption_prefix(sl->v[i].src)))
+            sl->v[k++] = sl->v[i];
+    sl->n = k;
+}
+
+void table_block(lay *L, double indent, cmark_node *n)
+{
+    int ncols = gfm_table_columns(n);
+    if (ncols < 1)
+        return;
+    double size = table_size(L);
+    tsrc t;
+    src_init(&t, ncols);
+    for (int c = 0; c < ncols; c++)
+        if (gfm_table_align(n, c))
+            t.col[c].align = gfm_table_align(n, c);
+    for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r)) {
+        if (gfm_kind_of(r) != GFM_TABLE_ROW)
+            continue;
+        rowsrc *rs = src_row(&t, r, gfm_row_is_header(r));
+        int c = 0;
+        for (cmark_node *cell = cmark_node_first_child(r); cell && c < ncols; cell = cmark_node_next(cell), c++) {
+            cell_spans(L, cell, size, rs->header, &rs->cells[c]);
+            src_measure(L, &t, c, &rs->cells[c], size);
+        }
     }
-    free(rows);
-    free(col);
+    spanlist cap = {0};
+    cmark_node *cap_para = gfm_table_caption(n);
+    if (cap_para)
+        caption_spans(L, cap_para, &cap);
+    lay_table(L, indent, &t, &cap, cap_para, n);
+    free(cap.v);
+    src_free(&t);
+}
+
+/* ---- raw HTML tables ---- */
+
+static int el_named(xmlNodePtr e, const char *name)
+{
+    return e && e->type == XML_ELEMENT_NODE && !strcmp((const char *)e->name, name);
+}
+
+/* The text below e, whitespace runs as one space, into b (an iterative
+ * walk, at most TABLE_HTML_NODES nodes). */
+#define TABLE_HTML_NODES 1000000
+static void html_cell_text(xmlNodePtr e, buf *b)
+{
+    xmlNodePtr cur = e->children;
+    int guard = 0;
+    while (cur && guard++ < TABLE_HTML_NODES) {
+        if (cur->type == XML_TEXT_NODE && cur->content) {
+            for (const char *p = (const char *)cur->content; *p; p++) {
+                int ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+                if (!ws)
+                    buf_putc(b, *p);
+                else if (b->len && b->data[b->len - 1] != ' ')
+                    buf_putc(b, ' ');
+            }
+        }
+        if (cur->children && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != e && !cur->next)
+            cur = cur->parent;
+        if (!cur || cur == e)
+            break;
+        cur = cur->next;
+    }
+    while (b->len && b->data[b->len - 1] == ' ')
+        b->len--;
+}
+
+/* Spans of one text, or none when it is empty. */
+static void text_spans(lay *L, buf *b, int font, double size, rgb color, spanlist *sl)
+{
+    if (!b->len)
+        return;
+    const char *t = arena_strndup(L->a, b->data, b->len);
+    GROW(sl->v, sl->cap, (size_t)sl->n + 1);
+    sl->v[sl->n++] = text_span(t, b->len, font, size, color);
+}
+
+/* Calls f on each row (tr) of table el: its own and those of its thead,
+ * tbody and tfoot (header: in thead). */
+#define TABLE_HTML_ROWS 100000
+typedef void (*row_fn)(void *ctx, xmlNodePtr tr, int in_head);
+static void html_rows(xmlNodePtr el, row_fn f, void *ctx)
+{
+    int n = 0;
+    for (xmlNodePtr c = el->children; c && n < TABLE_HTML_ROWS; c = c->next) {
+        if (el_named(c, "tr")) {
+            f(ctx, c, 0), n++;
+        } else if (el_named(c, "thead") || el_named(c, "tbody") || el_named(c, "tfoot")) {
+            for (xmlNodePtr r = c->children; r && n < TABLE_HTML_ROWS; r = r->next)
+                if (el_named(r, "tr"))
+                    f(ctx, r, el_named(c, "thead")), n++;
+        }
+    }
+}
+
+static int html_is_cell(xmlNodePtr e)
+{
+    return el_named(e, "td") || el_named(e, "th");
+}
+
+typedef struct hctx {
+    lay *L;
+    tsrc *t;
+    int ncols;
+    double size;
+    cmark_node *src;
+} hctx;
+
+static void count_cols(void *ctx, xmlNodePtr tr, int in_head)
+{
+    (void)in_head;
+    hctx *h = ctx;
+    int n = 0;
+    for (xmlNodePtr c = tr->children; c; c = c->next)
+        n += html_is_cell(c);
+    if (n > h->ncols)
+        h->ncols = n;
+}
+
+static void add_row(void *ctx, xmlNodePtr tr, int in_head)
+{
+    hctx *h = ctx;
+    int all_th = 1, any = 0;
+    for (xmlNodePtr c = tr->children; c; c = c->next)
+        if (html_is_cell(c)) {
+            any = 1;
+            all_th &= el_named(c, "th");
+        }
+    int header = in_head || (any && all_th);
+    /* header rows come first in the layout: a th row after body rows is a body row */
+    if (header && h->t->nrows && !h->t->rows[h->t->nrows - 1].header)
+        header = 0;
+    rowsrc *rs = src_row(h->t, h->src, header);
+    int col = 0;
+    for (xmlNodePtr c = tr->children; c && col < h->ncols; c = c->next) {
+        if (!html_is_cell(c))
+            continue;
+        buf b = {0};
+        html_cell_text(c, &b);
+        text_spans(h->L, &b, header || el_named(c, "th") ? FONT_BODY_BOLD : FONT_BODY, h->size, h->L->s->text,
+                   &rs->cells[col]);
+        buf_free(&b);
+        src_measure(h->L, h->t, col, &rs->cells[col], h->size);
+        col++;
+    }
+}
+
+int table_html(lay *L, double indent, xmlNodePtr el, cmark_node *src)
+{
+    if (!el_named(el, "table"))
+        return 0;
+    hctx h = {.L = L, .size = table_size(L), .src = src};
+    html_rows(el, count_cols, &h);
+    if (h.ncols < 1)
+        return 0;
+    tsrc t;
+    src_init(&t, h.ncols);
+    h.t = &t;
+    html_rows(el, add_row, &h);
+    spanlist cap = {0};
+    for (xmlNodePtr c = el->children; c; c = c->next)
+        if (el_named(c, "caption")) {
+            buf b = {0};
+            html_cell_text(c, &b);
+            text_spans(L, &b, FONT_BODY_ITALIC, L->size * 0.9, L->s->muted, &cap);
+            buf_free(&b);
+            break;
+        }
+    lay_table(L, indent, &t, &cap, src, src);
+    free(cap.v);
+    src_free(&t);
+    return 1;
 }
 
 double table_repeat_h(const lay *L, size_t i)
