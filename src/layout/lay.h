@@ -218,6 +218,10 @@ int table_html(lay *L, double indent, struct _xmlNode *el, cmark_node *src);
  * else 0. */
 double table_repeat_h(const lay *L, size_t i);
 
+/* The first line of row r's first cell that has text (its source marks
+ * the page for the EPUB's page list), or NULL. */
+const pline *table_row_line(const trow *r);
+
 /* Adds row v at (x, y) to pg, in TR and TH/TD elements; artifact: a
  * repeated header row, drawn as decoration without elements. */
 void table_emit_row(lay *L, page *pg, const trow *r, double x, double y, int artifact);

@@ -325,7 +325,7 @@ static void lay_table(lay *L, double indent, tsrc *t, const spanlist *cap, cmark
             vpenalty(L, INF_PEN)->rule = BREAK_KEEP;
         }
         trow *tr = stacked ? NULL : set_row(L, &rows[i], col, ncols, size, line_h, pad, rule);
-        if (!tr || tr->h > L->area_h) {
+        if (!tr || tr->h + (in_head ? 0 : head_h) > L->area_h) { /* with the header repeated above it */
             stacked_row(L, indent, &rows[i], ncols, size, line_h);
             continue;
         }
@@ -539,6 +539,14 @@ int table_html(lay *L, double indent, xmlNodePtr el, cmark_node *src)
     free(cap.v);
     src_free(&t);
     return 1;
+}
+
+const pline *table_row_line(const trow *r)
+{
+    for (int c = 0; r && c < r->ncells; c++)
+        if (r->cells[c].nl > 0)
+            return &r->cells[c].lines[0];
+    return NULL;
 }
 
 double table_repeat_h(const lay *L, size_t i)
