@@ -1,4 +1,6 @@
-/* table — a GFM table to the vertical list (see lay.h: table_block).
+/* table — a table to the vertical list: a GFM pipe table (table_block) or
+ * a raw HTML one (table_html), read into one source (tsrc: the cells'
+ * spans by row) and laid out by one function (lay_table). See lay.h.
  *
  * Column widths as a browser's automatic table layout: each column's
  * narrowest width is its longest unbreakable word, its widest the natural
@@ -9,7 +11,11 @@
  * inside words). Cell text is set ragged right by the paragraph breaker
  * in its column's width, hyphenated in narrow columns, and placed per
  * the delimiter row's alignment. Each row is one vitem (V_ROW); its
- * cells keep their lines as plines. */
+ * cells keep their lines as plines. Page breaks fall between rows, weighed
+ * as penalties like lines (none after the header or the first body row,
+ * none before the last); the page builder starts a page that begins with
+ * a body row below the height of the header rows, and emit draws them
+ * there again (table_repeat_h, table_emit_row). */
 #include <libxml/tree.h>
 #include <linebreak.h>
 #include <math.h>
