@@ -7,8 +7,8 @@
  * width of its longest cell on one line. If every column fits at its
  * widest, it gets that; otherwise each gets its narrowest plus a share of
  * what is left in proportion to (widest - narrowest); if even the
- * narrowest do not fit, they are scaled down (the breaker then breaks
- * inside words). Cell text is set ragged right by the paragraph breaker
+ * narrowest do not fit, the widest of them are lowered to a common cap
+ * (the breaker then hyphenates or breaks those long words). Cell text is set ragged right by the paragraph breaker
  * in its column's width, hyphenated in narrow columns, and placed per
  * the delimiter row's alignment. Each row is one vitem (V_ROW); its
  * cells keep their lines as plines. Page breaks fall between rows, weighed
@@ -96,21 +96,42 @@ static void measure(lay *L, const span *sp, int n, double *mn, double *mx)
     }
 }
 
-/* The columns' widths in avail (see the top of the file). */
+/* The columns' widths in avail (see the top of the file). When even the
+ * narrowest widths do not fit, the widest of them are lowered to a common
+ * cap, found by bisection, until they do: the columns of short words keep
+ * theirs, and only the long words (which can be hyphenated or broken) are
+ * broken further. */
 static void distribute(tcol *c, int n, double avail)
 {
-    double smn = 0, smx = 0;
+    double smn = 0, smx = 0, top = 0;
     for (int i = 0; i < n; i++) {
         smn += c[i].mn;
-        smx += c[i].mx;
+        top = fmax(top, c[i].mn);
     }
+    if (smn > avail) {
+        double lo = 0, hi = top;
+        for (int it = 0; it < 60; it++) {
+            double mid = (lo + hi) / 2, sum = 0;
+            for (int i = 0; i < n; i++)
+                sum += fmin(c[i].mn, mid);
+            if (sum > avail)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        smn = 0;
+        for (int i = 0; i < n; i++) {
+            c[i].mn = fmin(c[i].mn, lo);
+            smn += c[i].mn;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        smx += c[i].mx;
     for (int i = 0; i < n; i++) {
         if (smx <= avail)
             c[i].w = c[i].mx;
-        else if (smn >= avail)
-            c[i].w = smn > 0 ? avail * c[i].mn / smn : avail / n;
         else
-            c[i].w = c[i].mn + (avail - smn) * (smx > smn ? (c[i].mx - c[i].mn) / (smx - smn) : 1.0 / n);
+            c[i].w = c[i].mn + fmax(0, avail - smn) * (smx > smn ? (c[i].mx - c[i].mn) / (smx - smn) : 1.0 / n);
     }
 }
 
