@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "epub/xtable.h"
+#include "model/gfm.h"
 #include "model/sanitize.h"
 #include "base/utf8.h"
 
@@ -241,6 +243,7 @@ typedef struct walk {
     int skip_raw;      /* inside <script>/<style>: drop text */
     const page_mark *marks;
     size_t nmarks, next_mark;
+    int table_col;     /* xtable: the cell's column in its row */
 } walk;
 
 static xmlNodePtr top(walk *w)
@@ -546,6 +549,12 @@ static int paragraph(walk *w, cmark_node *n)
         }
         return 1;
     }
+    xmlNodePtr cap = gfm_is_caption(n) ? xtable_caption(top(w), w->ns) : NULL;
+    if (cap) {
+        push(w, cap, n, NULL);
+        block_marks(w, cap, n);
+        return 0;
+    }
     if (tight_paragraph(n)) {
         push(w, top(w), n, NULL);
         block_marks(w, top(w), n);
@@ -609,7 +618,7 @@ static int enter(walk *w, cmark_node *n)
         child(w, "hr");
         break;
     case CMARK_NODE_TEXT:
-        if (!w->skip_raw)
+        if (!w->skip_raw && !gfm_caption_prefix(n))
             text_with_marks(w, top(w), n, cmark_node_get_literal(n));
         break;
     case CMARK_NODE_SOFTBREAK:
@@ -641,7 +650,10 @@ static int enter(walk *w, cmark_node *n)
         if (node_anno(n) && node_anno(n)->kind == ANNO_NOTEREF)
             xnote_mark(top(w), w->ns, w->epub, node_anno(n), inside_link(w));
         break;
-    default: /* the document, and custom nodes (the parser makes none) */
+    default: /* the document, tables (xtable.c), custom nodes (none made) */
+        el = xtable_element(top(w), w->ns, n, &w->table_col);
+        if (el)
+            push(w, el, n, NULL);
         break;
     }
     return 0;

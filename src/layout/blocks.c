@@ -11,6 +11,7 @@
 
 #include "base/utf8.h"
 #include "layout/lay.h"
+#include "model/gfm.h"
 #include "model/sanitize.h"
 
 /* Penalties of page breaks, besides INF_PEN (no break) and 0 (a good one). */
@@ -18,7 +19,7 @@
 #define PEN_CODE_LINE 50.0           /* between two lines of code */
 #define PEN_CODE_WRAP (INF_PEN / 2)  /* inside a wrapped line of code */
 
-static vitem *vadd(lay *L, vkind k)
+vitem *vadd(lay *L, vkind k)
 {
     GROW(L->v, L->cap, L->n + 1);
     vitem *v = &L->v[L->n++];
@@ -28,7 +29,7 @@ static vitem *vadd(lay *L, vkind k)
     return v;
 }
 
-static void vspace(lay *L, double h)
+void vspace(lay *L, double h)
 {
     if (h <= 0)
         return;
@@ -36,7 +37,7 @@ static void vspace(lay *L, double h)
     v->h = h;
 }
 
-static vitem *vpenalty(lay *L, double p)
+vitem *vpenalty(lay *L, double p)
 {
     vitem *v = vadd(L, V_PENALTY);
     v->penalty = p;
@@ -46,7 +47,7 @@ static vitem *vpenalty(lay *L, double p)
 /* Structure tags travel in the vertical list as items of no height that
  * page breaking looks through: an opening tag (and a list marker) sticks
  * to what follows it, a closing tag to what precedes it. */
-static void vtag(lay *L, int open, const char *tag)
+void vtag(lay *L, int open, const char *tag)
 {
     vitem *v = vadd(L, open ? V_TAG_OPEN : V_TAG_CLOSE);
     v->tag = tag;
@@ -353,17 +354,9 @@ static void html_text(xmlNodePtr root, buf *text)
     }
 }
 
-/* Text of a sanitised HTML block: each block element a paragraph. */
-static void html_block(lay *L, ctx *c, cmark_node *n)
+/* Each line of t that is not blank: a paragraph (an HTML block's text). */
+static void html_paragraphs(lay *L, ctx *c, cmark_node *n, const char *t)
 {
-    const anno *a = node_anno(n);
-    if (!a || !a->html)
-        return;
-    buf text = {0};
-    html_text(a->html, &text);
-    const char *t = arena_strdup(L->a, text.data ? text.data : "");
-    buf_free(&text);
-    /* each line that is not blank: a paragraph */
     size_t i = 0, len = strlen(t);
     while (i < len) {
         size_t j = i;
@@ -385,6 +378,45 @@ static void html_block(lay *L, ctx *c, cmark_node *n)
         }
         i = j + 1;
     }
+}
+
+/* The text of buffered HTML as paragraphs; the buffer emptied. */
+static void html_flush(lay *L, ctx *c, cmark_node *n, buf *text)
+{
+    html_paragraphs(L, c, n, arena_strdup(L->a, text->data ? text->data : ""));
+    buf_free(text);
+}
+
+/* Text of a sanitised HTML block: each block element a paragraph; a
+ * table at its top laid out as a table (table.c). */
+static void html_block(lay *L, ctx *c, cmark_node *n)
+{
+    const anno *a = node_anno(n);
+    if (!a || !a->html)
+        return;
+    buf text = {0};
+    int tables = 0;
+    for (xmlNodePtr e = a->html->children; e && !tables; e = e->next)
+        tables = e->type == XML_ELEMENT_NODE && !strcmp((const char *)e->name, "table");
+    if (!tables) {
+        html_text(a->html, &text);
+        html_flush(L, c, n, &text);
+        return;
+    }
+    for (xmlNodePtr e = a->html->children; e; e = e->next) {
+        if (e->type == XML_ELEMENT_NODE && !strcmp((const char *)e->name, "table")) {
+            html_flush(L, c, n, &text);
+            if (table_html(L, c->indent, e, n))
+                continue;
+        }
+        if (e->type == XML_TEXT_NODE && e->content) {
+            buf_puts(&text, (const char *)e->content);
+        } else if (e->type == XML_ELEMENT_NODE) {
+            html_text(e, &text);
+            buf_putc(&text, '\n');
+        }
+    }
+    html_flush(L, c, n, &text);
 }
 
 static void figure(lay *L, ctx *c, cmark_node *img)
@@ -623,7 +655,8 @@ static void leaf_block(lay *L, ctx *c, cmark_node *n, const chapter *ch, cmark_i
 {
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
-        paragraph_block(L, c, n);
+        if (!gfm_is_caption(n)) /* a table's caption: set with its table */
+            paragraph_block(L, c, n);
         cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
         break;
     case CMARK_NODE_HEADING:
@@ -643,6 +676,11 @@ static void leaf_block(lay *L, ctx *c, cmark_node *n, const chapter *ch, cmark_i
         thematic_break(L, c);
         break;
     default:
+        if (gfm_kind_of(n) == GFM_TABLE) {
+            table_block(L, c->indent, n);
+            c->prev_para = 0;
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+        }
         break;
     }
 }

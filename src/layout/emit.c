@@ -161,6 +161,16 @@ void emit_vitems(lay *L, page *pg, size_t s, size_t e)
 {
     double x0 = margin_left(L), y = margin_top(L);
     int at_top = 1;
+    size_t first = s;
+    while (first < e && discardable(&L->v[first]))
+        first++;
+    if (table_repeat_h(L, first) > 0) { /* a table continued: its header rows again */
+        const trow *r = L->v[first].row;
+        for (int h = 0; h < r->nhead; h++) {
+            table_emit_row(L, pg, r->head[h], x0 + L->v[first].x, y, 1);
+            y += r->head[h]->h;
+        }
+    }
     for (size_t i = s; i < e; i++) {
         const vitem *v = &L->v[i];
         if (v->dest)
@@ -179,6 +189,9 @@ void emit_vitems(lay *L, page *pg, size_t s, size_t e)
         case V_IMAGE:
             page_add(pg, &(pitem){.kind = PI_IMAGE, .x = x0 + v->x, .y = y, .w = v->img_w, .h = v->h, .res = v->img});
             pg->has_body_text = 1;
+            break;
+        case V_ROW:
+            table_emit_row(L, pg, v->row, x0 + v->x, y, 0);
             break;
         case V_RULE:
             page_add(pg, &(pitem){.kind = PI_RULE, .x = x0 + v->x, .y = y, .w = v->rule_w, .h = v->h,

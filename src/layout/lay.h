@@ -32,7 +32,28 @@
  * pages. Lines, images and rules take height; spaces and penalties are
  * discarded at a page break; tags and list labels have no height and are
  * looked through ("transparent"). */
-typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL } vkind;
+typedef enum { V_LINE, V_SPACE, V_PENALTY, V_NEWPAGE, V_IMAGE, V_RULE, V_TAG_OPEN, V_TAG_CLOSE, V_LABEL, V_ROW } vkind;
+
+/* A table row laid out (table.c): one vitem (V_ROW) of the row's height. */
+typedef struct tcell {
+    const pline *lines;   /* the cell's text set in its column */
+    int nl;
+    double x, w;          /* the column's text: left edge (from the row's x), width */
+    char align;           /* 'l', 'c', 'r' */
+} tcell;
+
+typedef struct trow {
+    tcell *cells;
+    int ncells;
+    int header;           /* a header row (TH cells) */
+    double h;             /* the row's height */
+    double line_h, base, pad; /* line height, first baseline below the text top, padding */
+    double width;         /* the table's width */
+    double rule;          /* the rule under the row */
+    const struct trow *const *head; /* body rows: the header rows, repeated on a new page */
+    int nhead;
+    double head_h;        /* their height */
+} trow;
 
 /* Block-quote and code bars drawn beside one line (deeper ones are not). */
 #define MAX_BARS 6
@@ -72,6 +93,7 @@ typedef struct vitem {
     const char *tag;      /* V_TAG_OPEN/CLOSE: structure element type */
     const char *alt;      /* V_TAG_OPEN of a Figure: its alternative text */
     int note;             /* a line of footnote number `note` (L->fv), else 0 */
+    const trow *row;      /* V_ROW: the row */
 } vitem;
 
 /* The layout's state: the settings every chapter shares, the arena and
@@ -150,6 +172,18 @@ span text_span(const char *text, size_t len, int font, double size, rgb color);
 
 /* ---- blocks.c ---- */
 
+/* Appends an item of kind k (zeroed, in the current chapter) to L->v. */
+vitem *vadd(lay *L, vkind k);
+
+/* Appends a space of height h (none if h <= 0). */
+void vspace(lay *L, double h);
+
+/* Appends a penalty p. */
+vitem *vpenalty(lay *L, double p);
+
+/* Appends a structure tag (open or close); tag is not copied. */
+void vtag(lay *L, int open, const char *tag);
+
 /* Paragraph options for text measure wide, aligned al, hyphenated if
  * hyphen, in the book's language, with L's file for warnings. */
 para_opts popts(lay *L, double measure, align_mode al, int hyphen);
@@ -171,6 +205,35 @@ rgb chapter_accent(const lay *L, const chapter *ch);
  * hyphens; line is the source line for warnings (0: none). Returns the
  * line count and the lines in *out (in L's arena). */
 int break_span(lay *L, const span *sp, double measure, align_mode al, int line, pline **out);
+
+/* ---- table.c ---- */
+
+/* Appends GFM table n (and its caption, if it has one) at indent: the
+ * Table element, the caption above the table kept with it, one V_ROW per
+ * row with page breaks between rows weighed like lines (two rows kept
+ * together at each end). A row taller than the text area is set as its
+ * cells' lines one below the other instead, which breaks between lines. */
+void table_block(lay *L, double indent, cmark_node *n);
+
+/* Appends the sanitised raw HTML table el (from HTML block src) as
+ * table_block does, its cells' text without inline formatting (the rows
+ * of thead, tbody, tfoot and the table itself; a row of th cells first in
+ * the table, or in thead, is a header row; columns aligned left: the
+ * sanitiser keeps no align). Returns 0, adding nothing, when el is not a table of cells. */
+int table_html(lay *L, double indent, struct _xmlNode *el, cmark_node *src);
+
+/* For an item that starts a page: the height of the header rows repeated
+ * above it (a body row of a table whose header is on an earlier page),
+ * else 0. */
+double table_repeat_h(const lay *L, size_t i);
+
+/* The first line of row r's first cell that has text (its source marks
+ * the page for the EPUB's page list), or NULL. */
+const pline *table_row_line(const trow *r);
+
+/* Adds row v at (x, y) to pg, in TR and TH/TD elements; artifact: a
+ * repeated header row, drawn as decoration without elements. */
+void table_emit_row(lay *L, page *pg, const trow *r, double x, double y, int artifact);
 
 /* ---- pages.c ---- */
 

@@ -119,8 +119,9 @@ static void do_chapter(layout_job *j, int ci, shape_cache *cache)
     for (size_t p = 0; p < sl->npb; p++)
         for (size_t i = sl->pb[p].start; i < sl->pb[p].end; i++) {
             const vitem *v = &sl->v[i];
-            if (v->k == V_LINE && v->ln && v->body && v->ln->src) {
-                sl->marks[sl->nmarks++] = (cmark_pos){v->ln->src, v->ln->src_off, (int)p};
+            const pline *ln = v->k == V_ROW ? table_row_line(v->row) : v->k == V_LINE ? v->ln : NULL;
+            if (ln && v->body && ln->src) {
+                sl->marks[sl->nmarks++] = (cmark_pos){ln->src, ln->src_off, (int)p};
                 break;
             }
         }
@@ -271,6 +272,8 @@ static void trace_body_page(const lay *L, buf *t, const page *pg, const pbreak *
             trace_box(t, "image", v->img_w, v->h);
         else if (v->k == V_RULE)
             trace_box(t, "rule", v->rule_w, v->h);
+        else if (v->k == V_ROW)
+            trace_box(t, "row", v->row->width, v->h);
     }
     /* the footnotes at its foot */
     for (size_t i = pb->ns; i < pb->ne; i++)

@@ -23,7 +23,7 @@ static void break_values(lay *L, double *brk)
             b = v->penalty;
         else if (v->k == V_SPACE && p && !discardable(p))
             b = 0;
-        else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_RULE) && p && !discardable(p) && p->k != V_NEWPAGE)
+        else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_RULE || v->k == V_ROW) && p && !discardable(p) && p->k != V_NEWPAGE)
             b = 0;
         /* A heading keeps two lines of what follows; but when a heading
          * follows after only one line (a one-line paragraph), the break
@@ -32,7 +32,7 @@ static void break_values(lay *L, double *brk)
             b = INF_PEN;
         if (v->k == V_LINE && v->heading == VH_LINE)
             keep = 2;
-        else if ((v->k == V_LINE || v->k == V_IMAGE) && keep > 0)
+        else if ((v->k == V_LINE || v->k == V_IMAGE || v->k == V_ROW) && keep > 0)
             keep--;
         brk[i] = b;
         p = v;
@@ -132,7 +132,7 @@ pbreak *build_pages(lay *L, size_t *npages)
         ft.h = 0;
         foot_fill(L, &ft, L->area_h);
         foot best_ft = ft, any_ft = ft;
-        double y = 0;
+        double y = table_repeat_h(L, s); /* a table's header rows, repeated */
         size_t best = 0;
         double best_cost = 1e30;
         size_t last_any = 0;

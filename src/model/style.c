@@ -73,6 +73,9 @@ static const prop props[] = {
     {"page-margin-bottom", T_LENGTH, F(margin_bottom), 0},
     {"page-margin-inner", T_LENGTH, F(margin_inner), 0},
     {"page-margin-outer", T_LENGTH, F(margin_outer), 0},
+    {"table-size", T_LENGTH, F(table_size), 0},
+    {"table-padding", T_LENGTH, F(table_pad), 0},
+    {"table-rule", T_LENGTH, F(table_rule), 0},
 };
 #undef F
 #define NPROPS (sizeof props / sizeof *props)
@@ -282,7 +285,7 @@ typedef struct walkctx {
 } walkctx;
 
 /* The sections of style.yaml: the part of each key before its first '-'. */
-static const char *const sections[] = {"fonts", "colors", "text", "headings", "footnote", "page"};
+static const char *const sections[] = {"fonts", "colors", "text", "headings", "footnote", "page", "table"};
 #define NSECTIONS (sizeof sections / sizeof *sections)
 
 /* Reports an unknown name with the closest known one as a suggestion. */
@@ -474,6 +477,9 @@ static void defaults(style *s)
     s->h_after = (length){0.5, 1};
     s->note_size = (length){0.82, 1};
     s->note_rule = (length){6, 1};
+    s->table_size = (length){0.92, 1};
+    s->table_pad = (length){0.35, 1};
+    s->table_rule = (length){0.5, 0};
     s->margin_top = s->margin_bottom = s->margin_inner = s->margin_outer = (length){25 * 72 / 25.4, 0};
     style_set_paper(s, "a4");
 }

@@ -60,6 +60,7 @@ typedef struct style {
     const char *paper;                    /* "a4" or "a5" */
     double page_w, page_h;                /* pt */
     length margin_top, margin_bottom, margin_inner, margin_outer;
+    length table_size, table_pad, table_rule; /* table text size, cell padding, rule width */
     /* the style sheet with values filled in (owned by the arena) */
     const char *css;
     size_t css_len;

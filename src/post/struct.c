@@ -51,6 +51,16 @@ static void visit_struct(post_ctx *c, size_t num, int depth)
         buf_printf(&c->out, "/ID (note-%06zu)\n>>", c->nnote);
         write_obj_end(c);
     }
+    span attr;
+    if (val_name(s, "/TH") && !dict_get(c, o.v, "/A", &attr)) {
+        /* a table's header cells head their columns (cairo 1.16 writes
+         * no attributes): the Table attribute /Scope /Column */
+        static const char *const none[] = {NULL};
+        write_obj_begin(c, num, o.gen);
+        write_dict_copy(c, o.v, none);
+        buf_puts(&c->out, "/A << /O /Table /Scope /Column >>\n>>");
+        write_obj_end(c);
+    }
     if (dict_get(c, o.v, "/K", &kids))
         struct_walk(c, kids, depth + 1);
 }

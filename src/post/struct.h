@@ -1,5 +1,6 @@
 /* struct — the structure tree (§14.7): every /Figure element gets the /Alt
- * of pdfpost_info, in depth-first pre-order; the top element's last child
+ * of pdfpost_info, in depth-first pre-order, and every /TH the attribute
+ * /Scope /Column; the top element's last child
  * can be moved forward. New versions go to the update (write.h). */
 #ifndef GB_POST_STRUCT_H
 #define GB_POST_STRUCT_H
