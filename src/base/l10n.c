@@ -12,6 +12,7 @@ static const char *const nl[L_COUNT] = {
     " Niet alle afbeeldingen hebben een tekstalternatief.",
     " Er zijn geen bekende risico's voor mensen die gevoelig zijn voor flitsen, beweging of geluid.",
     "PDF-editie",
+    "klaar", "open",
 };
 static const char *const en[L_COUNT] = {
     "Contents", "Landmarks", "Cover", "Table of contents", "Start of text",
@@ -22,6 +23,7 @@ static const char *const en[L_COUNT] = {
     " Not all images have a text alternative.",
     " There are no known hazards.",
     "PDF edition",
+    "done", "open",
 };
 
 static const char *const nl_month[12] = {"januari", "februari", "maart",     "april",   "mei",      "juni",

@@ -20,6 +20,8 @@ typedef enum {
     L_A11Y_ALT_ALL, L_A11Y_ALT_SOME, /* ... images with / without text alternatives */
     L_A11Y_HAZARD, /* ... no hazards */
     L_PDF_EDITION, /* the print edition, in the EPUB's dc:source: "PDF edition" */
+    L_TASK_DONE,  /* a task list item's box, for screen readers: done */
+    L_TASK_OPEN,  /* ... not done */
     L_COUNT
 } l10n_key;
 

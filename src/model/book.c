@@ -23,6 +23,7 @@
 #include "model/image.h"
 #include "base/path.h"
 #include "model/sanitize.h"
+#include "model/smart.h"
 #include "base/utf8.h"
 
 /* ---- helpers ---- */
@@ -380,6 +381,7 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     c->len = c->in.len;
     c->doc = gfm_parse(c->text, c->len);
     clean_tree(b, c);
+    smart_tree(c->doc, b->meta.lang);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
@@ -1147,6 +1149,18 @@ static const char *derive_uuid(book *b)
                         u[12], u[13], u[14], u[15]);
 }
 
+/* The title and subtitle get the chapters' typographic punctuation. */
+static void smart_meta(book *b)
+{
+    const char **v[] = {&b->meta.title, &b->meta.subtitle};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (*v[i]) {
+            char *s = smart_string(*v[i], b->meta.lang);
+            *v[i] = arena_strdup(&b->arena, s);
+            free(s);
+        }
+}
+
 /* Reads and parses book.yaml into b->meta. Returns 0, or -1 when the
  * file cannot be read (the problems of its keys are reported, and the
  * chapters still loaded, so that all errors are found at once). */
@@ -1170,6 +1184,7 @@ static int read_meta(book *b)
         return -1;
     meta_parse(in.data, in.len, b->yaml_name, &b->meta, &b->arena, b->diag);
     input_free(&in);
+    smart_meta(b);
     return 0;
 }
 

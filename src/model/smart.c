@@ -1,0 +1,378 @@
+/* smart — see smart.h.
+ *
+ * Design note. A paragraph (any block with inline content) is flattened
+ * into one byte string: the literals of its text nodes, and one stand-in
+ * byte for each other inline piece (a code span or image reads as a
+ * letter, a line break as a space; emphasis, links and raw inline HTML
+ * are transparent). Every straight quote is then classified by the
+ * characters before and after it in that string, so a quote opened before
+ * *emphasis* and closed after it pairs. Double quotes: after a space or
+ * an opening bracket they open, otherwise they close (between two spaces
+ * they alternate). Single quotes: between letters, before a year ('90s)
+ * or before a known elision ('t, 's, 'n, 'em) they are apostrophes; else
+ * they open or close like double quotes, and a closing one with no open
+ * single quote before it, or an opening one never closed, is an
+ * apostrophe. Dashes and dots are only joined inside one text node, so
+ * that an escaped \-\- stays two hyphens. The text nodes get their new
+ * literals; the work is linear in the paragraph's length. */
+#include "model/smart.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "base/util.h"
+
+typedef struct marks {
+    const char *dq_open, *dq_close, *sq_open, *sq_close;
+    int spaced; /* the double marks hold their spaces (fr) */
+} marks;
+
+#define NNBSP "\xE2\x80\xAF" /* U+202F narrow no-break space */
+
+static marks marks_for(const char *lang)
+{
+    char p[4] = {0};
+    for (int i = 0; lang && i < 3 && lang[i] && lang[i] != '-' && lang[i] != '_'; i++)
+        p[i] = (char)(lang[i] | 0x20);
+    if (!strcmp(p, "de")) {
+        const char *r = lang + 2;
+        if ((*r == '-' || *r == '_') && (r[1] | 0x20) == 'c' && (r[2] | 0x20) == 'h')
+            return (marks){"\xC2\xAB", "\xC2\xBB", "\xE2\x80\xB9", "\xE2\x80\xBA", 0};
+        return (marks){"\xE2\x80\x9E", "\xE2\x80\x9C", "\xE2\x80\x9A", "\xE2\x80\x98", 0};
+    }
+    if (!strcmp(p, "fr"))
+        return (marks){"\xC2\xAB" NNBSP, NNBSP "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\x9D", 1};
+    /* nl, en and the rest */
+    return (marks){"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98", "\xE2\x80\x99", 0};
+}
+
+enum { K_SPACE, K_OPEN, K_ALNUM, K_PUNCT };
+
+static int kind(uint32_t c)
+{
+    if (c <= 0x20 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x3000)
+        return K_SPACE;
+    if (c == '(' || c == '[' || c == '{' || c == '-' || c == '/' || c == 0x2013 || c == 0x2014 || c == 0x201C ||
+        c == 0x2018 || c == 0x201E || c == 0x201A || c == 0xAB || c == 0x2039)
+        return K_OPEN;
+    if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+        return K_ALNUM;
+    if (c < 0x80 || (c >= 0xA1 && c <= 0xBF) || c == 0xD7 || c == 0xF7 || (c >= 0x2010 && c <= 0x206F))
+        return K_PUNCT;
+    return K_ALNUM;
+}
+
+/* What becomes of a byte of the flat text. */
+enum { A_KEEP, A_DQO, A_DQC, A_SQO, A_SQC, A_APOS, A_EN, A_EM, A_ELL, A_DROP };
+
+typedef struct seg {
+    cmark_node *n; /* NULL: the stand-in of a non-text piece */
+    size_t off, len;
+} seg;
+
+typedef struct para {
+    buf flat;
+    seg *v;
+    size_t n, cap;
+} para;
+
+static void add_piece(para *p, cmark_node *n, const char *s, size_t len)
+{
+    GROW(p->v, p->cap, p->n + 1);
+    p->v[p->n++] = (seg){n, p->flat.len, len};
+    buf_add(&p->flat, s, len);
+}
+
+/* The code point before / after byte i of the flat text (a space past
+ * either end). */
+static uint32_t cp_before(const para *p, size_t i)
+{
+    if (i == 0)
+        return ' ';
+    size_t j = i - 1;
+    while (j > 0 && ((unsigned char)p->flat.data[j] & 0xC0) == 0x80 && i - j < 4)
+        j--;
+    int l;
+    return utf8_decode(p->flat.data + j, i - j, &l);
+}
+
+static uint32_t cp_after(const para *p, size_t i)
+{
+    if (i + 1 >= p->flat.len)
+        return ' ';
+    int l;
+    return utf8_decode(p->flat.data + i + 1, p->flat.len - i - 1, &l);
+}
+
+/* A word elided at its start: 't, 's, 'n (rock 'n' roll), 'em, 'tis... */
+static int elision_at(const char *s, size_t n)
+{
+    static const char *const words[] = {"t", "s", "k", "n", "m", "r", "ns", "em", "tis", "twas", "til", "cause", NULL};
+    size_t w = 0;
+    while (w < n && ((s[w] | 0x20) >= 'a' && (s[w] | 0x20) <= 'z'))
+        w++;
+    if (w == 0 || (w < n && kind((unsigned char)s[w]) == K_ALNUM))
+        return 0;
+    for (int k = 0; words[k]; k++)
+        if (strlen(words[k]) == w) {
+            size_t j = 0;
+            while (j < w && (s[j] | 0x20) == words[k][j])
+                j++;
+            if (j == w)
+                return 1;
+        }
+    return 0;
+}
+
+/* '90s, '68: an apostrophe before two digits that end the number. */
+static int year_at(const char *s, size_t n)
+{
+    return n >= 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+           (n == 2 || !(s[2] >= '0' && s[2] <= '9'));
+}
+
+/* Is flat byte i inside a text node (not a stand-in)? Segments are in
+ * order; *hint walks along. */
+static const seg *seg_of(const para *p, size_t i, size_t *hint)
+{
+    while (*hint < p->n && p->v[*hint].off + p->v[*hint].len <= i)
+        (*hint)++;
+    return *hint < p->n ? &p->v[*hint] : NULL;
+}
+
+static void decide(const para *p, char *act)
+{
+    const char *f = p->flat.data;
+    size_t len = p->flat.len;
+    size_t dq_open = 0, h = 0;
+    /* open single quotes not yet closed (their positions, a stack) */
+    size_t *sq = NULL, nsq = 0, capsq = 0;
+    for (size_t i = 0; i < len; i++) {
+        const seg *s = seg_of(p, i, &h);
+        if (!s || !s->n)
+            continue;
+        size_t end = s->off + s->len;
+        char c = f[i];
+        if (c == '-' || c == '.') {
+            size_t j = i;
+            while (j < end && f[j] == c)
+                j++;
+            size_t run = j - i;
+            if (c == '-' && (run == 2 || run == 3)) {
+                act[i] = run == 2 ? A_EN : A_EM;
+                for (size_t k = i + 1; k < j; k++)
+                    act[k] = A_DROP;
+            } else if (c == '.' && run == 3) {
+                act[i] = A_ELL;
+                act[i + 1] = act[i + 2] = A_DROP;
+            }
+            i = j - 1;
+            continue;
+        }
+        if (c != '"' && c != '\'')
+            continue;
+        uint32_t b = cp_before(p, i), a = cp_after(p, i);
+        int kb = kind(b), ka = kind(a);
+        if ((b == '"' || b == '\'') && i > 0 && (act[i - 1] == A_DQO || act[i - 1] == A_SQO))
+            kb = K_SPACE; /* right after an opening quote: "'nested' ..." */
+        if (c == '"') {
+            int open;
+            if (kb == K_SPACE && ka == K_SPACE)
+                open = dq_open == 0;
+            else
+                open = kb == K_SPACE || kb == K_OPEN;
+            act[i] = open ? A_DQO : A_DQC;
+            if (open)
+                dq_open++;
+            else if (dq_open)
+                dq_open--;
+            continue;
+        }
+        if (kb == K_ALNUM && ka == K_ALNUM) {
+            act[i] = A_APOS;
+        } else if (kb != K_ALNUM && (year_at(f + i + 1, end - i - 1) || elision_at(f + i + 1, end - i - 1))) {
+            act[i] = A_APOS;
+        } else if ((kb == K_SPACE || kb == K_OPEN) && !(ka == K_SPACE && nsq)) {
+            act[i] = A_SQO;
+            GROW(sq, capsq, nsq + 1);
+            sq[nsq++] = i;
+        } else if (nsq) {
+            act[i] = A_SQC;
+            nsq--;
+        } else {
+            act[i] = A_APOS;
+        }
+    }
+    for (size_t k = 0; k < nsq; k++)
+        act[sq[k]] = A_APOS; /* never closed: 'k, 'ns and other elisions */
+    free(sq);
+}
+
+/* Writes each text node's new literal. */
+static void apply(para *p, const char *act, const marks *m)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        const seg *s = &p->v[k];
+        if (!s->n)
+            continue;
+        int changed = 0;
+        for (size_t i = s->off; i < s->off + s->len; i++)
+            changed |= act[i] != A_KEEP;
+        if (!changed)
+            continue;
+        buf o = {0};
+        for (size_t i = s->off; i < s->off + s->len; i++) {
+            switch (act[i]) {
+            case A_DQO:
+                buf_puts(&o, m->dq_open);
+                if (m->spaced && i + 1 < s->off + s->len && p->flat.data[i + 1] == ' ')
+                    i++; /* " texte " typed with spaces: the no-break space replaces them */
+                break;
+            case A_DQC:
+                if (m->spaced && o.len && o.data[o.len - 1] == ' ')
+                    o.len--;
+                buf_puts(&o, m->dq_close);
+                break;
+            case A_SQO: buf_puts(&o, m->sq_open); break;
+            case A_SQC: buf_puts(&o, m->sq_close); break;
+            case A_APOS: buf_puts(&o, "\xE2\x80\x99"); break;
+            case A_EN: buf_puts(&o, "\xE2\x80\x93"); break;
+            case A_EM: buf_puts(&o, "\xE2\x80\x94"); break;
+            case A_ELL: buf_puts(&o, "\xE2\x80\xA6"); break;
+            case A_DROP: break;
+            default: buf_putc(&o, p->flat.data[i]); break;
+            }
+        }
+        buf_putc(&o, 0);
+        cmark_node_set_literal(s->n, o.data);
+        buf_free(&o);
+    }
+}
+
+static void flush(para *p, const marks *m)
+{
+    if (p->flat.len) {
+        char *act = xcalloc(p->flat.len, 1);
+        decide(p, act);
+        apply(p, act, m);
+        free(act);
+    }
+    p->flat.len = 0;
+    p->n = 0;
+}
+
+/* The name of an inline HTML tag (lowercase, at most 7 letters) and
+ * whether it closes. */
+static int html_tag(const char *s, char name[8], int *closing)
+{
+    if (!s || *s != '<')
+        return 0;
+    s++;
+    *closing = *s == '/';
+    s += *closing;
+    int i = 0;
+    while (i < 7 && (((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') || (*s >= '0' && *s <= '9')))
+        name[i++] = (char)(*s++ | 0x20);
+    name[i] = 0;
+    return i > 0;
+}
+
+static int verbatim_tag(const char *name)
+{
+    static const char *const v[] = {"code", "kbd", "samp", "pre", "script", "style", "tt", NULL};
+    for (int k = 0; v[k]; k++)
+        if (!strcmp(name, v[k]))
+            return 1;
+    return 0;
+}
+
+/* Is this link an autolink (its text is its URL, or the URL without the
+ * scheme cmark-gfm adds: http:// for www., mailto:)? */
+static int autolink(cmark_node *link)
+{
+    cmark_node *t = cmark_node_first_child(link);
+    if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT)
+        return 0;
+    const char *u = cmark_node_get_url(link), *s = cmark_node_get_literal(t);
+    if (!u || !s || !*s)
+        return 0;
+    size_t lu = strlen(u), ls = strlen(s);
+    return ls <= lu && !strcmp(u + lu - ls, s);
+}
+
+void smart_tree(cmark_node *doc, const char *lang)
+{
+    marks m = marks_for(lang);
+    para p = {0};
+    int verbatim = 0; /* inside inline <code> and the like */
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) {
+            flush(&p, &m); /* a paragraph, heading or cell starts or ends */
+            verbatim = 0;
+            continue;
+        }
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        const char *lit;
+        char name[8];
+        int closing;
+        switch (t) {
+        case CMARK_NODE_TEXT:
+            lit = cmark_node_get_literal(n);
+            if (lit && verbatim)
+                add_piece(&p, NULL, "a", 1);
+            else if (lit)
+                add_piece(&p, n, lit, strlen(lit));
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            add_piece(&p, NULL, " ", 1);
+            break;
+        case CMARK_NODE_HTML_INLINE:
+            if (html_tag(cmark_node_get_literal(n), name, &closing) && verbatim_tag(name))
+                verbatim = !closing;
+            break;
+        case CMARK_NODE_LINK:
+            if (autolink(n)) {
+                add_piece(&p, NULL, "a", 1);
+                cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            }
+            break;
+        case CMARK_NODE_IMAGE:
+        case CMARK_NODE_CODE:
+            add_piece(&p, NULL, "a", 1);
+            if (t == CMARK_NODE_IMAGE)
+                cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+            break;
+        default:
+            /* footnote references and other extension inlines: a letter */
+            if (!cmark_node_first_child(n))
+                add_piece(&p, NULL, "a", 1);
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    flush(&p, &m);
+    buf_free(&p.flat);
+    free(p.v);
+}
+
+char *smart_string(const char *s, const char *lang)
+{
+    cmark_node *par = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(t, s ? s : "");
+    cmark_node_append_child(par, t);
+    smart_tree(par, lang);
+    char *r = xstrdup(cmark_node_get_literal(t));
+    cmark_node_free(par);
+    return r;
+}

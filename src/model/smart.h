@@ -1,0 +1,25 @@
+/* smart — typographic punctuation by language: straight quotes become the
+ * language's quotation marks, apostrophes ’, "--" an en dash, "---" an em
+ * dash, "..." an ellipsis. Only text is rewritten: never code spans, code
+ * blocks, raw HTML (nor the text inside inline <code>, <kbd>, <samp>,
+ * <script>, <style>), link destinations or the URL an autolink shows.
+ *
+ * Marks per language (the tag's primary subtag): nl and en ‘…’ and “…”;
+ * de „…“ and ‚…‘ (de-CH «…» and ‹…›); fr « … » with narrow no-break
+ * spaces (U+202F) inside and “…” inside those; any other language as en.
+ * Whether a quote opens or closes is decided by the characters around it
+ * (as SmartyPants does), across inline elements, within one paragraph. */
+#ifndef GB_SMART_H
+#define GB_SMART_H
+
+#include <cmark-gfm.h>
+
+/* Rewrites the text nodes of the tree under doc in place, for the
+ * language tag lang (NULL: en). */
+void smart_tree(cmark_node *doc, const char *lang);
+
+/* The same rewriting of a plain string (one paragraph), e.g. the book's
+ * title. Returns a malloc'd string the caller frees. */
+char *smart_string(const char *s, const char *lang);
+
+#endif
