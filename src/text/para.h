@@ -24,6 +24,7 @@ typedef struct tstyle {
     const anno *link;    /* the link this text belongs to, or NULL */
     int code;            /* inline code or code block: URL-like breaks, no hyphens */
     int tabular;         /* tabular lining figures (tables of contents) */
+    int strike;          /* struck through (~~text~~): the layout draws a line */
 } tstyle;
 
 /* A piece of paragraph text in one style. text == NULL with len == 0 and
