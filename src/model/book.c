@@ -379,9 +379,12 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
         return;
     c->text = c->in.data;
     c->len = c->in.len;
-    c->doc = gfm_parse(c->text, c->len);
-    clean_tree(b, c);
+    char *prot = smart_protect(c->text, c->len);
+    c->doc = gfm_parse(prot ? prot : c->text, c->len);
+    free(prot);
     smart_tree(c->doc, b->meta.lang);
+    smart_restore(c->doc);
+    clean_tree(b, c);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");

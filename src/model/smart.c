@@ -51,6 +51,8 @@ enum { K_SPACE, K_OPEN, K_ALNUM, K_PUNCT };
 
 static int kind(uint32_t c)
 {
+    if (c >= 0x80 && c <= 0x83)
+        return K_PUNCT; /* an escaped quote, hyphen or dot (smart_protect) */
     if (c <= 0x20 || c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x3000)
         return K_SPACE;
     if (c == '(' || c == '[' || c == '{' || c == '-' || c == '/' || c == 0x2013 || c == 0x2014 || c == 0x201C ||
@@ -69,6 +71,7 @@ enum { A_KEEP, A_DQO, A_DQC, A_SQO, A_SQC, A_APOS, A_EN, A_EM, A_ELL, A_DROP };
 typedef struct seg {
     cmark_node *n; /* NULL: the stand-in of a non-text piece */
     size_t off, len;
+    size_t tail;   /* bytes of n's literal after len, kept as they are */
 } seg;
 
 typedef struct para {
@@ -77,11 +80,29 @@ typedef struct para {
     size_t n, cap;
 } para;
 
-static void add_piece(para *p, cmark_node *n, const char *s, size_t len)
+static void add_piece(para *p, cmark_node *n, const char *s, size_t len, size_t tail)
 {
     GROW(p->v, p->cap, p->n + 1);
-    p->v[p->n++] = (seg){n, p->flat.len, len};
+    p->v[p->n++] = (seg){n, p->flat.len, len, tail};
     buf_add(&p->flat, s, len);
+}
+
+/* Where pandoc-style attributes "{#id .class}" start at the end of the
+ * last text of a block (book.c's take_attributes reads them; they stay as
+ * typed), or len. */
+static size_t attributes_at(const char *lit, size_t len)
+{
+    size_t n = len;
+    while (n > 0 && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
+        n--;
+    if (n < 3 || lit[n - 1] != '}')
+        return len;
+    size_t open = n - 1;
+    while (open > 0 && lit[open] != '{')
+        open--;
+    if (lit[open] != '{' || (lit[open + 1] != '#' && lit[open + 1] != '.'))
+        return len;
+    return open;
 }
 
 /* The code point before / after byte i of the flat text (a space past
@@ -244,6 +265,7 @@ static void apply(para *p, const char *act, const marks *m)
             default: buf_putc(&o, p->flat.data[i]); break;
             }
         }
+        buf_add(&o, cmark_node_get_literal(s->n) + s->len, s->tail);
         buf_putc(&o, 0);
         cmark_node_set_literal(s->n, o.data);
         buf_free(&o);
@@ -324,14 +346,19 @@ void smart_tree(cmark_node *doc, const char *lang)
         switch (t) {
         case CMARK_NODE_TEXT:
             lit = cmark_node_get_literal(n);
-            if (lit && verbatim)
-                add_piece(&p, NULL, "a", 1);
-            else if (lit)
-                add_piece(&p, n, lit, strlen(lit));
+            if (lit && verbatim) {
+                add_piece(&p, NULL, "a", 1, 0);
+            } else if (lit) {
+                size_t len = strlen(lit), keep = len;
+                if (!cmark_node_next(n) && cmark_node_parent(n) &&
+                    (cmark_node_get_type(cmark_node_parent(n)) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+                    keep = attributes_at(lit, len);
+                add_piece(&p, n, lit, keep, len - keep);
+            }
             break;
         case CMARK_NODE_SOFTBREAK:
         case CMARK_NODE_LINEBREAK:
-            add_piece(&p, NULL, " ", 1);
+            add_piece(&p, NULL, " ", 1, 0);
             break;
         case CMARK_NODE_HTML_INLINE:
             if (html_tag(cmark_node_get_literal(n), name, &closing) && verbatim_tag(name))
@@ -339,13 +366,13 @@ void smart_tree(cmark_node *doc, const char *lang)
             break;
         case CMARK_NODE_LINK:
             if (autolink(n)) {
-                add_piece(&p, NULL, "a", 1);
+                add_piece(&p, NULL, "a", 1, 0);
                 cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             }
             break;
         case CMARK_NODE_IMAGE:
         case CMARK_NODE_CODE:
-            add_piece(&p, NULL, "a", 1);
+            add_piece(&p, NULL, "a", 1, 0);
             if (t == CMARK_NODE_IMAGE)
                 cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             break;
@@ -355,7 +382,7 @@ void smart_tree(cmark_node *doc, const char *lang)
         default:
             /* footnote references and other extension inlines: a letter */
             if (!cmark_node_first_child(n))
-                add_piece(&p, NULL, "a", 1);
+                add_piece(&p, NULL, "a", 1, 0);
             break;
         }
     }
@@ -363,6 +390,95 @@ void smart_tree(cmark_node *doc, const char *lang)
     flush(&p, &m);
     buf_free(&p.flat);
     free(p.v);
+}
+
+static const char escaped[] = "\"'-.";
+
+char *smart_protect(const char *s, size_t len)
+{
+    int any = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] == '&' && s[i + 1] == '#')
+            return NULL;
+        if (s[i] == '\\' && s[i + 1] && strchr(escaped, s[i + 1]))
+            any = 1;
+    }
+    if (!any)
+        return NULL;
+    char *t = xmalloc(len + 1);
+    memcpy(t, s, len);
+    t[len] = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (t[i] != '\\')
+            continue;
+        const char *e = t[i + 1] ? strchr(escaped, t[i + 1]) : NULL;
+        if (e) {
+            t[i] = (char)0xC2;
+            t[i + 1] = (char)(0x80 + (e - escaped));
+        }
+        i++; /* "\\" escapes the backslash */
+    }
+    return t;
+}
+
+/* s with its stand-ins put back (as "\\c" if keep_backslash); NULL when
+ * s has none. */
+static char *restore(const char *s, int keep_backslash)
+{
+    if (!s || !strstr(s, "\xC2"))
+        return NULL;
+    buf o = {0};
+    int any = 0;
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x83) {
+            if (keep_backslash)
+                buf_putc(&o, '\\');
+            buf_putc(&o, escaped[(unsigned char)p[1] - 0x80]);
+            p++;
+            any = 1;
+        } else {
+            buf_putc(&o, *p);
+        }
+    }
+    buf_putc(&o, 0);
+    if (!any) {
+        buf_free(&o);
+        return NULL;
+    }
+    return buf_detach(&o, NULL);
+}
+
+void smart_restore(cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        char *r;
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK ||
+            t == CMARK_NODE_HTML_INLINE) {
+            if ((r = restore(cmark_node_get_literal(n), t != CMARK_NODE_TEXT)))
+                cmark_node_set_literal(n, r);
+            free(r);
+        }
+        if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+            if ((r = restore(cmark_node_get_url(n), 0)))
+                cmark_node_set_url(n, r);
+            free(r);
+            if ((r = restore(cmark_node_get_title(n), 0)))
+                cmark_node_set_title(n, r);
+            free(r);
+        }
+        if (t == CMARK_NODE_CODE_BLOCK) {
+            if ((r = restore(cmark_node_get_fence_info(n), 0)))
+                cmark_node_set_fence_info(n, r);
+            free(r);
+        }
+    }
+    cmark_iter_free(it);
 }
 
 char *smart_string(const char *s, const char *lang)

@@ -18,6 +18,17 @@
  * language tag lang (NULL: en). */
 void smart_tree(cmark_node *doc, const char *lang);
 
+/* Backslash escapes (\" \' \- \.) keep their character straight. Before
+ * parsing, smart_protect returns a malloc'd copy of the len bytes of
+ * Markdown s in which each such escape is a stand-in of the same length
+ * (U+0080..U+0083), or NULL when there is none (or when the text has a
+ * character reference, which could name a stand-in). After smart_tree,
+ * smart_restore puts the escapes back: as the plain character in text,
+ * link destinations, titles and info strings (what cmark makes of an
+ * escape), as the backslash and the character in code and raw HTML. */
+char *smart_protect(const char *s, size_t len);
+void smart_restore(cmark_node *doc);
+
 /* The same rewriting of a plain string (one paragraph), e.g. the book's
  * title. Returns a malloc'd string the caller frees. */
 char *smart_string(const char *s, const char *lang);
