@@ -24,7 +24,7 @@ unset SOURCE_DATE_EPOCH
 . tests/lib.sh
 require pdftotext pdftoppm qpdf python3 unzip
 
-# book DIR LANG: a one-chapter book whose chapter is standard input
+# book DIR LANG [OPTION]: a one-chapter book whose chapter is standard input
 book() {
   mkdir -p "$tmp/$1"
   cat > "$tmp/$1/book.yaml" <<EOF
@@ -38,7 +38,8 @@ chapters:
   - a.md
 EOF
   cat > "$tmp/$1/a.md"
-  "$GB" build "$tmp/$1" -o "$tmp/$1/out" >"$tmp/$1/log" 2>&1 || { nok "$1 builds"; indent < "$tmp/$1/log"; return 1; }
+  "$GB" build "$tmp/$1" -o "$tmp/$1/out" $3 >"$tmp/$1/log" 2>&1 || { nok "$1 builds"; indent < "$tmp/$1/log"; return 1; }
+  [ -f "$tmp/$1/out/$1.epub" ] || return 0
   (cd "$tmp/$1/out" && unzip -q -o "$1.epub" -d x)
   sed -n '/<body/,$p' "$tmp/$1/out/x/EPUB/text/"*.xhtml | tr '\n' ' ' > "$tmp/$1/body"
 }
@@ -140,16 +141,16 @@ EOF
 }
 
 quotes='Hij zei: "dit is *heel* mooi" en '"'"'dat ook'"'"', it'"'"'s "a '"'"'b'"'"' c".'
-book en en <<< "$quotes" && has en '“dit is <em>heel</em> mooi” en ‘dat ook’, it’s “a ‘b’ c”.' 'English “…” ‘…’'
-book de de <<< "$quotes" && has de '„dit is <em>heel</em> mooi“ en ‚dat ook‘, it’s „a ‚b‘ c“.' 'German „…“ ‚…‘'
+book en en --epub <<< "$quotes" && has en '“dit is <em>heel</em> mooi” en ‘dat ook’, it’s “a ‘b’ c”.' 'English “…” ‘…’'
+book de de --epub <<< "$quotes" && has de '„dit is <em>heel</em> mooi“ en ‚dat ook‘, it’s „a ‚b‘ c“.' 'German „…“ ‚…‘'
 n=$'\xe2\x80\xaf' # U+202F
-book fr fr <<< "$quotes" && has fr "«${n}dit is <em>heel</em> mooi${n}» en “dat ook”, it’s «${n}a “b” c${n}»." 'French « … » with U+202F inside, “…” inside'
-book fr2 fr <<< 'Il dit " oui " et "non".' && has fr2 "Il dit «${n}oui${n}» et «${n}non${n}»." 'French quotes typed with spaces: one no-break space each'
+book fr fr --epub <<< "$quotes" && has fr "«${n}dit is <em>heel</em> mooi${n}» en “dat ook”, it’s «${n}a “b” c${n}»." 'French « … » with U+202F inside, “…” inside'
+book fr2 fr --epub <<< 'Il dit " oui " et "non".' && has fr2 "Il dit «${n}oui${n}» et «${n}non${n}»." 'French quotes typed with spaces: one no-break space each'
 
 # thema’s is never hyphenated at the apostrophe
 words=""
 for i in $(seq 1 40); do words="$words thema's foto's auto's organisatie's"; done
-book hy nl <<< "Een alinea met$words." && {
+book hy nl --pdf <<< "Een alinea met$words." && {
   pdftotext "$tmp/hy/out/hy.pdf" "$tmp/hy/pdf.txt"
   # (a hyphen at a line end extracts as nothing: a hyphenated line ends in a
   # word's first part)
