@@ -623,6 +623,14 @@ static char *other_slug(const char *text, slug_style style)
     for (size_t i = 0; i < n;) {
         int len;
         uint32_t c = utf8_decode(text + i, n - i, &len);
+        if (c >= 0x2010 && c <= 0x206F) {
+            /* punctuation (quotes, dashes: model/smart.c set them): dropped,
+             * but GitHub's slugs keep the "--" and "---" that were typed */
+            if (!pandoc && (c == 0x2013 || c == 0x2014))
+                buf_puts(&b, c == 0x2013 ? "--" : "---");
+            i += (size_t)len;
+            continue;
+        }
         int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c != 0xD7 && c != 0xF7);
         int digit = c >= '0' && c <= '9';
         if (pandoc && !seen_letter && !letter) {
