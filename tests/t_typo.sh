@@ -14,7 +14,9 @@
 #   - task items: the box with aria-label "klaar"/"open" in the XHTML, no
 #     bullet; in the PDF the box's text is the state ("klaar klaar");
 #   - autolinks: <a href> in the XHTML, a /URI link in the PDF;
-#   - EPUBCheck 0/0 on the Dutch book.
+#   - EPUBCheck 0/0 on the Dutch book;
+#   - a paragraph that its marks would take past the 1 MB limit stays as
+#     typed, with a warning.
 # Prints "ok - ..." / "not ok - ..." lines; always exits 0.
 cd "$(dirname "$0")/.." || exit 0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gb-typo.XXXXXX")
@@ -159,4 +161,13 @@ book hy nl --pdf <<< "Een alinea met$words." && {
     nok "thema’s, foto’s: no line break at the apostrophe"; grep -n "’$\|^’\|^s\b" "$tmp/hy/pdf.txt" | indent 5
   elif ! grep -q "thema’s" "$tmp/hy/pdf.txt" || [ "$cut" -lt 1 ]; then nok "thema’s in the PDF text, some lines hyphenated ($cut)"
   else ok "thema’s, foto’s: no line break at the apostrophe ($cut lines hyphenated elsewhere)"; fi
+}
+
+# a paragraph under the 1 MB limit whose marks would take it past: left as
+# typed, with a located warning (not an error about bytes nobody typed)
+python3 -c "print('# T\n\n' + '\"a\" ' * 200000)" > "$tmp/big.md"
+book big nl --epub < "$tmp/big.md" && {
+  if grep -q "/a.md:3:1: warning: this block's quotes and dashes are left as typed" "$tmp/big/log" && grep -qF '"a" "a"' "$tmp/big/body"; then
+    ok "a paragraph that typographic marks would take past 1 MB is left as typed, with a warning at a.md:3:1"
+  else nok "a paragraph past 1 MB with marks: left as typed, with a warning"; indent < "$tmp/big/log"; fi
 }

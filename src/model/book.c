@@ -382,8 +382,13 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     char *prot = smart_protect(c->text, c->len);
     c->doc = gfm_parse(prot ? prot : c->text, c->len);
     free(prot);
-    smart_tree(c->doc, b->meta.lang);
+    cmark_node *as_typed = smart_tree(c->doc, b->meta.lang, BOOK_MAX_PARAGRAPH);
     smart_restore(c->doc);
+    if (as_typed)
+        diag_warning(b->diag, c->diag_name, node_line(as_typed), node_col(c, as_typed),
+                     "this block's quotes and dashes are left as typed: with typographic ones it would be longer "
+                     "than the limit of %d MB",
+                     BOOK_MAX_PARAGRAPH >> 20);
     clean_tree(b, c);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))

@@ -272,12 +272,40 @@ static void apply(para *p, const char *act, const marks *m)
     }
 }
 
-static void flush(para *p, const marks *m)
+/* The flat text's length once rewritten. */
+static size_t new_length(const para *p, const char *act, const marks *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->flat.len; i++) {
+        switch (act[i]) {
+        case A_KEEP: n += 1; break;
+        case A_DQO: n += strlen(m->dq_open); break;
+        case A_DQC: n += strlen(m->dq_close); break;
+        case A_SQO: n += strlen(m->sq_open); break;
+        case A_SQC: n += strlen(m->sq_close); break;
+        case A_DROP: break;
+        default: n += 3; break;
+        }
+    }
+    return n;
+}
+
+typedef struct smart_run {
+    marks m;
+    size_t max_len;
+    cmark_node *block;   /* the block being collected */
+    cmark_node *skipped; /* the first block left as typed */
+} smart_run;
+
+static void flush(para *p, smart_run *r)
 {
     if (p->flat.len) {
         char *act = xcalloc(p->flat.len, 1);
         decide(p, act);
-        apply(p, act, m);
+        if (new_length(p, act, &r->m) <= r->max_len)
+            apply(p, act, &r->m);
+        else if (!r->skipped)
+            r->skipped = r->block;
         free(act);
     }
     p->flat.len = 0;
@@ -323,9 +351,9 @@ static int autolink(cmark_node *link)
     return ls <= lu && !strcmp(u + lu - ls, s);
 }
 
-void smart_tree(cmark_node *doc, const char *lang)
+cmark_node *smart_tree(cmark_node *doc, const char *lang, size_t max_len)
 {
-    marks m = marks_for(lang);
+    smart_run r = {marks_for(lang), max_len, NULL, NULL};
     para p = {0};
     int verbatim = 0; /* inside inline <code> and the like */
     cmark_iter *it = cmark_iter_new(doc);
@@ -334,7 +362,8 @@ void smart_tree(cmark_node *doc, const char *lang)
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
         if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) {
-            flush(&p, &m); /* a paragraph, heading or cell starts or ends */
+            flush(&p, &r); /* a paragraph, heading or cell starts or ends */
+            r.block = n;
             verbatim = 0;
             continue;
         }
@@ -387,9 +416,10 @@ void smart_tree(cmark_node *doc, const char *lang)
         }
     }
     cmark_iter_free(it);
-    flush(&p, &m);
+    flush(&p, &r);
     buf_free(&p.flat);
     free(p.v);
+    return r.skipped;
 }
 
 static const char escaped[] = "\"'-.";
@@ -487,7 +517,7 @@ char *smart_string(const char *s, const char *lang)
     cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
     cmark_node_set_literal(t, s ? s : "");
     cmark_node_append_child(par, t);
-    smart_tree(par, lang);
+    smart_tree(par, lang, (size_t)-1);
     char *r = xstrdup(cmark_node_get_literal(t));
     cmark_node_free(par);
     return r;

@@ -15,8 +15,10 @@
 #include <cmark-gfm.h>
 
 /* Rewrites the text nodes of the tree under doc in place, for the
- * language tag lang (NULL: en). */
-void smart_tree(cmark_node *doc, const char *lang);
+ * language tag lang (NULL: en). A block whose text would become longer
+ * than max_len bytes (marks are longer than the quotes they replace) is
+ * left as typed; the first such block is returned (NULL: none). */
+cmark_node *smart_tree(cmark_node *doc, const char *lang, size_t max_len);
 
 /* Backslash escapes (\" \' \- \.) keep their character straight. Before
  * parsing, smart_protect returns a malloc'd copy of the len bytes of
