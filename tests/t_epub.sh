@@ -488,6 +488,11 @@ if "--seed" in opts:
         line = line.replace("**", "")            # bold markers in the seed
         lines.extend(splits.get(line, [line]))
     text = " ".join(text_of(docs[c].find("x:body", NS)) for c in chapters)
+    # the seed types straight quotes, -- and ...; the book sets them (model/smart.c)
+    def typo(s):
+        s = s.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
+        return s.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
+    text, lines = typo(text), [typo(l) for l in lines]
     pos, lost, disorder = 0, [], []
     for line in lines:
         i = text.find(line, pos)

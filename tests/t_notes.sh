@@ -168,6 +168,25 @@ else
   nok "warning: a mark inside a link's text, located"; indent <"$tmp/lo.err"
 fi
 
+# ---- a note in a table cell: at the foot of the row's page, linked both ways --
+mkdir -p "$tmp/tc"
+printf 'name: tc\ntitle: T\nauthor: A\npublisher: P\nlang: nl\ndate: 2026-01-01\nchapters: [a.md]\n' >"$tmp/tc/book.yaml"
+printf '# Tabel\n\n| Naam | Uitleg |\n| --- | --- |\n| een | cel met noot[^c] |\n| twee | gewoon |\n\n[^c]: Noot in een tabelcel.\n' >"$tmp/tc/a.md"
+if "$GB" build "$tmp/tc" -o "$tmp/tco" >"$tmp/tc.out" 2>"$tmp/tc.err"; then
+  pages=$(pdfinfo "$tmp/tco/tc.pdf" | sed -n 's/^Pages: *//p')
+  on=""
+  for p in $(seq 1 "$pages"); do
+    t=$(pdftotext -f "$p" -l "$p" "$tmp/tco/tc.pdf" - 2>/dev/null)
+    case $t in *"cel met noot"*"Noot in een tabelcel."*) on=$p ;; esac
+  done
+  [ -n "$on" ] && ok "a note marked in a table cell is at the foot of the row's page ($on)" ||
+    { nok "a note marked in a table cell is at the foot of the row's page"; pdftotext "$tmp/tco/tc.pdf" - | indent; }
+  unzip -p "$tmp/tco/tc.epub" '*a.xhtml' | grep -q '<td>cel met noot<a epub:type="noteref"' &&
+    ok "EPUB: the mark in the cell is a noteref" || nok "EPUB: the mark in the cell is a noteref"
+else
+  nok "a book with a note in a table cell builds"; indent <"$tmp/tc.err"
+fi
+
 # ---- EPUBCheck -------------------------------------------------------------------
 if [ -n "$ec" ]; then
   wait "$ec"

@@ -14,6 +14,7 @@ static const char *const nl[L_COUNT] = {
     "PDF-editie",
     "Noot",
     "Terug naar de tekst",
+    "klaar", "open",
 };
 static const char *const en[L_COUNT] = {
     "Contents", "Landmarks", "Cover", "Table of contents", "Start of text",
@@ -26,6 +27,7 @@ static const char *const en[L_COUNT] = {
     "PDF edition",
     "Note",
     "Back to the text",
+    "done", "open",
 };
 
 static const char *const nl_month[12] = {"januari", "februari", "maart",     "april",   "mei",      "juni",

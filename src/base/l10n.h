@@ -22,6 +22,8 @@ typedef enum {
     L_PDF_EDITION, /* the print edition, in the EPUB's dc:source: "PDF edition" */
     L_NOTE,        /* a footnote, before its number: "Note" ("Note 3") */
     L_NOTE_BACK,   /* a footnote's link back to its mark */
+    L_TASK_DONE,  /* a task list item's box, for screen readers: done */
+    L_TASK_OPEN,  /* ... not done */
     L_COUNT
 } l10n_key;
 

@@ -17,6 +17,7 @@
 #include "epub/xtable.h"
 #include "model/gfm.h"
 #include "model/sanitize.h"
+#include "model/task.h"
 #include "base/utf8.h"
 
 #define XHTML_NS "http://www.w3.org/1999/xhtml"
@@ -241,6 +242,7 @@ typedef struct walk {
     frame *st;
     size_t n, cap;
     int skip_raw;      /* inside <script>/<style>: drop text */
+    int task;          /* a task item just opened: 1 open, 2 done */
     const page_mark *marks;
     size_t nmarks, next_mark;
     int table_col;     /* xtable: the cell's column in its row */
@@ -586,11 +588,26 @@ static void heading(walk *w, cmark_node *n)
     }
 }
 
+/* A task item's box, its state for screen readers in the book's
+ * language ("klaar"/"open"). */
+static void task_box(walk *w, int done)
+{
+    xmlNodePtr box = child(w, "span");
+    xmlSetProp(box, BAD_CAST "class", BAD_CAST "task-box");
+    xmlSetProp(box, BAD_CAST "role", BAD_CAST "img");
+    xmlSetProp(box, BAD_CAST "aria-label", BAD_CAST task_label(w->b->meta.lang, done));
+    const char *g = task_glyph(done);
+    xhtml_add_text(box, g, strlen(g));
+    xhtml_add_text(top(w), " ", 1);
+}
+
 /* Writes the element node n opens. Returns 1 when n was written whole
  * (the walk skips its children). */
 static int enter(walk *w, cmark_node *n)
 {
     xmlNodePtr el;
+    int task = w->task;
+    w->task = 0;
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_BLOCK_QUOTE:
         push(w, child(w, "blockquote"), n, NULL);
@@ -602,6 +619,11 @@ static int enter(walk *w, cmark_node *n)
         el = child(w, "li");
         push(w, el, n, NULL);
         block_marks(w, el, n);
+        if (gfm_task_state(n) >= 0) {
+            xmlSetProp(el, BAD_CAST "class", BAD_CAST "task");
+            xmlSetProp(el, BAD_CAST "style", BAD_CAST "list-style-type: none");
+            w->task = 1 + gfm_task_state(n);
+        }
         break;
     case CMARK_NODE_CODE_BLOCK:
         code_block(w, n);
@@ -610,7 +632,11 @@ static int enter(walk *w, cmark_node *n)
         html_block(w, n);
         break;
     case CMARK_NODE_PARAGRAPH:
-        return paragraph(w, n);
+        if (paragraph(w, n))
+            return 1;
+        if (task)
+            task_box(w, task - 1);
+        break;
     case CMARK_NODE_HEADING:
         heading(w, n);
         break;
@@ -650,7 +676,11 @@ static int enter(walk *w, cmark_node *n)
         if (node_anno(n) && node_anno(n)->kind == ANNO_NOTEREF)
             xnote_mark(top(w), w->ns, w->epub, node_anno(n), inside_link(w));
         break;
-    default: /* the document, tables (xtable.c), custom nodes (none made) */
+    default: /* the document, and the extensions' nodes (tables: xtable.c) */
+        if (gfm_kind_of(n) == GFM_STRIKETHROUGH) {
+            push(w, too_deep(w) ? top(w) : child(w, "del"), n, NULL);
+            break;
+        }
         el = xtable_element(top(w), w->ns, n, &w->table_col);
         if (el)
             push(w, el, n, NULL);

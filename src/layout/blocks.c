@@ -13,6 +13,7 @@
 #include "layout/lay.h"
 #include "model/gfm.h"
 #include "model/sanitize.h"
+#include "model/task.h"
 
 /* Penalties of page breaks, besides INF_PEN (no break) and 0 (a good one). */
 #define PEN_HYPHEN_AT_FOOT 3000.0    /* a page should not end with a hyphen */
@@ -466,10 +467,33 @@ static void figure(lay *L, ctx *c, cmark_node *img)
     vspace(L, L->lh * 0.5);
 }
 
-static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
+/* A task item's marker: its box, whose text (for extraction and screen
+ * readers) is its state in words. */
+static void task_text(lay *L, pline *ln, int done)
+{
+    const char *word = task_label(L->b->meta.lang, done);
+    for (int r = 0; r < ln->nruns; r++) {
+        lrun *run = &ln->runs[r];
+        if (!run->ng)
+            continue;
+        pcluster *cl = arena_alloc(L->a, sizeof *cl);
+        cl->bytes = (int)strlen(word);
+        cl->glyphs = run->ng;
+        run->text = word;
+        run->text_len = cl->bytes;
+        run->cl = cl;
+        run->ncl = 1;
+    }
+}
+
+/* The marker of an item: its number, a bullet, or (task >= 0) the box of
+ * a task item, open (0) or done (1). */
+static const pline *list_label(lay *L, ctx *c, double indent_w, double *x, int task)
 {
     char text[32];
-    if (c->list_ordered) {
+    if (task >= 0) {
+        snprintf(text, sizeof text, "%s", task_glyph(task));
+    } else if (c->list_ordered) {
         snprintf(text, sizeof text, "%d%c", c->list_counter, c->list_delim == CMARK_PAREN_DELIM ? ')' : '.');
     } else {
         utf8_encode(0x2022, text);
@@ -481,6 +505,8 @@ static const pline *list_label(lay *L, ctx *c, double indent_w, double *x)
     pline *lines;
     if (break_span(L, &sp, fmax(indent_w * 3, L->measure), ALIGN_LEFT, 0, &lines) < 1)
         return NULL;
+    if (task >= 0)
+        task_text(L, &lines[0], task);
     /* right-align the marker in the hanging indent, but not past the
      * paper's edge */
     *x = c->indent - lines[0].width - L->size * 0.45;
@@ -586,7 +612,7 @@ static void enter_item(lay *L, walk *w, cmark_node *n)
     item->prev_para = 0;
     item->is_list = 0;
     double lx = 0;
-    const pline *lab = list_label(L, item, w->list_ind, &lx);
+    const pline *lab = list_label(L, item, w->list_ind, &lx, gfm_task_state(n));
     c->list_counter++;
     if (!c->list_tight && cmark_node_previous(n))
         vspace(L, L->lh * 0.25);

@@ -45,6 +45,15 @@ void ptag(page *pg, int open, const char *tag, const char *alt)
     page_add(pg, &t);
 }
 
+/* The line through struck-through text: a rule at about half the
+ * x-height, as thick as an underline, in the text's colour. */
+static void strike_rule(page *pg, const lrun *rn, double ox, double baseline)
+{
+    double h = rn->st.size * 0.05;
+    page_add(pg, &(pitem){.kind = PI_RULE, .x = ox + rn->x, .y = baseline - rn->st.size * 0.25 - h / 2, .w = rn->w,
+                          .h = h, .color = rn->st.color});
+}
+
 /* Emits a line's glyph runs. Runs of one link are wrapped in a link (its
  * clickable area is their extent on this line, its description the link's
  * whole text); in a paragraph with links or images, the other text goes in
@@ -92,6 +101,8 @@ void emit_line(lay *L, page *pg, const pline *ln, double ox, double baseline)
                                   .font = rn->st.font, .size = rn->st.size, .color = rn->st.color,
                                   .text = rn->text, .text_len = rn->text_len, .g = rn->g, .ng = rn->ng,
                                   .cl = rn->cl, .ncl = rn->ncl});
+            if (rn->st.strike)
+                strike_rule(pg, rn, ox, baseline);
         }
         if (lk) {
             page_add(pg, &(pitem){.kind = PI_LINK, .link_mode = LINK_CLOSE});

@@ -120,21 +120,32 @@ void notes_lay_out(lay *L, int ci)
     L->note_first[ch->nnotes] = L->fn;
 }
 
-int vitem_notes(const vitem *v, int *lo, int *hi)
+/* Adds the first marks on line ln to the range [*lo, *hi]. */
+static void line_notes(const pline *ln, int *lo, int *hi, int *found)
 {
-    int found = 0;
-    if (v->k != V_LINE || !v->ln || v->note)
-        return 0;
-    for (int r = 0; r < v->ln->nruns; r++) {
-        const anno *a = v->ln->runs[r].st.link;
+    for (int r = 0; r < ln->nruns; r++) {
+        const anno *a = ln->runs[r].st.link;
         if (!a || a->kind != ANNO_NOTEREF || a->mark != 1)
             continue;
         int n = a->note->number;
-        if (!found || n < *lo)
+        if (!*found || n < *lo)
             *lo = n;
-        if (!found || n > *hi)
+        if (!*found || n > *hi)
             *hi = n;
-        found = 1;
+        *found = 1;
+    }
+}
+
+int vitem_notes(const vitem *v, int *lo, int *hi)
+{
+    int found = 0;
+    if (v->k == V_LINE && v->ln && !v->note) {
+        line_notes(v->ln, lo, hi, &found);
+    } else if (v->k == V_ROW && v->row) {
+        /* a table row: the marks in all of its cells */
+        for (int c = 0; c < v->row->ncells; c++)
+            for (int l = 0; l < v->row->cells[c].nl; l++)
+                line_notes(&v->row->cells[c].lines[l], lo, hi, &found);
     }
     return found;
 }

@@ -7,6 +7,7 @@
 
 #include "layout/lay.h"
 #include "model/notes.h"
+#include "model/gfm.h"
 #include "model/sanitize.h"
 
 /* Emphasis, strong and links nested deeper than this take the style of
@@ -51,6 +52,7 @@ static tstyle mkstyle(const lay *L, const istate *is)
     t.color = is->link && !is->heading ? L->s->link : is->color;
     t.link = is->link;
     t.code = is->mono;
+    t.strike = is->strike;
     return t;
 }
 
@@ -90,6 +92,8 @@ static void push_style(iwalk *w, cmark_node *n, cmark_node_type t)
         s->italic = !s->italic;
     } else if (t == CMARK_NODE_STRONG) {
         s->bold = 1;
+    } else if (t != CMARK_NODE_LINK) {
+        s->strike = 1; /* GFM_STRIKETHROUGH */
     } else {
         const anno *a = node_anno(n);
         if (a && (a->href || a->target_chapter >= 0))
@@ -200,7 +204,8 @@ void inline_spans(lay *L, cmark_node *block, istate base, spanlist *sl)
             continue;
         cmark_node_type t = cmark_node_get_type(n);
         const istate *cur = &w.st[w.depth];
-        int styled = t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK;
+        int styled = t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
+                     gfm_kind_of(n) == GFM_STRIKETHROUGH;
         if (ev == CMARK_EVENT_EXIT) {
             if (styled && w.depth > 0)
                 w.depth--;

@@ -142,6 +142,7 @@ typedef struct spanlist {
 /* The inline style in force while collecting spans. */
 typedef struct istate {
     int bold, italic, mono, heading;
+    int strike; /* inside ~~strikethrough~~ */
     double size;
     rgb color;
     const anno *link;

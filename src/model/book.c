@@ -26,6 +26,7 @@
 #include "model/notes.h"
 #include "base/path.h"
 #include "model/sanitize.h"
+#include "model/smart.h"
 #include "base/utf8.h"
 
 /* ---- helpers ---- */
@@ -383,9 +384,18 @@ static void load_chapter(book *b, chapter *c, const chapter_spec *cs, const char
     c->len = c->in.len;
     if (md_limits_check(&c->in, c->diag_name, b->diag) != 0)
         return;
-    c->doc = gfm_parse(c->text, c->len);
+    char *prot = smart_protect(c->text, c->len);
+    c->doc = gfm_parse(prot ? prot : c->text, c->len);
+    free(prot);
+    dialect_check(c, b->diag); /* before smart_tree turns a grid table's --- into dashes */
+    cmark_node *as_typed = smart_tree(c->doc, b->meta.lang, BOOK_MAX_PARAGRAPH);
+    smart_restore(c->doc);
+    if (as_typed)
+        diag_warning(b->diag, c->diag_name, node_line(as_typed), node_col(c, as_typed),
+                     "this block's quotes and dashes are left as typed: with typographic ones it would be longer "
+                     "than the limit of %d MB",
+                     BOOK_MAX_PARAGRAPH >> 20);
     clean_tree(b, c);
-    dialect_check(c, b->diag);
     c->lines = c->in.lines;
     if (!cmark_node_first_child(c->doc))
         diag_warning(b->diag, c->diag_name, 1, 1, "the chapter is empty");
@@ -624,6 +634,14 @@ static char *other_slug(const char *text, slug_style style)
     for (size_t i = 0; i < n;) {
         int len;
         uint32_t c = utf8_decode(text + i, n - i, &len);
+        if (c >= 0x2010 && c <= 0x206F) {
+            /* punctuation (quotes, dashes: model/smart.c set them): dropped,
+             * but GitHub's slugs keep the "--" and "---" that were typed */
+            if (!pandoc && (c == 0x2013 || c == 0x2014))
+                buf_puts(&b, c == 0x2013 ? "--" : "---");
+            i += (size_t)len;
+            continue;
+        }
         int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c != 0xD7 && c != 0xF7);
         int digit = c >= '0' && c <= '9';
         if (pandoc && !seen_letter && !letter) {
@@ -1153,6 +1171,18 @@ static const char *derive_uuid(book *b)
                         u[12], u[13], u[14], u[15]);
 }
 
+/* The title and subtitle get the chapters' typographic punctuation. */
+static void smart_meta(book *b)
+{
+    const char **v[] = {&b->meta.title, &b->meta.subtitle};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        if (*v[i]) {
+            char *s = smart_string(*v[i], b->meta.lang);
+            *v[i] = arena_strdup(&b->arena, s);
+            free(s);
+        }
+}
+
 /* Reads and parses book.yaml into b->meta. Returns 0, or -1 when the
  * file cannot be read (the problems of its keys are reported, and the
  * chapters still loaded, so that all errors are found at once). */
@@ -1176,6 +1206,7 @@ static int read_meta(book *b)
         return -1;
     meta_parse(in.data, in.len, b->yaml_name, &b->meta, &b->arena, b->diag);
     input_free(&in);
+    smart_meta(b);
     return 0;
 }
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* The extensions attached to every parser (cmark-gfm's names). */
-static const char *const extensions[] = {"table", NULL};
+static const char *const extensions[] = {"table", "strikethrough", "autolink", "tasklist", NULL};
 
 static int ready;
 static cmark_node_type t_table, t_row, t_cell, t_strike;

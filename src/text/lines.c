@@ -117,7 +117,8 @@ static int same_run_style(const lrun *a, const lrun *b)
     return !a->img && !b->img && a->st.font == b->st.font && a->st.size == b->st.size &&
            a->st.color.r == b->st.color.r && a->st.color.g == b->st.color.g && a->st.color.b == b->st.color.b &&
            a->st.link == b->st.link && a->st.code == b->st.code && a->st.tabular == b->st.tabular &&
-           a->st.rise == b->st.rise;
+           a->st.rise == b->st.rise &&
+           a->st.strike == b->st.strike;
 }
 
 /* Joins neighbouring runs of one style into one (a line then holds a few

@@ -25,6 +25,7 @@ typedef struct tstyle {
     int code;            /* inline code or code block: URL-like breaks, no hyphens */
     int tabular;         /* tabular lining figures (tables of contents) */
     double rise;         /* raised above the baseline by this much, pt (note marks) */
+    int strike;          /* struck through (~~text~~): the layout draws a line */
 } tstyle;
 
 /* A piece of paragraph text in one style. text == NULL with len == 0 and
