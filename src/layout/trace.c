@@ -97,7 +97,7 @@ void trace_header(buf *t)
                 "#   b badness 100|r|^3 (at most 10000), p Knuth-Plass pass (1..4, kp.h),\n"
                 "#   '-' ends with a hyphen, then its first 40 characters (a line that ends with a\n"
                 "#   hyphen lacks the broken word: the next line's text holds it whole)\n"
-                "# break: full keep widow orphan hyphen cost forced newpage end (src/layout/trace.h);\n"
+                "# break: full keep widow orphan hyphen note cost forced newpage end (src/layout/trace.h);\n"
                 "#   used: the height its content takes of the text area\n");
 }
 
