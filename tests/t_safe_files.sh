@@ -341,10 +341,13 @@ if [ -x /usr/bin/time ]; then
   [ "$rc" -eq 1 ] && grep -q "no heading with the anchor '#nergens'" "$tmp/err" && [ "$(grep -c ': error:' "$tmp/err")" -eq 1 ] &&
     ok "5000 similar chapter and image names load (the one error is the link)" ||
     { nok "5000 similar chapter and image names load (exit $rc)"; indent <"$tmp/err"; }
-  if awk -v s="$secs" -v k="$kb" 'BEGIN { exit !(s < 10 && k < 200000) }'; then
-    ok "5000 similar names: ${secs} s, ${kb} kB (limits 10 s, 200 MB)"
+  # the sanitizer build's shadow memory and quarantine take about six times
+  # the normal build's 35 MB here: its bound is twice as high
+  lim=200; case $G in *asan*) lim=400 ;; esac
+  if awk -v s="$secs" -v k="$kb" -v l="$lim" 'BEGIN { exit !(s < 10 && k < l * 1000) }'; then
+    ok "5000 similar names: ${secs} s, ${kb} kB (limits 10 s, $lim MB)"
   else
-    nok "5000 similar names: ${secs} s, ${kb} kB (limits 10 s, 200 MB)"
+    nok "5000 similar names: ${secs} s, ${kb} kB (limits 10 s, $lim MB)"
   fi
 else
   ok "5000 similar names: skipped (no /usr/bin/time)"
