@@ -3,6 +3,10 @@
 # every test and ends with "N passed, N failed".
 
 CC ?= cc
+# Build on every core unless the caller chose (make -jN, or -j1).
+ifeq (,$(filter -j% --jobs%,$(MAKEFLAGS)))
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 PKGS := libcmark-gfm libxml-2.0 libzip cairo harfbuzz harfbuzz-subset freetype2 libunibreak yaml-0.1 libutf8proc
 # librsvg: its header at build time, the library loaded when a book has SVG (src/draw/svg.h)
 SVG_PKG := librsvg-2.0
@@ -117,10 +121,14 @@ clean:
 # Fuzzing (issue: robustness): libFuzzer + ASan + UBSan on the whole build.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(SRCS) $(HDRS) | deps
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null) -Isrc
+FUZZ_OBJS := $(SRCS:src/%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: src/%.c $(HDRS) | deps
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/fuzz_build: tests/fuzz/fuzz_build.c $(FUZZ_OBJS) $(HDRS) | deps
 	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(shell pkg-config --cflags $(PKGS) $(SVG_PKG) 2>/dev/null) -Isrc \
-	  tests/fuzz/fuzz_build.c $(SRCS) -o $@ $(LDLIBS_ALL)
+	clang $(FUZZ_CFLAGS) tests/fuzz/fuzz_build.c $(FUZZ_OBJS) -o $@ $(LDLIBS_ALL)
 
 fuzz: build/fuzz/fuzz_build
 	@mkdir -p build/fuzz/corpus build/fuzz/crashes
